@@ -1,0 +1,99 @@
+"""Assemble: a document's manifest and clause templates, rendered for one deal, into a tree.
+
+``assemble(spec, renderer) -> Document``. Which document and with which parties and template
+context is decided by ``pack`` (a DocumentSpec); this stage only applies conditions, renders
+and parses. Numbers and references stay empty until ``resolve``.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .diagnostics import ERROR, AcsError, Diagnostic, Location
+from .markup import parse_body, parse_inlines
+from .templating import Renderer
+from .tree import Clause, Definition, Document, DocumentProperties, Schedule, Source, Text
+
+
+@dataclass(frozen=True)
+class DocumentSpec:
+    """Everything pack decides about one document before its clauses are rendered."""
+
+    doc_type: str
+    name: str  # output file stem
+    context: dict  # template variables
+    parties: tuple  # tuple[tree.Party, ...]
+    signatures: tuple  # tuple[tree.SignatureBlock, ...]
+    properties: DocumentProperties
+    date_text: str
+    inputs: tuple = ()  # JSON paths of the terms this document depends on (for staleness)
+
+
+def plain_text(rendered: str) -> str:
+    """Rendered markup (escaped data) back to plain text, for titles."""
+    return "".join(i.text if isinstance(i, Text) else getattr(i, "text", "") for i in parse_inlines(rendered.strip()))
+
+
+def assemble(spec: DocumentSpec, renderer: Renderer) -> Document:
+    library = renderer.library
+    manifest = library.manifests.get(spec.doc_type)
+    if manifest is None:
+        raise AcsError([Diagnostic(ERROR, "ACS-MANIFEST", f"no manifest for document type `{spec.doc_type}`",
+                                   "add templates/manifests/%s.yaml" % spec.doc_type)])
+    problems: list[Diagnostic] = []
+    context = spec.context
+    title = plain_text(renderer.render_string("{{ %s }}" % manifest.title, context, manifest.path))
+    subtitle = plain_text(renderer.render_string("{{ %s }}" % manifest.subtitle, context, manifest.path))
+    context = {**context, "doc": {**context.get("doc", {}), "title": title}}
+
+    def parts(ids, expected_kind):
+        out = []
+        for clause_id in ids:
+            tpl = library.clauses.get(clause_id)
+            if tpl is None:
+                problems.append(Diagnostic(ERROR, "ACS-MANIFEST", f"lists clause `{clause_id}`, which does not exist",
+                                           "add the clause file or fix the id", Location(manifest.path)))
+                continue
+            if spec.doc_type not in tpl.documents or tpl.kind != expected_kind:
+                problems.append(Diagnostic(
+                    ERROR, "ACS-MANIFEST", f"lists `{clause_id}` (a {tpl.kind} for {', '.join(tpl.documents)}) "
+                    f"as a {expected_kind} of {spec.doc_type}", "fix the clause's front matter or the manifest",
+                    Location(manifest.path)))
+                continue
+            if not renderer.condition(tpl.when, context, tpl.path):
+                continue
+            source = Source(tpl.path, 0)
+            blocks, found = parse_body(renderer.render(tpl.id, context), source)
+            problems.extend(found)
+            out.append((tpl, blocks, source))
+        return out
+
+    preamble = tuple(b for _, blocks, _ in parts(manifest.preamble, "preamble") for b in blocks)
+    clauses = tuple(Clause(t.id, _title(t, renderer, context), blocks, "", src) for t, blocks, src in
+                    parts(manifest.body, "clause"))
+    schedules = tuple(Schedule(t.id, _title(t, renderer, context), blocks, "", src) for t, blocks, src in
+                      parts(manifest.schedules, "schedule"))
+    glossary = tuple(_glossary(spec.doc_type, renderer, context))
+    if problems:
+        raise AcsError(problems)
+    return Document(spec.doc_type, spec.name, title, subtitle, spec.date_text, manifest.status_label, spec.parties,
+                    preamble, clauses, schedules, spec.signatures, spec.properties, manifest.operative_words,
+                    glossary=glossary)
+
+
+def _title(tpl, renderer: Renderer, context: dict) -> str:
+    if "{" not in tpl.title:
+        return tpl.title
+    return plain_text(renderer.render_string(tpl.title, context, tpl.path))
+
+
+def _glossary(doc_type: str, renderer: Renderer, context: dict):
+    """Definitions for this document; document-specific ones come last so that they win."""
+    for definition in sorted(renderer.library.definitions, key=lambda d: bool(d.documents)):
+        if definition.documents and doc_type not in definition.documents:
+            continue
+        where = f"{definition.path}:{definition.line}"
+        if not renderer.condition(definition.when, context, where):
+            continue
+        rendered = renderer.render_string(definition.text, context, where)
+        yield Definition(definition.term, parse_inlines(" ".join(rendered.split())),
+                         Source(definition.path, definition.line))

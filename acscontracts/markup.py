@@ -1,0 +1,164 @@
+"""Clause body markup: rendered template text -> tree blocks.
+
+The markup (see docs/design.md) is line based; inline tags are a tiny XML vocabulary.
+Data values can never produce markup: the template renderer escapes every value it
+prints (``escape_value``), so `<`, `-`, `|`, `#`, `{` and newlines from data arrive here as
+character references and come out as literal text.
+"""
+from __future__ import annotations
+
+import re
+
+from lxml import etree
+from markupsafe import Markup
+
+from .diagnostics import ERROR, Diagnostic, Location
+from .tree import Note, Para, Placeholder, Ref, Source, Table, TermDef, TermUse, Text
+
+_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&#34;", "'": "&#39;",
+                          "\n": "&#10;", "\r": "&#13;", "-": "&#45;", "|": "&#124;", "#": "&#35;",
+                          "[": "&#91;", "{": "&#123;"})
+
+
+def escape_value(value) -> Markup:
+    """Escape a data value so the markup parser reads it as plain text."""
+    if hasattr(value, "__html__"):
+        return Markup(value.__html__())
+    return Markup(str(value).translate(_ESCAPES))
+
+
+_ITEM = re.compile(r"^( *)- (?:\[#([a-z0-9][a-z0-9-]*)\] ?)?(.*)$")
+_CONT = re.compile(r"^ {2,}(?!- )(\S.*)$")
+_PREFIXED = re.compile(r"^>(party|recital) (.*)$")
+_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
+
+
+class MarkupError(Exception):
+    def __init__(self, message: str, line_text: str):
+        super().__init__(message)
+        self.line_text = line_text
+
+
+def parse_body(text: str, source: Source) -> tuple[tuple, list[Diagnostic]]:
+    """Parse a rendered clause body into blocks. Problems are template errors."""
+    blocks: list = []
+    problems: list[Diagnostic] = []
+    pending: list[tuple[str, int, str, str]] = []  # (content, level, style, anchor)
+    table_rows: list[list[str]] = []
+
+    def flush_table():
+        if table_rows:
+            rows = [[_inlines_or_report(cell, source, problems) for cell in row] for row in table_rows]
+            blocks.append(Table(tuple(tuple(c) for c in rows[0]), tuple(tuple(tuple(c) for c in r) for r in rows[1:]),
+                                source))
+            table_rows.clear()
+
+    def flush_para():
+        if pending:
+            content, level, style, anchor = pending.pop()
+            inlines = _inlines_or_report(content, source, problems)
+            if style == "body" and level == 0 and inlines and all(isinstance(i, Note) for i in inlines):
+                style = "note"
+            blocks.append(Para(inlines, level, style, anchor, "", source))
+
+    for raw in text.splitlines():
+        line = raw.rstrip()
+        if not line.strip():
+            continue
+        cont = _CONT.match(line)
+        if cont and pending:
+            content, level, style, anchor = pending[-1]
+            pending[-1] = (content + " " + cont.group(1), level, style, anchor)
+            continue
+        flush_para()
+        stripped = line.strip()
+        if stripped.startswith("|"):
+            cells = [c.strip() for c in stripped.strip("|").split("|")]
+            if not all(set(c) <= set("-: ") for c in cells):
+                table_rows.append(cells)
+            continue
+        flush_table()
+        item = _ITEM.match(line)
+        prefixed = _PREFIXED.match(stripped)
+        if item:
+            indent, anchor, content = item.groups()
+            if len(indent) % 2 or len(indent) > 4:
+                problems.append(_problem(source, f"a list item is indented by {len(indent)} spaces",
+                                         "indent sub-paragraphs by 2 or 4 spaces", line))
+            pending.append((content, min(len(indent) // 2 + 1, 3), "body", anchor or ""))
+        elif stripped.startswith("# "):
+            pending.append((stripped[2:], 0, "subheading", ""))
+        elif prefixed:
+            pending.append((prefixed.group(2), 1, prefixed.group(1), ""))
+        else:
+            pending.append((stripped, 0, "body", ""))
+    flush_para()
+    flush_table()
+    return tuple(blocks), problems
+
+
+def _problem(source: Source, message: str, hint: str, line_text: str) -> Diagnostic:
+    shown = line_text.strip()
+    shown = shown if len(shown) < 80 else shown[:77] + "..."
+    return Diagnostic(ERROR, "ACS-TEMPLATE-MARKUP", f"{message} in `{shown}`", hint,
+                      Location(source.template, source.line, 1), "")
+
+
+def _inlines_or_report(content: str, source: Source, problems: list) -> tuple:
+    try:
+        return parse_inlines(content)
+    except MarkupError as exc:
+        problems.append(_problem(source, str(exc), "check the inline tags: term, define, ref, blank, note, b, i",
+                                 exc.line_text))
+        return (Text(content),)
+
+
+def parse_inlines(content: str) -> tuple:
+    if "<" not in content and "&" not in content:
+        return (Text(content),) if content else ()
+    try:
+        root = etree.fromstring(f"<p>{content}</p>", _PARSER)
+    except etree.XMLSyntaxError as exc:
+        raise MarkupError(f"malformed inline markup ({exc.msg})", content) from None
+    out: list = []
+    if root.text:
+        out.append(Text(root.text))
+    for el in root:
+        out.append(_inline(el, content))
+        if el.tail:
+            out.append(Text(el.tail))
+    return _merge_text(out)
+
+
+def _inline(el, content: str):
+    tag = el.tag
+    text = "".join(el.itertext())
+    if tag == "term":
+        return TermUse(el.get("of") or text, text)
+    if tag == "define":
+        return TermDef(text)
+    if tag == "ref":
+        target = el.get("to")
+        if not target:
+            raise MarkupError("<ref> needs a `to` attribute", content)
+        return Ref(target)
+    if tag == "blank":
+        return Placeholder(text, el.get("field", ""))
+    if tag == "note":
+        return Note(text)
+    if tag == "b":
+        return Text(text, bold=True)
+    if tag == "i":
+        return Text(text, italic=True)
+    raise MarkupError(f"unknown inline tag <{tag}>", content)
+
+
+def _merge_text(items: list) -> tuple:
+    merged: list = []
+    for item in items:
+        if (merged and type(item) is Text and type(merged[-1]) is Text
+                and (item.bold, item.italic) == (merged[-1].bold, merged[-1].italic)):
+            merged[-1] = Text(merged[-1].text + item.text, item.bold, item.italic)
+        else:
+            merged.append(item)
+    return tuple(merged)

@@ -1,0 +1,161 @@
+"""JSON Schema validation of deal terms, turned into located, helpful Diagnostics."""
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+
+from jsonschema import Draft202012Validator, validators
+from jsonschema.exceptions import ValidationError, best_match
+
+from . import resources
+from .diagnostics import ERROR, Diagnostic, did_you_mean, json_path
+
+FINAL_KEYWORD = "x-required-final"
+
+
+def load_schema() -> dict:
+    with open(resources.schema_path(), encoding="utf-8") as f:
+        return json.load(f, parse_float=Decimal)
+
+
+def _required_final(validator, required, instance, schema):
+    if not validator.is_type(instance, "object"):
+        return
+    for name in required:
+        if name not in instance:
+            yield ValidationError(f"{name!r} is a required property", validator="x-required-final",
+                                  validator_value=required)
+
+
+_FinalValidator = validators.extend(Draft202012Validator, {FINAL_KEYWORD: _required_final})
+
+
+class SchemaValidator:
+    """A compiled validator for the deal-terms schema (build once, use for many files)."""
+
+    def __init__(self, schema: dict | None = None, *, final: bool = False):
+        self.schema = schema if schema is not None else load_schema()
+        cls = _FinalValidator if final else Draft202012Validator
+        self.final = final
+        self._validator = cls(self.schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+
+    def diagnostics(self, loaded) -> list[Diagnostic]:
+        found = []
+        for error in self._validator.iter_errors(loaded.data):
+            found.extend(_translate(error, loaded, self.schema))
+        return found
+
+
+def _leaves(error: ValidationError):
+    """The errors a user should see: for anyOf/oneOf, the best branch's errors."""
+    if error.validator in ("anyOf", "oneOf") and error.context:
+        best = best_match(error.context)
+        branch = best.relative_schema_path[0] if best.relative_schema_path else None
+        branch_errors = [e for e in error.context if e.relative_schema_path and e.relative_schema_path[0] == branch]
+        for sub in branch_errors or [best]:
+            yield from _leaves(sub)
+    else:
+        yield error
+
+
+_TYPE_WORDS = {"number": "a number", "integer": "a whole number", "string": "text", "object": "a mapping of fields",
+               "array": "a list", "boolean": "true or false", "null": "nothing"}
+
+
+def _describe(value) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if value is None:
+        return "nothing"
+    text = str(value)
+    return repr(text if len(text) <= 40 else text[:37] + "...")
+
+
+def _translate(error: ValidationError, loaded, schema) -> list[Diagnostic]:
+    out = []
+    for leaf in _leaves(error):
+        out.append(_one(leaf, loaded))
+    return out
+
+
+def _one(error: ValidationError, loaded) -> Diagnostic:
+    path = list(error.absolute_path)
+    kind = error.validator
+    value = error.instance
+    sub = error.schema if isinstance(error.schema, dict) else {}
+    hint = ""
+    code = f"ACS-SCHEMA-{str(kind).upper().replace('X-REQUIRED-FINAL', 'FINAL')}"
+    if kind in ("required", "x-required-final"):
+        missing = [n for n in error.validator_value if isinstance(value, dict) and n not in value]
+        name = missing[0] if missing else "?"
+        path.append(name)
+        prop = (sub.get("properties") or {}).get(name, {})
+        message = f"missing `{name}`" + (f" ({prop.get('title')})" if prop.get("title") else "")
+        hint = ("a final document needs it; in a draft it shows as [●]" if kind == "x-required-final"
+                else "add it; `acscontracts schema` describes every field")
+        location = loaded.locate(path[:-1])
+    elif kind in ("additionalProperties", "unevaluatedProperties"):
+        allowed = list((sub.get("properties") or {}).keys())
+        extras = [k for k in value if k not in allowed] if isinstance(value, dict) else []
+        name = extras[0] if extras else "?"
+        path.append(name)
+        message = f"unknown field `{name}`"
+        hint = did_you_mean(name, allowed) or ("allowed here: " + ", ".join(allowed[:12]) if allowed else "remove it")
+        location = loaded.locate(path)
+    elif kind == "enum":
+        options = [str(o) for o in error.validator_value]
+        message = f"{_describe(value)} is not an allowed value"
+        hint = did_you_mean(value, options) or "use one of: " + ", ".join(options)
+        location = loaded.locate(path)
+    elif kind == "const":
+        message = f"{_describe(value)} must be {error.validator_value!r}"
+        hint = f"write {error.validator_value!r}"
+        location = loaded.locate(path)
+    elif kind == "type":
+        expected = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
+        words = " or ".join(_TYPE_WORDS.get(t, t) for t in expected)
+        message = f"expected {words}, found {_describe(value)}"
+        if "number" in expected or "integer" in expected:
+            hint = "write a plain number such as 1000 or 1000.50, without £, % or commas"
+        elif "string" in expected and isinstance(value, (int, Decimal)) and not isinstance(value, bool):
+            hint = "put the value in quotes"
+        elif "array" in expected:
+            hint = "write a list (items starting with `- `), even for one item"
+        else:
+            hint = "see `acscontracts schema` for the expected shape"
+        location = loaded.locate(path)
+    elif kind == "format":
+        message = f"{_describe(value)} is not a valid {error.validator_value}"
+        hint = "write a real calendar date as YYYY-MM-DD, e.g. 2027-04-01" if error.validator_value == "date" else ""
+        location = loaded.locate(path)
+    elif kind == "pattern":
+        message = f"{_describe(value)} does not have the required form"
+        hint = ("an id is 2-40 lower-case letters, digits and hyphens, e.g. `northvale-icb`"
+                if "a-z0-9" in str(error.validator_value) else f"it must match {error.validator_value}")
+        location = loaded.locate(path)
+    elif kind in ("minimum", "exclusiveMinimum", "maximum", "exclusiveMaximum"):
+        words = {"minimum": "at least", "exclusiveMinimum": "more than", "maximum": "at most",
+                 "exclusiveMaximum": "less than"}[kind]
+        message = f"{_describe(value)} must be {words} {error.validator_value}"
+        hint = "money and counts cannot be negative" if kind == "minimum" and error.validator_value == 0 else ""
+        location = loaded.locate(path)
+    elif kind == "multipleOf":
+        message = f"{_describe(value)} has too many decimal places"
+        hint = f"round to a multiple of {error.validator_value} (two decimal places)"
+        location = loaded.locate(path)
+    elif kind in ("minItems", "maxItems", "minLength", "maxLength", "uniqueItems", "minProperties"):
+        message = error.message if len(error.message) < 160 else f"{kind} {error.validator_value} not met"
+        hint = {"minItems": "add at least %s item(s)" % error.validator_value,
+                "maxItems": "list at most %s item(s)" % error.validator_value,
+                "minLength": "it cannot be empty",
+                "maxLength": "shorten it to %s characters" % error.validator_value,
+                "uniqueItems": "remove the repeated item"}.get(kind, "")
+        location = loaded.locate(path)
+    else:
+        message = error.message if len(error.message) < 200 else f"does not satisfy `{kind}`"
+        location = loaded.locate(path)
+    return Diagnostic(ERROR, code, message, hint, location, json_path(path))

@@ -1,0 +1,258 @@
+"""The clause library: clause files, manifests and definitions, and the sandbox that renders them.
+
+Like Jinja's own split: ``load_library`` reads files (the loader), ``Renderer`` holds the
+sandboxed Environment and compiled templates (compiled once per Renderer, reused for every
+document), and rendering returns text for ``markup.parse_body``.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+from jinja2 import StrictUndefined, TemplateError, TemplateNotFound, TemplateSyntaxError
+from jinja2.loaders import BaseLoader
+from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
+from markupsafe import Markup
+
+from . import formatting
+from .diagnostics import ERROR, AcsError, Diagnostic, Location
+from .markup import escape_value
+
+KINDS = ("clause", "schedule", "preamble")
+DOC_TYPES = ("alliance_agreement", "subcontract", "aco_contract", "heads_of_terms")
+MAX_OUTPUT_CHARS = 2_000_000  # per clause: a runaway loop is an error, not a 2 GB document
+_FRONT = re.compile(r"\A---\n(.*?)\n---\n", re.S)
+
+
+@dataclass(frozen=True)
+class ClauseTemplate:
+    id: str
+    title: str
+    kind: str
+    documents: tuple
+    when: str
+    path: str
+    source: str  # Jinja source; front matter replaced by blank lines so line numbers match the file
+
+
+@dataclass(frozen=True)
+class Manifest:
+    doc_type: str
+    title: str  # Jinja expression
+    subtitle: str  # Jinja expression
+    preamble: tuple
+    body: tuple
+    schedules: tuple
+    path: str
+    operative_words: str = "IT IS AGREED as follows:"
+    status_label: str = "DRAFT — SUBJECT TO CONTRACT"
+
+
+@dataclass(frozen=True)
+class Definition:
+    term: str
+    text: str  # Jinja body markup (inline)
+    documents: tuple  # empty = every document
+    when: str
+    path: str
+    line: int
+
+
+@dataclass(frozen=True)
+class ClauseLibrary:
+    clauses: dict
+    manifests: dict
+    definitions: tuple
+    roots: tuple = field(default=())
+
+
+def load_library(*roots: Path) -> ClauseLibrary:
+    """Read clause templates, manifests and definitions; later roots override earlier ones by id."""
+    clauses: dict = {}
+    manifests: dict = {}
+    definitions: dict = {}
+    problems: list[Diagnostic] = []
+    for root in roots:
+        root = Path(root)
+        if not root.is_dir():
+            problems.append(Diagnostic(ERROR, "ACS-TEMPLATES", "template folder not found",
+                                       "name a folder holding clauses/, manifests/ or definitions/", Location(str(root))))
+            continue
+        for path in sorted(root.glob("clauses/**/*.j2")):
+            tpl = _read_clause(path, problems)
+            if tpl:
+                clauses[tpl.id] = tpl
+        for path in sorted(root.glob("manifests/*.yaml")):
+            manifest = _read_manifest(path, problems)
+            if manifest:
+                manifests[manifest.doc_type] = manifest
+        for path in sorted(root.glob("definitions/*.yaml")):
+            for definition in _read_definitions(path, problems):
+                definitions[(definition.term, definition.documents)] = definition
+    if problems:
+        raise AcsError(problems)
+    return ClauseLibrary(clauses, manifests, tuple(definitions.values()), tuple(str(r) for r in roots))
+
+
+def _read_yaml(path: Path, text: str, problems: list, line_offset: int = 0):
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        problems.append(Diagnostic(ERROR, "ACS-TEMPLATE-YAML", f"cannot be read: {getattr(exc, 'problem', exc)}",
+                                   "fix the YAML", Location(str(path), (mark.line + 1 + line_offset) if mark else 0,
+                                                            (mark.column + 1) if mark else 0)))
+        return None
+
+
+def _read_clause(path: Path, problems: list) -> ClauseTemplate | None:
+    text = path.read_text(encoding="utf-8")
+    match = _FRONT.match(text)
+    if not match:
+        problems.append(Diagnostic(ERROR, "ACS-TEMPLATE-FRONT", "has no front matter",
+                                   "start the file with ---, id:, title:, documents:, then ---", Location(str(path), 1, 1)))
+        return None
+    meta = _read_yaml(path, match.group(1), problems, 1)
+    if not isinstance(meta, dict):
+        return None
+    missing = [k for k in ("id", "title", "documents") if k not in meta]
+    kind = meta.get("kind", "clause")
+    if missing or kind not in KINDS:
+        problems.append(Diagnostic(ERROR, "ACS-TEMPLATE-FRONT",
+                                   f"front matter lacks {', '.join(missing)}" if missing else f"unknown kind {kind!r}",
+                                   f"kinds: {', '.join(KINDS)}", Location(str(path), 2, 1)))
+        return None
+    header_lines = match.group(0).count("\n")
+    source = "\n" * header_lines + text[match.end():]
+    return ClauseTemplate(str(meta["id"]), str(meta["title"]), kind, tuple(meta["documents"]),
+                          str(meta.get("when") or ""), str(path), source)
+
+
+def _read_manifest(path: Path, problems: list) -> Manifest | None:
+    meta = _read_yaml(path, path.read_text(encoding="utf-8"), problems)
+    if not isinstance(meta, dict) or "doc_type" not in meta:
+        problems.append(Diagnostic(ERROR, "ACS-MANIFEST", "a manifest needs doc_type, title and body",
+                                   "see templates/manifests/", Location(str(path), 1, 1)))
+        return None
+    return Manifest(meta["doc_type"], meta.get("title", "''"), meta.get("subtitle", "''"),
+                    tuple(meta.get("preamble", ())), tuple(meta.get("body", ())), tuple(meta.get("schedules", ())),
+                    str(path), meta.get("operative_words", Manifest.operative_words),
+                    meta.get("status_label", Manifest.status_label))
+
+
+def _read_definitions(path: Path, problems: list):
+    text = path.read_text(encoding="utf-8")
+    meta = _read_yaml(path, text, problems)
+    if not isinstance(meta, dict):
+        return []
+    lines = text.splitlines()
+    out = []
+    for term, spec in meta.items():
+        spec = spec if isinstance(spec, dict) else {"text": spec}
+        line = next((i for i, l in enumerate(lines, 1) if l.startswith(f"{term}:") or l.startswith(f'"{term}":')), 0)
+        out.append(Definition(str(term), str(spec.get("text", "")), tuple(spec.get("documents", ())),
+                              str(spec.get("when") or ""), str(path), line))
+    return out
+
+
+# --------------------------------------------------------------------------- rendering
+
+
+class _LibraryLoader(BaseLoader):
+    """Templates are addressed by clause id only: no file system paths, no includes of anything else."""
+
+    def __init__(self, library: ClauseLibrary):
+        self.library = library
+
+    def get_source(self, environment, template):
+        tpl = self.library.clauses.get(template)
+        if tpl is None:
+            raise TemplateNotFound(template)
+        return tpl.source, tpl.path, lambda: True
+
+
+def _finalize(value):
+    if isinstance(value, formatting.Missing):
+        return Markup(f'<blank field="{value.path}"/>')
+    if value is None:
+        return Markup("<blank/>")
+    return escape_value(value)
+
+
+class Renderer:
+    """A sandboxed Jinja environment over one clause library; compiles each template once."""
+
+    def __init__(self, library: ClauseLibrary):
+        self.library = library
+        env = ImmutableSandboxedEnvironment(
+            loader=_LibraryLoader(library), undefined=StrictUndefined, autoescape=True, finalize=_finalize,
+            trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True, auto_reload=False,
+        )
+        env.filters.update(formatting.FILTERS)
+        env.globals.update(blank=lambda hint="": Markup("<blank>{}</blank>").format(escape_value(hint)),
+                           note=lambda text: Markup("<note>{}</note>").format(escape_value(text)))
+        self.env = env
+        self._expressions: dict = {}
+
+    def render(self, template_id: str, context: dict) -> str:
+        tpl = self.library.clauses[template_id]
+        try:
+            text = self.env.get_template(template_id).render(context)
+        except TemplateSyntaxError as exc:
+            raise AcsError([_template_error(tpl.path, exc.lineno, f"template syntax: {exc.message}")])
+        except RecursionError:
+            raise AcsError([_template_error(tpl.path, 0, "template recursion is too deep")])
+        except (TemplateError, SecurityError, ArithmeticError, TypeError, ValueError, AttributeError,
+                KeyError, IndexError, OverflowError) as exc:
+            raise AcsError([_template_error(tpl.path, _template_line(exc, tpl.path), _explain(exc))])
+        if len(text) > MAX_OUTPUT_CHARS:
+            raise AcsError([_template_error(tpl.path, 0, f"produced more than {MAX_OUTPUT_CHARS:,} characters")])
+        return text
+
+    def condition(self, expression: str, context: dict, where: str) -> bool:
+        """Evaluate a `when:` expression (empty = always)."""
+        if not expression:
+            return True
+        try:
+            compiled = self._expressions.get(expression)
+            if compiled is None:
+                compiled = self._expressions[expression] = self.env.compile_expression(expression)
+            return bool(compiled(**context))
+        except TemplateSyntaxError as exc:
+            raise AcsError([_template_error(where, 0, f"condition `{expression}`: {exc.message}")])
+        except (TemplateError, SecurityError, ArithmeticError, TypeError, ValueError, AttributeError, KeyError) as exc:
+            raise AcsError([_template_error(where, 0, f"condition `{expression}`: {_explain(exc)}")])
+
+    def render_string(self, source: str, context: dict, where: str) -> str:
+        """Render a short inline template (a definition, a manifest title)."""
+        try:
+            return self.env.from_string(source).render(context)
+        except TemplateSyntaxError as exc:
+            raise AcsError([_template_error(where, exc.lineno, f"template syntax: {exc.message}")])
+        except (TemplateError, SecurityError, ArithmeticError, TypeError, ValueError, AttributeError, KeyError) as exc:
+            raise AcsError([_template_error(where, 0, _explain(exc))])
+
+
+def _explain(exc: Exception) -> str:
+    if isinstance(exc, SecurityError):
+        return f"not allowed in a template: {exc}"
+    text = str(exc)
+    if "is undefined" in text or "has no attribute" in text:
+        return f"{text} (check the name against `acscontracts schema`)"
+    return f"{type(exc).__name__}: {text}"
+
+
+def _template_line(exc: Exception, filename: str) -> int:
+    tb = exc.__traceback__
+    line = 0
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename == filename:
+            line = tb.tb_lineno
+        tb = tb.tb_next
+    return line
+
+
+def _template_error(path: str, line: int, message: str) -> Diagnostic:
+    return Diagnostic(ERROR, "ACS-TEMPLATE", message, "fix the template", Location(path, line or 0, 1 if line else 0))

@@ -1,0 +1,93 @@
+"""Plain-text writer: the resolved tree with the same numbers and reference texts as the .docx.
+
+For review and for ``git diff``: one paragraph a line, numbers first, sub-levels indented.
+"""
+from __future__ import annotations
+
+from ..tree import Document, Note, Para, Placeholder, Ref, Table, TermDef, TermUse, Text
+
+_INDENT = {0: "", 1: "", 2: "    ", 3: "        "}
+
+
+def inline_text(inlines, clean: bool = False) -> str:
+    parts = []
+    for item in inlines:
+        if isinstance(item, Text):
+            parts.append(item.text)
+        elif isinstance(item, TermUse):
+            parts.append(item.text)
+        elif isinstance(item, TermDef):
+            parts.append(f"“{item.term}”")
+        elif isinstance(item, Ref):
+            parts.append(item.number)
+        elif isinstance(item, Placeholder):
+            parts.append(f"[● {item.hint}]" if item.hint else "[●]")
+        elif isinstance(item, Note) and not clean:
+            parts.append(f"[Drafting note: {item.text}]")
+    return "".join(parts).replace("\n", " ")
+
+
+def _para(block: Para, clean: bool) -> str | None:
+    if clean and block.style == "note":
+        return None
+    text = inline_text(block.inlines, clean)
+    if block.style == "subheading":
+        return f"\n{text}"
+    if block.number:
+        return f"{_INDENT.get(block.level, '')}{block.number}  {text}"
+    if block.style == "definition":
+        return f"    {text}"
+    return text
+
+
+def _table(block: Table, clean: bool) -> list[str]:
+    rows = [block.header] + list(block.rows)
+    cells = [[inline_text(c, clean) for c in row] for row in rows]
+    return [" | ".join(row) for row in cells]
+
+
+def _blocks(blocks, clean: bool) -> list[str]:
+    lines = []
+    for block in blocks:
+        if isinstance(block, Para):
+            text = _para(block, clean)
+            if text is not None:
+                lines.append(text)
+        else:
+            lines.extend(_table(block, clean))
+    return lines
+
+
+def write_text(document: Document, *, clean: bool = False) -> str:
+    lines = [document.title.upper()]
+    if document.subtitle:
+        lines.append(document.subtitle)
+    if document.status_label:
+        lines.append(document.status_label)
+    lines += ["", f"Date: {document.date_text}", f"Terms version: {document.properties.version}", ""]
+    lines += _blocks(document.preamble, clean)
+    if document.operative_words:
+        lines += ["", document.operative_words]
+    for clause in document.clauses:
+        lines += ["", f"{clause.number}  {clause.title.upper()}"]
+        lines += _blocks(clause.blocks, clean)
+    for schedule in document.schedules:
+        lines += ["", f"SCHEDULE {schedule.number}  {schedule.title.upper()}"]
+        lines += _blocks(schedule.blocks, clean)
+    if document.signatures:
+        lines += ["", "EXECUTION"]
+        for block in document.signatures:
+            lines += ["", _signature_intro(block), "Signature: ........................................",
+                      f"Name: {block.signatory_name or '[●]'}", f"Title: {block.signatory_title or '[●]'}",
+                      "Date: ........................................"]
+    return "\n".join(lines) + "\n"
+
+
+def _signature_intro(block) -> str:
+    if block.form == "local_authority_seal":
+        return f"The common seal of {block.party_name} was affixed in the presence of:"
+    if block.form == "company":
+        return f"Executed by {block.party_name} acting by a director:"
+    if block.form == "nhs_body":
+        return f"Signed for and on behalf of {block.party_name} by its authorised signatory:"
+    return f"Signed for and on behalf of {block.party_name}:"
