@@ -44,6 +44,15 @@ class Missing:
     def __str__(self) -> str:
         return "[●]"
 
+    def __getattr__(self, name: str):
+        # A missing section has missing fields: `terms.governance.board.quorum` is still a blank.
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return Missing(f"{self.path}.{name}")
+
+    def __getitem__(self, key):
+        return Missing(f"{self.path}[{key}]")
+
 
 def _passes(value) -> bool:
     return isinstance(value, Missing) or value is None

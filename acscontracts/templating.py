@@ -6,6 +6,7 @@ document), and rendering returns text for ``markup.parse_body``.
 """
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -66,6 +67,7 @@ class ClauseLibrary:
     manifests: dict
     definitions: tuple
     roots: tuple = field(default=())
+    fingerprint: str = ""  # SHA-256 over every file read: a template change makes every output stale
 
 
 def load_library(*roots: Path) -> ClauseLibrary:
@@ -74,12 +76,15 @@ def load_library(*roots: Path) -> ClauseLibrary:
     manifests: dict = {}
     definitions: dict = {}
     problems: list[Diagnostic] = []
+    digest = hashlib.sha256()
     for root in roots:
         root = Path(root)
         if not root.is_dir():
             problems.append(Diagnostic(ERROR, "ACS-TEMPLATES", "template folder not found",
                                        "name a folder holding clauses/, manifests/ or definitions/", Location(str(root))))
             continue
+        for path in sorted(p for p in root.rglob("*") if p.is_file() and p.suffix in (".j2", ".yaml")):
+            digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
         for path in sorted(root.glob("clauses/**/*.j2")):
             tpl = _read_clause(path, problems)
             if tpl:
@@ -93,7 +98,8 @@ def load_library(*roots: Path) -> ClauseLibrary:
                 definitions[(definition.term, definition.documents)] = definition
     if problems:
         raise AcsError(problems)
-    return ClauseLibrary(clauses, manifests, tuple(definitions.values()), tuple(str(r) for r in roots))
+    return ClauseLibrary(clauses, manifests, tuple(definitions.values()), tuple(str(r) for r in roots),
+                         digest.hexdigest())
 
 
 def _read_yaml(path: Path, text: str, problems: list, line_offset: int = 0):
@@ -149,8 +155,11 @@ def _read_definitions(path: Path, problems: list):
         return []
     lines = text.splitlines()
     out = []
+    # definitions/<doc_type>.yaml applies to that document type unless an entry says otherwise
+    default_documents = [path.stem] if path.stem in DOC_TYPES else []
     for term, spec in meta.items():
         spec = spec if isinstance(spec, dict) else {"text": spec}
+        spec.setdefault("documents", default_documents)
         line = next((i for i, l in enumerate(lines, 1) if l.startswith(f"{term}:") or l.startswith(f'"{term}":')), 0)
         out.append(Definition(str(term), str(spec.get("text", "")), tuple(spec.get("documents", ())),
                               str(spec.get("when") or ""), str(path), line))

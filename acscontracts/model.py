@@ -1,0 +1,652 @@
+"""The typed deal model: frozen dataclasses built from validated terms.
+
+Money is ``Decimal``, dates are ``datetime.date``. A value the terms leave out (allowed in
+a draft) is a ``Missing`` carrying its JSON path, so a template that prints it gets a
+``[●]`` placeholder that says which term is missing. Derived values (per-capita budget,
+legal regime, health-service-body status) are computed once, here.
+
+``build_model(data)`` expects data that passed schema validation.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import types
+import typing
+from dataclasses import dataclass, field, fields
+from decimal import Decimal
+from functools import cached_property
+
+from .formatting import Missing
+
+REGIME_CCG_ABOLISHED = _dt.date(2022, 7, 1)
+REGIME_PSR = _dt.date(2024, 1, 1)
+HEALTH_SERVICE_BODIES = {"icb", "ccg_legacy", "nhs_england", "nhs_trust", "nhs_ft"}
+STATUTORY_BODIES = HEALTH_SERVICE_BODIES | {"local_authority", "combined_authority"}
+COMMISSIONER_TYPES = {"icb", "ccg_legacy", "nhs_england", "local_authority", "combined_authority"}
+
+ORG_DESCRIPTIONS = {
+    "icb": "an integrated care board established under the National Health Service Act 2006",
+    "ccg_legacy": "a clinical commissioning group",
+    "nhs_england": "the body corporate known as NHS England",
+    "nhs_trust": "an NHS trust established under the National Health Service Act 2006",
+    "nhs_ft": "an NHS foundation trust within the meaning of the National Health Service Act 2006",
+    "local_authority": "a local authority",
+    "combined_authority": "a combined authority",
+    "gp_practice": "a general practice provider",
+    "gp_federation": "a company representing general practices",
+    "pcn": "a primary care network",
+    "vcse": "a voluntary, community and social enterprise organisation",
+    "independent_sector": "an independent sector provider",
+    "llp": "a limited liability partnership",
+    "company": "a company",
+    "cic": "a community interest company",
+}
+
+
+# --------------------------------------------------------------------------- leaf records
+
+
+@dataclass(frozen=True)
+class Signatory:
+    name: str = None
+    title: str = None
+
+
+@dataclass(frozen=True)
+class Partner:
+    id: str
+    legal_name: str
+    short_name: str
+    org_type: str
+    roles: tuple = ()
+    la_tier: str = None
+    ods_code: str = None
+    company_no: str = None
+    charity_no: str = None
+    sector: str = None
+    signatory: Signatory = None
+    notice_address: str = None
+    notice_email: str = None
+
+    @property
+    def is_health_service_body(self) -> bool:
+        return self.org_type in HEALTH_SERVICE_BODIES
+
+    @property
+    def is_statutory(self) -> bool:
+        return self.org_type in STATUTORY_BODIES
+
+    @property
+    def foia(self) -> bool:
+        """Public authorities under the Freedom of Information Act 2000."""
+        return self.is_statutory
+
+    @property
+    def is_commissioner(self) -> bool:
+        return "commissioner" in self.roles or "coordinating_commissioner" in self.roles
+
+    @property
+    def description(self) -> str:
+        text = ORG_DESCRIPTIONS.get(self.org_type, "an organisation")
+        if self.org_type == "local_authority" and self.la_tier:
+            text = {"county": "a county council", "district": "a district council", "unitary": "a unitary council",
+                    "metropolitan": "a metropolitan borough council",
+                    "london_borough": "a London borough council"}.get(self.la_tier, text)
+        if self.company_no:
+            text += f" (company number {self.company_no})"
+        if self.charity_no:
+            text += f" (registered charity number {self.charity_no})"
+        return text
+
+    @property
+    def signature_form(self) -> str:
+        if self.org_type in HEALTH_SERVICE_BODIES:
+            return "nhs_body"
+        if self.org_type in ("local_authority", "combined_authority"):
+            return "local_authority_seal"
+        if self.org_type in ("company", "gp_federation", "cic", "independent_sector", "llp"):
+            return "company"
+        return "other"
+
+
+@dataclass(frozen=True)
+class Deal:
+    id: str
+    title: str
+    system_name: str
+    footprint: str = None
+    population: int = None
+    population_basis: str = None
+    effective_date: _dt.date = None
+    governing_law: str = "England and Wales"
+    version: str = None
+    version_date: _dt.date = None
+    place: str = None
+
+    @property
+    def legal_regime(self) -> str:
+        if not isinstance(self.effective_date, _dt.date):
+            return "post_psr"
+        if self.effective_date < REGIME_CCG_ABOLISHED:
+            return "pre_2022"
+        return "post_2022" if self.effective_date < REGIME_PSR else "post_psr"
+
+
+@dataclass(frozen=True)
+class Phase:
+    id: str
+    name: str
+    start: _dt.date = None
+    end: _dt.date = None
+    label: str = None
+    contracting_model: str = None
+    org_form: str = None
+    entry_criteria: tuple = ()
+    risk_share_active: bool = False
+
+
+@dataclass(frozen=True)
+class BoardMember:
+    partner_id: str
+    seats: int = 1
+    votes: int = 1
+
+
+@dataclass(frozen=True)
+class Board:
+    name: str = None
+    chair: str = None
+    members: tuple[BoardMember, ...] = ()
+    quorum: int = None
+    meeting_frequency: str = None
+
+
+@dataclass(frozen=True)
+class Deadlock:
+    route: str = None
+    days: int = None
+
+
+@dataclass(frozen=True)
+class Escalation:
+    level: int
+    forum: str
+    max_days: int = None
+
+
+@dataclass(frozen=True)
+class AllianceManager:
+    title: str = None
+    employer_partner_id: str = None
+    cost_pa: Decimal = None
+
+
+@dataclass(frozen=True)
+class Approval:
+    partner_id: str
+    body: str = None
+    date: _dt.date = None
+
+
+@dataclass(frozen=True)
+class Governance:
+    board: Board = None
+    voting_rule: str = None
+    supermajority_pct: Decimal = None
+    unanimous_matters: tuple = ()
+    reserved_matters: tuple = ()
+    custom_reserved_matters: tuple = ()
+    deadlock: Deadlock = None
+    escalation: tuple[Escalation, ...] = ()
+    alliance_manager: AllianceManager = None
+    subgroups: tuple = ()
+    approvals: tuple[Approval, ...] = ()
+    model: str = None
+
+
+@dataclass(frozen=True)
+class Share:
+    partner_id: str
+    pct: Decimal = None
+
+
+@dataclass(frozen=True)
+class Corridor:
+    from_pct: Decimal
+    to_pct: Decimal
+    direction: str = "both"
+    shares: tuple[Share, ...] = ()
+
+
+@dataclass(frozen=True)
+class Cap:
+    partner_id: str
+    max_amount: Decimal = None
+
+
+@dataclass(frozen=True)
+class RiskShare:
+    baseline: Decimal = None
+    scope: str = None
+    deadband_pct: Decimal = None
+    corridors: tuple[Corridor, ...] = ()
+    beyond_corridors: str = None
+    caps: tuple[Cap, ...] = ()
+    settlement: str = None
+    counterparty_id: str = None
+
+    def cap_for(self, partner_id: str):
+        return next((c.max_amount for c in self.caps if c.partner_id == partner_id), None)
+
+
+@dataclass(frozen=True)
+class Measure:
+    id: str
+    name: str
+    metric: str = None
+    baseline: str = None
+    target: str = None
+    weight_pct: Decimal = None
+    owner_id: str = None
+
+
+@dataclass(frozen=True)
+class Incentives:
+    pool_amount: Decimal = None
+    pool_pct_of_budget: Decimal = None
+    measures: tuple[Measure, ...] = ()
+    distribution: str = None
+
+
+@dataclass(frozen=True)
+class Contribution:
+    partner_id: str
+    amount: Decimal = None
+    pct: Decimal = None
+    purpose: str = None
+    description: str = None
+
+
+@dataclass(frozen=True)
+class PooledFund:
+    id: str
+    basis: str
+    title: str = None
+    host_partner_id: str = None
+    pool_manager: str = None
+    partner_ids: tuple = ()
+    contributions: tuple[Contribution, ...] = ()
+    total: Decimal = None
+    aims: str = None
+    review_date: _dt.date = None
+    functions: tuple = ()
+
+
+@dataclass(frozen=True)
+class Budget:
+    type: str = None
+    annual_amount: Decimal = None
+    baseline_year: str = None
+    uplift_rule: str = None
+    components: tuple[Contribution, ...] = ()
+
+
+@dataclass(frozen=True)
+class RunningCosts:
+    amount_pa: Decimal = None
+    split: str = None
+
+
+@dataclass(frozen=True)
+class Funding:
+    budget: Budget = None
+    contributions: tuple[Contribution, ...] = ()
+    running_costs: RunningCosts = None
+    pooled_funds: tuple[PooledFund, ...] = ()
+    risk_share: RiskShare = None
+    incentives: Incentives = None
+    open_book: bool = False
+
+
+@dataclass(frozen=True)
+class AllianceFunding:
+    risk_share: RiskShare = None
+    incentives: Incentives = None
+    pooled_fund_ids: tuple = ()
+    contributions: tuple[Contribution, ...] = ()
+
+
+@dataclass(frozen=True)
+class Alliance:
+    id: str
+    title: str
+    kind: str = "alliance"
+    member_ids: tuple = ()
+    observer_ids: tuple = ()
+    place: str = None
+    population: int = None
+    governance: Governance = None
+    funding: AllianceFunding = None
+
+
+@dataclass(frozen=True)
+class ServiceContract:
+    id: str
+    provider_id: str
+    commissioner_ids: tuple = ()
+    title: str = None
+    form: str = None
+    value_pa: Decimal = None
+    start: _dt.date = None
+    end_date: _dt.date = None
+
+
+@dataclass(frozen=True)
+class Subcontract:
+    id: str
+    head_provider_id: str
+    subcontractor_id: str
+    services: tuple = ()
+    value_pa: Decimal = None
+    material: bool = False
+    commissioner_consent: str = None
+    pass_through_pct: Decimal = None
+    loss_share: bool = False
+    payment_basis: str = None
+    activity_plan: str = None
+    start: _dt.date = None
+    end: _dt.date = None
+
+
+@dataclass(frozen=True)
+class Aco:
+    holder_id: str
+    title_style: str = "accountable_care_organisation"
+    coordinating_commissioner_id: str = None
+    service_commencement: _dt.date = None
+    contract_value_pa: Decimal = None
+
+    @property
+    def title(self) -> str:
+        if self.title_style == "integrated_care_provider":
+            return "Integrated Care Provider Contract"
+        return "Accountable Care Organisation Contract"
+
+    @property
+    def provider_term(self) -> str:
+        """The defined term for the provider: never the ambiguous "ICP"."""
+        if self.title_style == "integrated_care_provider":
+            return "Integrated Care Provider"
+        return "Accountable Care Organisation"
+
+
+@dataclass(frozen=True)
+class IntegrationAgreement:
+    id: str
+    type: str
+    counterparty_ids: tuple = ()
+    counterparty_description: str = None
+    gms_pms_suspended: bool = False
+
+
+@dataclass(frozen=True)
+class Contracting:
+    model: str
+    alliances: tuple[Alliance, ...] = ()
+    service_contracts: tuple[ServiceContract, ...] = ()
+    head_contract_id: str = None
+    subcontracts: tuple[Subcontract, ...] = ()
+    aco: Aco = None
+    integration_level: str = None
+    integration_agreements: tuple[IntegrationAgreement, ...] = ()
+    procurement_route: str = None
+    procurement_date: _dt.date = None
+
+
+@dataclass(frozen=True)
+class DataSharing:
+    personal_data_shared: bool = False
+    dsa_in_place: bool = False
+    controller_model: str = None
+    dspt_required: bool = False
+    lawful_basis: str = None
+
+
+@dataclass(frozen=True)
+class ItEnabler:
+    shared_care_record: bool = False
+    systems: tuple = ()
+    lead_partner_id: str = None
+
+
+@dataclass(frozen=True)
+class StaffMove:
+    from_id: str
+    to_id: str
+    headcount: int = None
+    date: _dt.date = None
+    description: str = None
+
+
+@dataclass(frozen=True)
+class Workforce:
+    secondments: tuple[StaffMove, ...] = ()
+    tupe_transfers: tuple[StaffMove, ...] = ()
+    pension_route: str = None
+    no_poaching: bool = False
+
+
+@dataclass(frozen=True)
+class Estate:
+    property: str
+    owner_id: str = None
+    occupier_id: str = None
+    arrangement: str = None
+
+
+@dataclass(frozen=True)
+class Enablers:
+    data: DataSharing = None
+    it: ItEnabler = None
+    workforce: Workforce = None
+    estates: tuple[Estate, ...] = ()
+
+
+@dataclass(frozen=True)
+class Scope:
+    services: tuple = ()
+    exclusions: tuple = ()
+    primary_medical: bool = False
+    la_services: tuple = ()
+    population_description: str = None
+
+
+@dataclass(frozen=True)
+class Milestone:
+    milestone: str
+    date: _dt.date = None
+    owner_id: str = None
+
+
+@dataclass(frozen=True)
+class Risk:
+    risk: str
+    owner_id: str = None
+    rating: str = None
+    mitigation: str = None
+
+
+@dataclass(frozen=True)
+class Outcomes:
+    objectives: tuple = ()
+
+
+@dataclass(frozen=True)
+class Assurance:
+    isap_complete: bool = False
+    date: _dt.date = None
+
+
+@dataclass(frozen=True)
+class FinancialSafeguards:
+    min_net_assets: Decimal = None
+    parent_guarantee: bool = False
+    reporting_frequency: str = None
+
+
+@dataclass(frozen=True)
+class Term:
+    start: _dt.date = None
+    end: _dt.date = None
+    extension_years: int = None
+    break_points: tuple = ()
+    review_dates: tuple = ()
+
+    @property
+    def years(self):
+        if isinstance(self.start, _dt.date) and isinstance(self.end, _dt.date):
+            return round((self.end - self.start).days / 365.25)
+        return None
+
+
+@dataclass(frozen=True)
+class Exit:
+    withdrawal_notice_months: int = None
+    plan_required: bool = False
+    termination_triggers: tuple = ()
+
+
+@dataclass(frozen=True)
+class DisputeStage:
+    name: str
+    days: int = None
+
+
+@dataclass(frozen=True)
+class Disputes:
+    stages: tuple[DisputeStage, ...] = ()
+    mediator: str = None
+    final: str = None
+
+
+@dataclass(frozen=True)
+class Insurance:
+    type: str
+    amount: Decimal = None
+
+
+@dataclass(frozen=True)
+class Liability:
+    cap_basis: str = None
+    cap_amount: Decimal = None
+    cap_pct: Decimal = None
+    excluded_heads: tuple = ()
+    insurance: tuple[Insurance, ...] = ()
+
+
+# --------------------------------------------------------------------------- the deal
+
+
+@dataclass(frozen=True)
+class DealTerms:
+    deal: Deal
+    partners: tuple[Partner, ...]
+    contracting: Contracting
+    phases: tuple[Phase, ...] = ()
+    governance: Governance = None
+    funding: Funding = None
+    enablers: Enablers = None
+    scope: Scope = None
+    principles: tuple = ()
+    timetable: tuple[Milestone, ...] = ()
+    risk_register: tuple[Risk, ...] = ()
+    outcomes: Outcomes = None
+    assurance: Assurance = None
+    financial_safeguards: FinancialSafeguards = None
+    term: Term = None
+    exit: Exit = None
+    disputes: Disputes = None
+    liability: Liability = None
+    _index: dict = field(default=None, repr=False, compare=False)
+
+    def partner(self, partner_id: str) -> Partner:
+        return self._index[partner_id]
+
+    def partners_with(self, role: str) -> tuple[Partner, ...]:
+        return tuple(p for p in self.partners if role in p.roles)
+
+    @property
+    def all_health_service_bodies(self) -> bool:
+        return all(p.is_health_service_body for p in self.partners)
+
+    @property
+    def per_capita(self):
+        budget = self.funding.budget if self.funding else None
+        amount = getattr(budget, "annual_amount", None)
+        if isinstance(amount, Decimal) and isinstance(self.deal.population, int) and self.deal.population:
+            return (amount / self.deal.population).quantize(Decimal("0.01"))
+        return None
+
+    def alliance(self, alliance_id: str) -> Alliance:
+        return next(a for a in self.contracting.alliances if a.id == alliance_id)
+
+    def subcontract(self, subcontract_id: str) -> Subcontract:
+        return next(s for s in self.contracting.subcontracts if s.id == subcontract_id)
+
+    def effective_governance(self, alliance: Alliance) -> Governance:
+        return alliance.governance or self.governance
+
+    def pooled_fund(self, fund_id: str) -> PooledFund:
+        return next(f for f in self.funding.pooled_funds if f.id == fund_id)
+
+
+# --------------------------------------------------------------------------- building
+
+_HINTS: dict = {}
+
+
+def _hints(cls) -> dict:
+    if cls not in _HINTS:
+        _HINTS[cls] = typing.get_type_hints(cls)
+    return _HINTS[cls]
+
+
+def _convert(tp, value, path: str):
+    if value is None:
+        return Missing(path)
+    origin = typing.get_origin(tp)
+    if origin is tuple:
+        (item_tp, *_rest) = typing.get_args(tp) or (str,)
+        return tuple(_convert(item_tp, v, f"{path}[{i}]") for i, v in enumerate(value))
+    if origin in (typing.Union, types.UnionType):
+        tp = next(a for a in typing.get_args(tp) if a is not type(None))
+    if isinstance(tp, type) and hasattr(tp, "__dataclass_fields__"):
+        return _build(tp, value, path)
+    if tp is _dt.date:
+        return _dt.date.fromisoformat(value)
+    if tp is Decimal:
+        return Decimal(value)
+    if tp is int and not isinstance(value, bool):
+        return int(value)
+    return value
+
+
+def _build(cls, data: dict, path: str):
+    hints = _hints(cls)
+    values = {}
+    for f in fields(cls):
+        if f.name.startswith("_"):
+            continue
+        sub = f"{path}.{f.name}" if path else f.name
+        if f.name in data:
+            values[f.name] = _convert(hints[f.name], data[f.name], sub)
+        elif f.default is None:
+            values[f.name] = Missing(sub)
+        # otherwise the dataclass default applies (tuples, False, enums with a default)
+    return cls(**values)
+
+
+def build_model(data: dict) -> DealTerms:
+    terms = _build(DealTerms, data, "")
+    object.__setattr__(terms, "_index", {p.id: p for p in terms.partners})
+    return terms

@@ -1,0 +1,535 @@
+"""Word writer: a resolved ``tree.Document`` -> .docx bytes.
+
+Phases: (1) read the reference document (ours or the firm's) and merge its styles with ours;
+(2) name a bookmark for every clause, schedule and anchored paragraph; (3) write the body
+(front page, contents, preamble, clauses, schedules, execution page) straight into lxml;
+(4) write numbering, header, footer and properties; (5) zip it deterministically.
+
+Numbering is live Word multilevel numbering laid out so that Word shows the numbers the tree
+holds; cross-references are ``REF`` fields whose cached result is the resolved reference text.
+"""
+from __future__ import annotations
+
+import hashlib
+import math
+import re
+from pathlib import Path
+
+from lxml import etree
+
+from .. import tree
+from . import ooxml as ox
+from .ooxml import Level, ListDef, w
+
+# --------------------------------------------------------------------------- house style ids
+
+TITLE, SUBTITLE = "Title", "Subtitle"
+COVER, COVER_PARTY, COVER_STATUS = "CoverText", "CoverParty", "CoverStatus"
+CONTENTS_HEADING, TOC1, TOC2 = "ContentsHeading", "TOC1", "TOC2"
+CLAUSE_STYLES = ("Heading1", "Clause2", "Clause3", "Clause4")  # clause heading, 1.1, (a), (i)
+BODY, CLAUSE_BODY = "BodyText", "BodyTextIndent"
+SUBHEADING, DEFINITION, NOTE, CENTERED = "Subheading", "Definition", "DraftingNote", "Centered"
+PARTIES, RECITALS = "Parties", "Recitals"
+SCHEDULE_HEADING = "ScheduleHeading"
+SCHEDULE_STYLES = ("SchedPara1", "SchedPara2", "SchedPara3")  # 1, 1.1, (a)
+TABLE, TABLE_HEADER, TABLE_TEXT = "TableGrid", "TableHeader", "TableText"
+EXECUTION_HEADING, SIGNATURE_TEXT, SIGNATURE_LINE = "ExecutionHeading", "SignatureText", "SignatureLine"
+HEADER, FOOTER = "Header", "Footer"
+
+# Abstract numbering definitions, in this order; their numIds are allocated by the writer
+# (1..5 with the built-in reference: clauses 1, schedules 2, schedule paragraphs 3,
+# parties 4, recitals 5; 6.. one restarting list per schedule).
+LISTS = (
+    ListDef("acs-clauses", "5AC50001", (
+        Level("decimal", "%1", CLAUSE_STYLES[0]),
+        Level("decimal", "%1.%2", CLAUSE_STYLES[1]),
+        Level("lowerLetter", "(%3)", CLAUSE_STYLES[2], left=1440),
+        Level("lowerRoman", "(%4)", CLAUSE_STYLES[3], left=2160),
+    )),
+    ListDef("acs-schedules", "5AC50002", (
+        Level("decimal", "Schedule %1", SCHEDULE_HEADING, left=0, hanging=0, suffix="nothing"),
+    )),
+    ListDef("acs-schedule-paragraphs", "5AC50003", (
+        Level("decimal", "%1", SCHEDULE_STYLES[0]),
+        Level("decimal", "%1.%2", SCHEDULE_STYLES[1], left=1440, hanging=720),
+        Level("lowerLetter", "(%3)", SCHEDULE_STYLES[2], left=2160),
+        Level("lowerRoman", "(%4)", left=2880),
+    )),
+    ListDef("acs-parties", "5AC50004", (Level("decimal", "(%1)", PARTIES),)),
+    ListDef("acs-recitals", "5AC50005", (Level("upperLetter", "(%1)", RECITALS),)),
+)
+CLAUSES, SCHEDULES, SCHEDULE_PARAS, PARTY_LIST, RECITAL_LIST = range(5)
+
+REFERENCE_DOCX = Path(__file__).resolve().parent.parent / "data" / "reference.docx"
+
+HIGHLIGHT_BLANK, HIGHLIGHT_NOTE = "yellow", "cyan"
+BLANK = "[●]"
+
+SIGNATURE_FORMS = {
+    # form: (opening words, with {party}; lines: (label, "name"|"title"|None for a signing line))
+    "nhs_body": ("Signed for and on behalf of {party} by its authorised signatory",
+                 (("Signature", None), ("Name", "name"), ("Title", "title"), ("Date", None))),
+    "local_authority_seal": ("The common seal of {party} was affixed in the presence of:",
+                             (("Authorised signatory", None), ("Name", "name"),
+                              ("Title", "title"))),
+    "company": ("Executed by {party} acting by a director",
+                (("Signature of director", None), ("Name", "name"), ("Title", "title"),
+                 ("Date", None))),
+    "other": ("Signed for and on behalf of {party}",
+              (("Signature", None), ("Name", "name"), ("Title", "title"), ("Date", None))),
+}
+
+# Rough page model for the cached page numbers (TOC, NUMPAGES): Word recomputes them.
+_LINES_PER_PAGE = 44
+_CHARS_PER_LINE = 84
+
+_sub = etree.SubElement
+
+# --------------------------------------------------------------------------- public API
+
+
+def write_docx(document: tree.Document, *, reference: bytes | None = None,
+               clean: bool = False) -> bytes:
+    """Render a resolved document as .docx bytes (same input, same bytes).
+
+    ``reference``: a .docx whose styles, theme, fonts, settings and page setup to use
+    (default: the built-in house style); style ids it lacks are added from ours.
+    ``clean``: leave out drafting notes (the counterparty version).
+    Raises ValueError for an unusable reference, an unknown signature form, or text that
+    XML 1.0 cannot hold.
+    """
+    ours = ox.read_reference(REFERENCE_DOCX.read_bytes())
+    ref = ox.read_reference(reference) if reference is not None else ours
+    numbering = ox.merge_numbering(ref.get("numbering"), LISTS)
+    bound = {lvl.style: (numbering.num_ids[i], ilvl)
+             for i, d in enumerate(LISTS) for ilvl, lvl in enumerate(d.levels) if lvl.style}
+    styles = ox.merge_styles(ref["styles"], ours["styles"], bound)
+    page = ox.page_setup(ref.get("sectPr"))
+
+    # Relationship ids of the main part, fixed by position.
+    rels = [("rId1", "header", "header1.xml"), ("rId2", "footer", "footer1.xml"),
+            ("rId3", "styles", "styles.xml"), ("rId4", "numbering", "numbering.xml"),
+            ("rId5", "settings", "settings.xml")]
+    writer = _Writer(document, clean=clean, numbering=numbering, text_width=_text_width(page))
+    body_xml = ox.to_bytes(writer.document(page, header_rid="rId1", footer_rid="rId2"))
+
+    parts = [
+        ("word/document.xml", body_xml, "document.main+xml"),
+        ("word/header1.xml", ox.to_bytes(writer.header()), "header+xml"),
+        ("word/footer1.xml", ox.to_bytes(writer.footer()), "footer+xml"),
+        ("word/styles.xml", ox.to_bytes(styles), "styles+xml"),
+        ("word/numbering.xml", ox.to_bytes(numbering.root), "numbering+xml"),
+        ("word/settings.xml", ox.to_bytes(ox.clean_settings(ref.get("settings"))), "settings+xml"),
+    ]
+    if ref.get("fontTable") is not None:
+        rels.append((f"rId{len(rels) + 1}", "fontTable", "fontTable.xml"))
+        parts.append(("word/fontTable.xml", ox.to_bytes(ox.clean_font_table(ref["fontTable"])),
+                      "fontTable+xml"))
+    if ref.get("theme") is not None:
+        rels.append((f"rId{len(rels) + 1}", "theme", "theme/theme1.xml"))
+        parts.append(("word/theme/theme1.xml", ref["theme"], "theme"))
+
+    props = document.properties
+    core = ox.core_properties(title=props.title, subject=props.subject, keywords=props.keywords,
+                              creator=props.author or "acscontracts", version=props.version,
+                              created=props.created)
+    overrides = [(name, "application/vnd.openxmlformats-officedocument.theme+xml"
+                  if kind == "theme" else ox.CT_WML + kind) for name, _, kind in parts]
+    overrides += [
+        ("docProps/core.xml", "application/vnd.openxmlformats-package.core-properties+xml"),
+        ("docProps/app.xml", "application/vnd.openxmlformats-officedocument.extended-properties+xml"),
+    ]
+    package_rels = ox.relationships([
+        ("rId1", "officeDocument", "word/document.xml"),
+        ("rId2", "http://schemas.openxmlformats.org/package/2006/relationships/metadata/"
+                 "core-properties", "docProps/core.xml"),
+        ("rId3", "extended-properties", "docProps/app.xml"),
+    ])
+    return ox.write_zip([
+        ("[Content_Types].xml", ox.content_types(overrides)),
+        ("_rels/.rels", package_rels),
+        *[(name, data) for name, data, _ in parts],
+        ("word/_rels/document.xml.rels", ox.relationships(rels)),
+        ("docProps/core.xml", core),
+        ("docProps/app.xml", ox.app_properties(pages=writer.total_pages)),
+    ])
+
+
+def bookmark_name(node_id: str, used: set) -> str:
+    """A Word bookmark name for ``node_id``: ``_Ref_`` + the id with [^A-Za-z0-9] as ``_``,
+    at most 40 characters (long ids end in a hash of the id), unique within ``used``."""
+    base = "_Ref_" + re.sub(r"[^A-Za-z0-9]", "_", node_id)
+    if len(base) > 40:
+        base = base[:31] + "_" + hashlib.sha1(node_id.encode()).hexdigest()[:8]
+    name, n = base, 2
+    while name in used:
+        suffix = f"_{n}"
+        name, n = base[:40 - len(suffix)] + suffix, n + 1
+    used.add(name)
+    return name
+
+
+def _text_width(page: list) -> int:
+    size = next(e for e in page if e.tag == w("pgSz"))
+    mar = next(e for e in page if e.tag == w("pgMar"))
+
+    def twips(e, attr, default):
+        try:
+            return int(e.get(w(attr), default))
+        except ValueError:
+            return int(default)
+    return twips(size, "w", "11906") - twips(mar, "left", "1440") - twips(mar, "right", "1440")
+
+
+# --------------------------------------------------------------------------- the body
+
+
+def _numbered(para: tree.Para) -> bool:
+    return para.style in ("party", "recital") or (
+        para.style in ("body", "definition") and para.level > 0)
+
+
+class _Writer:
+    """Writes one document; holds the bookmark plan and the running page estimate."""
+
+    def __init__(self, document: tree.Document, *, clean: bool, numbering, text_width: int):
+        self.doc = document
+        self.clean = clean
+        self.numbering = numbering
+        self.text_width = text_width
+        self.schedule_ids = {s.id for s in document.schedules}
+        self.own_bookmark: dict[int, str] = {}  # id(node) -> bookmark name placed there
+        self.ref_target: dict[str, str] = {}  # target id -> bookmark a REF points at
+        self._bm_id = 0
+        self.lines = 0.0
+        self.total_pages = 1
+        self.toc: list[tuple[str, str, str, int]] = []  # (bookmark, number, title, page)
+        self._plan_bookmarks()
+
+    # ------------------------------------------------------------------ bookmarks
+
+    def _plan_bookmarks(self) -> None:
+        used: set = set()
+
+        def mark(node, node_id: str) -> str:
+            name = bookmark_name(node_id, used)
+            self.own_bookmark[id(node)] = name
+            self.ref_target.setdefault(node_id, name)
+            return name
+
+        for para in self.doc.preamble:
+            if isinstance(para, tree.Para) and para.anchor:
+                mark(para, para.anchor)
+        for container in (*self.doc.clauses, *self.doc.schedules):
+            mark(container, container.id)
+            context = container  # last numbered node: REF \w to an unnumbered paragraph goes there
+            for block in container.blocks:
+                if not isinstance(block, tree.Para):
+                    continue
+                if _numbered(block):
+                    context = block
+                    if block.anchor:
+                        mark(block, block.anchor)
+                elif block.anchor:
+                    mark(block, block.anchor)
+                    if id(context) not in self.own_bookmark:
+                        mark(context, f"{block.anchor}-ctx")
+                    self.ref_target[block.anchor] = self.own_bookmark[id(context)]
+
+    def _bookmark_start(self, p, node) -> int | None:
+        name = self.own_bookmark.get(id(node))
+        if name is None:
+            return None
+        self._bm_id += 1
+        ox.bookmark_start(p, self._bm_id, name)
+        return self._bm_id
+
+    # ------------------------------------------------------------------ document
+
+    def document(self, page: list, *, header_rid: str, footer_rid: str):
+        root = etree.Element(w("document"), nsmap=ox.NSMAP)
+        body = _sub(root, w("body"))
+        self._front_page(body)
+        ox.run(ox.paragraph(body, CONTENTS_HEADING), "Contents")
+        toc_at = len(body)
+        self.lines = 0.0
+        first = True
+        for block in self.doc.preamble:
+            first = not self._block(body, block, "preamble", None, break_before=first) and first
+        if self.doc.operative_words:
+            self._count(self.doc.operative_words)
+            ox.run(ox.paragraph(body, BODY, break_before=first), self.doc.operative_words)
+        for clause in self.doc.clauses:
+            self._clause(body, clause)
+        for schedule in self.doc.schedules:
+            self._schedule(body, schedule)
+        if self.doc.signatures:
+            self._execution(body)
+        # The contents come first in the document but are written last, when pages are known.
+        toc_pages = 1 + (len(self.toc) + 2) // (_LINES_PER_PAGE - 4)
+        toc = etree.Element(w("body"))
+        self._toc(toc, page_offset=1 + toc_pages)
+        for i, p in enumerate(toc):
+            body.insert(toc_at + i, p)
+        self.total_pages = 1 + toc_pages + self._page()
+        sect = _sub(body, w("sectPr"))
+        _sub(sect, w("headerReference"), {w("type"): "default", f"{{{ox.R_NS}}}id": header_rid})
+        _sub(sect, w("footerReference"), {w("type"): "default", f"{{{ox.R_NS}}}id": footer_rid})
+        for e in page:
+            sect.append(e)
+        ox.insert_ordered(sect, etree.Element(w("titlePg")), ox.SECTPR_ORDER)
+        return root
+
+    def _page(self) -> int:
+        return 1 + int(self.lines // _LINES_PER_PAGE)
+
+    def _new_page(self) -> None:
+        self.lines = math.ceil(self.lines / _LINES_PER_PAGE) * _LINES_PER_PAGE if self.lines else 0
+
+    def _count(self, text_len) -> None:
+        n = text_len if isinstance(text_len, int) else len(text_len)
+        self.lines += n // _CHARS_PER_LINE + 1.6
+
+    def _front_page(self, body) -> None:
+        doc = self.doc
+        ox.run(ox.paragraph(body, TITLE), doc.title)
+        if doc.subtitle:
+            ox.run(ox.paragraph(body, SUBTITLE), doc.subtitle)
+        if doc.parties:
+            ox.run(ox.paragraph(body, COVER), "between")
+            for i, party in enumerate(doc.parties):
+                if i and i == len(doc.parties) - 1:
+                    ox.run(ox.paragraph(body, COVER), "and")
+                ox.run(ox.paragraph(body, COVER_PARTY), party.name)
+        if doc.date_text:
+            p = ox.paragraph(body, COVER)
+            for i, chunk in enumerate(doc.date_text.split(BLANK)):
+                if i:
+                    ox.run(p, BLANK, highlight=HIGHLIGHT_BLANK)
+                if chunk:
+                    ox.run(p, chunk)
+        if doc.status_label:
+            ox.run(ox.paragraph(body, COVER_STATUS), doc.status_label)
+
+    def _toc(self, toc, *, page_offset: int) -> None:
+        """Cached contents entries (number, title, estimated page) inside one TOC field."""
+        instr = 'TOC \\o "1-1" \\h \\z \\u'
+        if not self.toc:
+            ox.field(ox.paragraph(toc, TOC1), instr, "")
+            return
+        for i, (bm, number, title, page) in enumerate(self.toc):
+            p = ox.paragraph(toc, TOC1)
+            if i == 0:
+                _field_open(p, instr)
+            link = _sub(p, w("hyperlink"), {w("anchor"): bm, w("history"): "1"})
+            ox.run(link, number)
+            ox.tab(link)
+            ox.run(link, title)
+            ox.tab(link)
+            ox.field(link, f"PAGEREF {bm} \\h", str(page + page_offset))
+            if i == len(self.toc) - 1:
+                _sub(_sub(p, ox.R), ox.FLDCHAR, {w("fldCharType"): "end"})
+
+    # ------------------------------------------------------------------ clauses and schedules
+
+    def _clause(self, body, clause: tree.Clause) -> None:
+        p = ox.paragraph(body, CLAUSE_STYLES[0], num=(self.numbering.num_ids[CLAUSES], 0))
+        bm = self._bookmark_start(p, clause)
+        ox.run(p, clause.title)
+        if bm:
+            ox.bookmark_end(p, bm)
+        self.lines += 1.5
+        self._count(clause.title)
+        self.toc.append((self.own_bookmark[id(clause)], clause.number, clause.title, self._page()))
+        for block in clause.blocks:
+            self._block(body, block, "clause", None)
+
+    def _schedule(self, body, schedule: tree.Schedule) -> None:
+        self._new_page()
+        p = ox.paragraph(body, SCHEDULE_HEADING, num=(self.numbering.num_ids[SCHEDULES], 0))
+        bm = self._bookmark_start(p, schedule)
+        if schedule.title:
+            ox.run(p, "\n" + schedule.title)
+        if bm:
+            ox.bookmark_end(p, bm)
+        self.lines += 3
+        self.toc.append((self.own_bookmark[id(schedule)], f"Schedule {schedule.number}",
+                         schedule.title, self._page()))
+        num_id = self.numbering.add_restart(SCHEDULE_PARAS, 4)
+        for block in schedule.blocks:
+            self._block(body, block, "schedule", num_id)
+
+    def _block(self, body, block, where: str, sched_num: int | None,
+               break_before: bool = False) -> bool:
+        """Write one block; returns False when it was left out (a note in a clean draft)."""
+        if isinstance(block, tree.Table):
+            self._table(body, block)
+            return True
+        if not isinstance(block, tree.Para):
+            raise TypeError(f"not a block: {type(block).__name__}")
+        if self.clean and (block.style == "note" or (
+                block.level == 0 and block.inlines
+                and all(isinstance(x, tree.Note) for x in block.inlines))):
+            return False
+        style, num = self._para_style(block, where, sched_num)
+        p = ox.paragraph(body, style, num=num, break_before=break_before)
+        bm = self._bookmark_start(p, block)
+        self._count(self._inlines(p, block.inlines))
+        if bm:
+            ox.bookmark_end(p, bm)
+        return True
+
+    def _para_style(self, para: tree.Para, where: str, sched_num: int | None):
+        ids = self.numbering.num_ids
+        if para.style == "party":
+            return PARTIES, (ids[PARTY_LIST], 0)
+        if para.style == "recital":
+            return RECITALS, (ids[RECITAL_LIST], 0)
+        if para.style in ("body", "definition") and para.level > 0:
+            level = min(para.level, 3)
+            if where == "schedule":
+                return SCHEDULE_STYLES[level - 1], (sched_num, level - 1)
+            return CLAUSE_STYLES[level], (ids[CLAUSES], level)
+        return {
+            "note": NOTE, "subheading": SUBHEADING, "definition": DEFINITION,
+            "centered": CENTERED,
+        }.get(para.style, CLAUSE_BODY if where == "clause" else BODY), None
+
+    # ------------------------------------------------------------------ inlines
+
+    def _inlines(self, p, inlines) -> int:
+        """Write inline runs into ``p``; returns the number of characters written."""
+        chars = 0
+        n = len(inlines)
+        for i, x in enumerate(inlines):
+            kind = type(x)
+            if kind is tree.Text:
+                text = x.text
+                if (i + 1 < n and text.endswith("Schedule ") and type(inlines[i + 1]) is tree.Ref
+                        and inlines[i + 1].target in self.schedule_ids):
+                    text = text[:-9]  # the REF result ("Schedule 2") carries the word
+                if text:
+                    ox.run(p, text, bold=x.bold, italic=x.italic)
+                chars += len(text)
+            elif kind is tree.TermUse:
+                ox.run(p, x.text)
+                chars += len(x.text)
+            elif kind is tree.TermDef:
+                ox.run(p, f"“{x.term}”", bold=True)
+                chars += len(x.term) + 2
+            elif kind is tree.Ref:
+                chars += self._ref(p, x, absorbed=i > 0 and type(inlines[i - 1]) is tree.Text
+                                   and inlines[i - 1].text.endswith("Schedule ")
+                                   and x.target in self.schedule_ids)
+            elif kind is tree.Placeholder:
+                text = f"[● {x.hint}]" if x.hint else BLANK
+                ox.run(p, text, highlight=HIGHLIGHT_BLANK)
+                chars += len(text)
+            elif kind is tree.Note:
+                if not self.clean:
+                    text = f"[Drafting note: {x.text}]"
+                    ox.run(p, text, italic=True, highlight=HIGHLIGHT_NOTE)
+                    chars += len(text)
+            else:
+                raise TypeError(f"not an inline: {kind.__name__}")
+        return chars
+
+    def _ref(self, p, ref: tree.Ref, *, absorbed: bool) -> int:
+        number = ref.number or self.doc.references.get(ref.target, "")
+        text = f"Schedule {number}" if absorbed else number
+        bm = self.ref_target.get(ref.target)
+        if bm is None or not number:
+            # Not in this document (e.g. a note left out of a clean draft): plain text.
+            ox.run(p, text or BLANK, highlight=None if text else HIGHLIGHT_BLANK)
+        else:
+            ox.field(p, f"REF {bm} \\w \\h", text)
+        return len(text)
+
+    # ------------------------------------------------------------------ tables
+
+    def _table(self, body, table: tree.Table) -> None:
+        cols = max([len(table.header), *(len(r) for r in table.rows)] or [1])
+        tbl = _sub(body, w("tbl"))
+        pr = _sub(tbl, w("tblPr"))
+        _sub(pr, w("tblStyle"), {ox.VAL: TABLE})
+        _sub(pr, w("tblW"), {w("w"): "5000", w("type"): "pct"})
+        _sub(pr, w("tblLook"), {w("val"): "04A0", w("firstRow"): "1", w("lastRow"): "0",
+                                w("firstColumn"): "0", w("lastColumn"): "0",
+                                w("noHBand"): "1", w("noVBand"): "1"})
+        grid = _sub(tbl, w("tblGrid"))
+        width = str(self.text_width // cols)
+        for _ in range(cols):
+            _sub(grid, w("gridCol"), {w("w"): width})
+        rows = ([(table.header, True)] if table.header else []) + [(r, False) for r in table.rows]
+        for cells, is_header in rows:
+            tr = _sub(tbl, w("tr"))
+            if is_header:
+                _sub(_sub(tr, w("trPr")), w("tblHeader"))
+            for c in range(cols):
+                tc = _sub(tr, w("tc"))
+                _sub(_sub(tc, w("tcPr")), w("tcW"), {w("w"): width, w("type"): "dxa"})
+                p = ox.paragraph(tc, TABLE_HEADER if is_header else TABLE_TEXT)
+                if c < len(cells):
+                    chars = self._inlines(p, tuple(cells[c]))
+                    self.lines += chars / max(_CHARS_PER_LINE // cols, 8) / 2
+            self.lines += 1.2
+
+    # ------------------------------------------------------------------ execution page
+
+    def _execution(self, body) -> None:
+        self._new_page()
+        ox.run(ox.paragraph(body, EXECUTION_HEADING), "Execution")
+        for block in self.doc.signatures:
+            if block.form not in SIGNATURE_FORMS:
+                raise ValueError(f"signature block for {block.party_name!r}: unknown form "
+                                 f"{block.form!r}; expected one of {', '.join(SIGNATURE_FORMS)}")
+            opening, lines = SIGNATURE_FORMS[block.form]
+            before, _, after = opening.partition("{party}")
+            p = ox.paragraph(body, SIGNATURE_TEXT, keep_next=True)
+            ox.run(p, before)
+            ox.run(p, block.party_name, bold=True)
+            ox.run(p, after)
+            for i, (label, value) in enumerate(lines):
+                last = i == len(lines) - 1
+                if value is None:
+                    p = ox.paragraph(body, SIGNATURE_LINE, keep_next=not last)
+                    ox.run(p, label + "\t\t")
+                    continue
+                p = ox.paragraph(body, SIGNATURE_TEXT, keep_next=not last)
+                ox.run(p, label + ":\t")
+                text = block.signatory_name if value == "name" else block.signatory_title
+                if text:
+                    ox.run(p, text)
+                else:
+                    ox.run(p, BLANK, highlight=HIGHLIGHT_BLANK)
+            self.lines += 12
+
+    # ------------------------------------------------------------------ header and footer
+
+    def header(self):
+        root = etree.Element(w("hdr"), nsmap=ox.NSMAP)
+        p = ox.paragraph(root, HEADER)
+        ox.run(p, self.doc.title)
+        if self.doc.status_label:
+            ox.run(p, "\t\t")
+            ox.run(p, self.doc.status_label, bold=True)
+        return root
+
+    def footer(self):
+        root = etree.Element(w("ftr"), nsmap=ox.NSMAP)
+        p = ox.paragraph(root, FOOTER)
+        version = self.doc.properties.version
+        ox.run(p, f"Version {version}\t\tPage " if version else "\t\tPage ")
+        ox.field(p, "PAGE", "2")
+        ox.run(p, " of ")
+        ox.field(p, "NUMPAGES", str(self.total_pages))
+        return root
+
+
+def _field_open(p, instr: str) -> None:
+    """The begin / instrText / separate runs of a field whose result spans paragraphs."""
+    _sub(_sub(p, ox.R), ox.FLDCHAR, {w("fldCharType"): "begin"})
+    it = _sub(_sub(p, ox.R), ox.INSTR)
+    it.text = f" {instr} "
+    it.set(ox.XML_SPACE, "preserve")
+    _sub(_sub(p, ox.R), ox.FLDCHAR, {w("fldCharType"): "separate"})

@@ -1,0 +1,546 @@
+"""OOXML building blocks for the Word writer: element builders, numbering, package parts.
+
+Everything is built with ``lxml.etree``; text goes in through ``checked`` (which rejects
+characters outside XML 1.0 with ValueError) and lxml does the escaping. Child order follows
+ISO/IEC 29500 (``pPr``, ``sectPr``, ``abstractNum``...) and, for ``rPr``, the ECMA-376
+1st-edition order that Word and the Open XML SDK expect.
+"""
+from __future__ import annotations
+
+import copy
+import re
+import zipfile
+from dataclasses import dataclass
+
+from lxml import etree
+
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
+CT_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
+XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
+NSMAP = {"w": W_NS, "r": R_NS}
+
+REL_DOC = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
+CT_WML = "application/vnd.openxmlformats-officedocument.wordprocessingml."
+
+
+def w(tag: str) -> str:
+    """Clark name of a ``w:`` element or attribute."""
+    return f"{{{W_NS}}}{tag}"
+
+
+VAL = w("val")
+
+# Children of w:pPr (ISO/IEC 29500-1 17.3.1.26) and w:rPr (ECMA-376 1st ed. order).
+PPR_ORDER = tuple(w(t) for t in (
+    "pStyle keepNext keepLines pageBreakBefore framePr widowControl numPr suppressLineNumbers "
+    "pBdr shd tabs suppressAutoHyphens kinsoku wordWrap overflowPunct topLinePunct autoSpaceDE "
+    "autoSpaceDN bidi adjustRightInd snapToGrid spacing ind contextualSpacing mirrorIndents "
+    "suppressOverlap jc textDirection textAlignment textboxTightWrap outlineLvl divId cnfStyle "
+    "rPr sectPr pPrChange").split())
+RPR_ORDER = tuple(w(t) for t in (
+    "rStyle rFonts b bCs i iCs caps smallCaps strike dstrike outline shadow emboss imprint "
+    "noProof snapToGrid vanish webHidden color spacing w kern position sz szCs highlight u "
+    "effect bdr shd fitText vertAlign rtl cs em lang eastAsianLayout specVanish oMath").split())
+SECTPR_ORDER = tuple(w(t) for t in (
+    "headerReference footerReference footnotePr endnotePr type pgSz pgMar paperSrc pgBorders "
+    "lnNumType pgNumType cols formProt vAlign noEndnote titlePg textDirection bidi rtlGutter "
+    "docGrid printerSettings sectPrChange").split())
+
+# --------------------------------------------------------------------------- text
+
+# Characters allowed by XML 1.0 (tab, LF, CR and the ranges below).
+_NOT_XML10 = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def checked(text: str) -> str:
+    """Return ``text`` unchanged, or raise ValueError if it holds a non-XML-1.0 character."""
+    bad = _NOT_XML10.search(text)
+    if bad:
+        raise ValueError(
+            f"text contains U+{ord(bad.group()):04X}, which XML 1.0 does not allow: {text[:60]!r}"
+        )
+    return text
+
+
+# --------------------------------------------------------------------------- element builders
+
+_sub = etree.SubElement
+P, PPR, PSTYLE, R, RPR, T = w("p"), w("pPr"), w("pStyle"), w("r"), w("rPr"), w("t")
+NUMPR, ILVL, NUMID = w("numPr"), w("ilvl"), w("numId")
+FLDCHAR, INSTR = w("fldChar"), w("instrText")
+BM_START, BM_END = w("bookmarkStart"), w("bookmarkEnd")
+
+
+def insert_ordered(parent, child, order: tuple) -> None:
+    """Insert ``child`` into ``parent`` at its schema position, replacing a same-tag child."""
+    for old in parent.findall(child.tag):
+        parent.remove(old)
+    rank = order.index(child.tag)
+    for i, existing in enumerate(parent):
+        if existing.tag in order and order.index(existing.tag) > rank:
+            parent.insert(i, child)
+            return
+    parent.append(child)
+
+
+def el(tag: str, **attrs: str):
+    """A free-standing ``w:`` element with ``w:`` attributes (``val="x"``)."""
+    return etree.Element(w(tag), {w(k): v for k, v in attrs.items()}, nsmap=None)
+
+
+def numpr(num_id: int, ilvl: int):
+    n = etree.Element(NUMPR)
+    _sub(n, ILVL, {VAL: str(ilvl)})
+    _sub(n, NUMID, {VAL: str(num_id)})
+    return n
+
+
+def paragraph(parent, style: str | None = None, *, num: tuple[int, int] | None = None,
+              keep_next: bool = False, break_before: bool = False, jc: str | None = None):
+    """Append a ``w:p`` with the given properties (children written in pPr order)."""
+    p = _sub(parent, P)
+    if style or num or keep_next or break_before or jc:
+        ppr = _sub(p, PPR)
+        if style:
+            _sub(ppr, PSTYLE, {VAL: style})
+        if keep_next:
+            _sub(ppr, w("keepNext"))
+        if break_before:
+            _sub(ppr, w("pageBreakBefore"))
+        if num:
+            ppr.append(numpr(*num))
+        if jc:
+            _sub(ppr, w("jc"), {VAL: jc})
+    return p
+
+
+def run(p, text: str, *, bold: bool = False, italic: bool = False,
+        highlight: str | None = None, style: str | None = None):
+    """Append a run; tabs and line breaks in ``text`` become ``w:tab`` / ``w:br``."""
+    r = _sub(p, R)
+    if style or bold or italic or highlight:
+        rpr = _sub(r, RPR)
+        if style:
+            _sub(rpr, w("rStyle"), {VAL: style})
+        if bold:
+            _sub(rpr, w("b"))
+        if italic:
+            _sub(rpr, w("i"))
+        if highlight:
+            _sub(rpr, w("highlight"), {VAL: highlight})
+    checked(text)
+    if "\t" in text or "\n" in text:
+        for i, chunk in enumerate(re.split(r"(\t|\r?\n)", text)):
+            if chunk == "\t":
+                _sub(r, w("tab"))
+            elif chunk in ("\n", "\r\n"):
+                _sub(r, w("br"))
+            elif chunk:
+                _text(r, chunk)
+    elif text:
+        _text(r, text)
+    return r
+
+
+def _text(r, text: str) -> None:
+    t = _sub(r, T)
+    t.text = text
+    if text[0] == " " or text[-1] == " ":
+        t.set(XML_SPACE, "preserve")
+
+
+def tab(p) -> None:
+    _sub(_sub(p, R), w("tab"))
+
+
+def page_break(p) -> None:
+    _sub(_sub(p, R), w("br"), {w("type"): "page"})
+
+
+def field(p, instr: str, result: str, *, bold: bool = False) -> None:
+    """A complex field: begin / instrText / separate / cached result / end."""
+    def fld_run():
+        r = _sub(p, R)
+        if bold:
+            _sub(_sub(r, RPR), w("b"))
+        return r
+
+    _sub(fld_run(), FLDCHAR, {w("fldCharType"): "begin"})
+    it = _sub(fld_run(), INSTR)
+    it.text = checked(f" {instr} ")
+    it.set(XML_SPACE, "preserve")
+    _sub(fld_run(), FLDCHAR, {w("fldCharType"): "separate"})
+    if result:
+        _text(fld_run(), checked(result))
+    _sub(fld_run(), FLDCHAR, {w("fldCharType"): "end"})
+
+
+def bookmark_start(p, bm_id: int, name: str) -> None:
+    _sub(p, BM_START, {w("id"): str(bm_id), w("name"): name})
+
+
+def bookmark_end(p, bm_id: int) -> None:
+    _sub(p, BM_END, {w("id"): str(bm_id)})
+
+
+def to_bytes(root) -> bytes:
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+# --------------------------------------------------------------------------- numbering
+
+
+@dataclass(frozen=True, slots=True)
+class Level:
+    fmt: str  # decimal | lowerLetter | lowerRoman | upperLetter
+    text: str  # lvlText, e.g. "%1.%2"
+    style: str = ""  # bound paragraph style id
+    left: int = 720  # indent in twips
+    hanging: int = 720
+    suffix: str = "tab"  # tab | space | nothing
+    jc: str = "left"
+
+
+@dataclass(frozen=True, slots=True)
+class ListDef:
+    """One abstract numbering definition; ``name`` (acs-*) marks it as ours."""
+
+    name: str
+    nsid: str  # 8 hex digits
+    levels: tuple  # tuple[Level, ...], at most 9
+
+
+def _lvl(parent, ilvl: int, level: Level) -> None:
+    lvl = _sub(parent, w("lvl"), {w("ilvl"): str(ilvl)})
+    _sub(lvl, w("start"), {VAL: "1"})
+    _sub(lvl, w("numFmt"), {VAL: level.fmt})
+    if level.style:
+        _sub(lvl, w("pStyle"), {VAL: level.style})
+    if level.suffix != "tab":
+        _sub(lvl, w("suff"), {VAL: level.suffix})
+    _sub(lvl, w("lvlText"), {VAL: level.text})
+    _sub(lvl, w("lvlJc"), {VAL: level.jc})
+    ppr = _sub(lvl, PPR)
+    if level.hanging or level.left:
+        _sub(ppr, w("ind"), {w("left"): str(level.left), w("hanging"): str(level.hanging)})
+
+
+def abstract_num(abstract_id: int, d: ListDef):
+    an = etree.Element(w("abstractNum"), {w("abstractNumId"): str(abstract_id)})
+    _sub(an, w("nsid"), {VAL: d.nsid})
+    _sub(an, w("multiLevelType"), {VAL: "multilevel" if len(d.levels) > 1 else "singleLevel"})
+    _sub(an, w("name"), {VAL: d.name})
+    levels = list(d.levels)
+    # Fill the unused levels so every abstractNum has nine, as Word writes them.
+    while len(levels) < 9:
+        n = len(levels) + 1
+        levels.append(Level("decimal", f"%{n}.", left=720 * n, hanging=720))
+    for i, level in enumerate(levels):
+        _lvl(an, i, level)
+    return an
+
+
+def num(num_id: int, abstract_id: int, *, restart_levels: int = 0):
+    """A ``w:num``; ``restart_levels`` > 0 adds startOverride 1 for levels 0..n-1."""
+    n = etree.Element(w("num"), {w("numId"): str(num_id)})
+    _sub(n, w("abstractNumId"), {VAL: str(abstract_id)})
+    for ilvl in range(restart_levels):
+        o = _sub(n, w("lvlOverride"), {w("ilvl"): str(ilvl)})
+        _sub(o, w("startOverride"), {VAL: "1"})
+    return n
+
+
+def numbering_part(abstracts: list, nums: list):
+    """``w:numbering`` with every abstractNum before every num, as the schema requires."""
+    root = etree.Element(w("numbering"), nsmap=NSMAP)
+    root.extend(abstracts)
+    root.extend(nums)
+    return root
+
+
+# --------------------------------------------------------------------------- package
+
+CT_XML = {
+    "rels": "application/vnd.openxmlformats-package.relationships+xml",
+    "xml": "application/xml",
+}
+
+
+def content_types(overrides: list[tuple[str, str]]) -> bytes:
+    root = etree.Element(f"{{{CT_NS}}}Types", nsmap={None: CT_NS})
+    for ext, ct in CT_XML.items():
+        _sub(root, f"{{{CT_NS}}}Default", Extension=ext, ContentType=ct)
+    for part, ct in overrides:
+        _sub(root, f"{{{CT_NS}}}Override", PartName="/" + part, ContentType=ct)
+    return to_bytes(root)
+
+
+def relationships(rels: list[tuple[str, str, str]]) -> bytes:
+    """``rels`` is [(Id, type suffix or full URI, target)]."""
+    root = etree.Element(f"{{{PKG_REL_NS}}}Relationships", nsmap={None: PKG_REL_NS})
+    for rid, rtype, target in rels:
+        if "://" not in rtype:
+            rtype = REL_DOC + rtype
+        _sub(root, f"{{{PKG_REL_NS}}}Relationship", Id=rid, Type=rtype, Target=target)
+    return to_bytes(root)
+
+
+_CP = "http://schemas.openxmlformats.org/package/2006/metadata/core-properties"
+_DC = "http://purl.org/dc/elements/1.1/"
+_DCTERMS = "http://purl.org/dc/terms/"
+_XSI = "http://www.w3.org/2001/XMLSchema-instance"
+
+
+def w3cdtf(value: str) -> str:
+    """An ISO date or date-time as W3CDTF in UTC ("2026-04-01" -> "2026-04-01T00:00:00Z")."""
+    m = re.fullmatch(r"(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2}(?::\d{2})?))?(Z|[+-]00:?00)?", value)
+    if not m:
+        raise ValueError(f"properties.created must be an ISO date (YYYY-MM-DD): {value!r}")
+    clock = m.group(2) or "00:00:00"
+    if len(clock) == 5:
+        clock += ":00"
+    return f"{m.group(1)}T{clock}Z"
+
+
+def core_properties(*, title: str, subject: str, keywords: str, creator: str,
+                    version: str, created: str) -> bytes:
+    root = etree.Element(f"{{{_CP}}}coreProperties", nsmap={
+        "cp": _CP, "dc": _DC, "dcterms": _DCTERMS, "xsi": _XSI})
+
+    def add(ns, tag, text, **attrs):
+        e = _sub(root, f"{{{ns}}}{tag}", attrs)
+        e.text = checked(text)
+
+    stamp = w3cdtf(created) if created else "1980-01-01T00:00:00Z"
+    add(_DC, "title", title)
+    add(_DC, "subject", subject)
+    add(_DC, "creator", creator)
+    add(_CP, "keywords", keywords)
+    add(_DC, "description", f"Version {version}" if version else "")
+    add(_CP, "lastModifiedBy", creator)
+    add(_CP, "revision", "1")
+    add(_CP, "version", version)
+    xsi_type = {f"{{{_XSI}}}type": "dcterms:W3CDTF"}
+    add(_DCTERMS, "created", stamp, **xsi_type)
+    add(_DCTERMS, "modified", stamp, **xsi_type)
+    return to_bytes(root)
+
+
+def app_properties(*, pages: int) -> bytes:
+    ns = "http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"
+    root = etree.Element(f"{{{ns}}}Properties", nsmap={None: ns})
+    for tag, text in (("Template", "acscontracts"), ("TotalTime", "0"), ("Pages", str(pages)),
+                      ("Application", "acscontracts"), ("DocSecurity", "0")):
+        _sub(root, f"{{{ns}}}{tag}").text = text
+    return to_bytes(root)
+
+
+_ZIP_DATE = (1980, 1, 1, 0, 0, 0)
+
+
+def write_zip(parts: list[tuple[str, bytes]]) -> bytes:
+    """A deterministic zip: given entry order, fixed time, deflate level 6, fixed attributes."""
+    import io
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        for name, data in parts:
+            info = zipfile.ZipInfo(name, date_time=_ZIP_DATE)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.create_system = 0
+            info.external_attr = 0
+            zf.writestr(info, data, compresslevel=6)
+    return buf.getvalue()
+
+
+# --------------------------------------------------------------------------- reference document
+
+_PARSER = etree.XMLParser(resolve_entities=False, no_network=True)
+
+
+def read_reference(data: bytes) -> dict:
+    """Parts of a reference .docx: styles, numbering, settings, fontTable (parsed elements,
+    when present), theme (bytes, when it has no relationships of its own) and sectPr (the
+    body's last section properties, or None). Raises ValueError if it is not a usable .docx."""
+    import io
+
+    out: dict = {}
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(data))
+        names = set(zf.namelist())
+        main = _rel_targets(zf, "_rels/.rels", "")["officeDocument"]
+        folder, _, file = main.rpartition("/")
+        targets = _rel_targets(zf, f"{folder}/_rels/{file}.rels", folder)
+        for key in ("styles", "numbering", "settings", "fontTable"):
+            if targets.get(key) in names:
+                out[key] = etree.fromstring(zf.read(targets[key]), _PARSER)
+        theme = targets.get("theme")
+        if theme in names:
+            tdir, _, tfile = theme.rpartition("/")
+            if f"{tdir}/_rels/{tfile}.rels" not in names:
+                out["theme"] = zf.read(theme)
+        out["sectPr"] = etree.fromstring(zf.read(main), _PARSER).find(f"{w('body')}/{w('sectPr')}")
+    except (zipfile.BadZipFile, KeyError, etree.XMLSyntaxError) as exc:
+        raise ValueError(f"reference document is not a usable .docx: {exc}") from exc
+    if "styles" not in out:
+        raise ValueError("reference document has no styles part (word/styles.xml)")
+    return out
+
+
+def _rel_targets(zf, rels_name: str, base: str) -> dict:
+    """{relationship type (last URI segment): part name} for one .rels part."""
+    out = {}
+    for rel in etree.fromstring(zf.read(rels_name), _PARSER):
+        if rel.get("TargetMode") == "External":
+            continue
+        target = rel.get("Target", "")
+        path = target.lstrip("/") if target.startswith("/") else (f"{base}/{target}" if base else target)
+        out.setdefault(rel.get("Type", "").rsplit("/", 1)[-1], path)
+    return out
+
+
+STYLE_ORDER = tuple(w(t) for t in (
+    "name aliases basedOn next link autoRedefine hidden uiPriority semiHidden unhideWhenUsed "
+    "qFormat locked personal personalCompose personalReply rsid pPr rPr tblPr trPr tcPr "
+    "tblStylePr").split())
+_TRUE = ("1", "true", "on")
+
+
+def merge_styles(ref_styles, our_styles, bound: dict, lang: str = "en-GB"):
+    """The reference's styles, plus every style of ours whose id it lacks; each style id in
+    ``bound`` ({style id: (numId, ilvl)}) gets that numPr; numPr pointing at lists the
+    package will not hold are removed; the default proofing language is ``lang``."""
+    styles = copy.deepcopy(ref_styles)
+    have = {s.get(w("styleId")): s for s in styles.iter(w("style"))}
+    defaults = {s.get(w("type")) for s in have.values() if s.get(w("default")) in _TRUE}
+    for style in our_styles.iter(w("style")):
+        sid = style.get(w("styleId"))
+        if sid not in have:
+            new = copy.deepcopy(style)
+            if new.get(w("default")) is not None and new.get(w("type")) in defaults:
+                del new.attrib[w("default")]
+            styles.append(new)
+            have[sid] = new
+    known = {str(n) for n, _ in bound.values()}
+    for sid, style in have.items():
+        ppr = style.find(PPR)
+        if sid in bound:
+            if ppr is None:
+                ppr = etree.Element(PPR)
+                insert_ordered(style, ppr, STYLE_ORDER)
+            insert_ordered(ppr, numpr(*bound[sid]), PPR_ORDER)
+        elif ppr is not None and ppr.find(NUMPR) is not None:
+            nid = ppr.find(f"{NUMPR}/{NUMID}")
+            if nid is None or nid.get(VAL) not in known | {"0"}:
+                ppr.remove(ppr.find(NUMPR))
+    _set_language(styles, lang)
+    return styles
+
+
+def _child(parent, tag: str, index: int | None = None):
+    found = parent.find(tag)
+    if found is None:
+        found = etree.Element(tag)
+        parent.insert(len(parent) if index is None else index, found)
+    return found
+
+
+def _set_language(styles, lang: str) -> None:
+    rpr = _child(_child(_child(styles, w("docDefaults"), 0), w("rPrDefault"), 0), RPR)
+    el_lang = rpr.find(w("lang"))
+    if el_lang is None:
+        el_lang = etree.Element(w("lang"))
+        insert_ordered(rpr, el_lang, RPR_ORDER)
+    el_lang.set(VAL, lang)
+
+
+@dataclass(slots=True)
+class Numbering:
+    root: object  # the w:numbering element
+    num_ids: list  # numId of each of our ListDefs, in order
+    abstract_ids: list
+    next_num: int
+
+    def add_restart(self, list_index: int, levels: int) -> int:
+        """A new w:num over our list ``list_index`` restarting levels 0..levels-1."""
+        nid = self.next_num
+        self.next_num += 1
+        self.root.append(num(nid, self.abstract_ids[list_index], restart_levels=levels))
+        return nid
+
+
+def merge_numbering(ref_numbering, lists: tuple) -> Numbering:
+    """The reference's lists (less any earlier copy of ours, named acs-*, and picture
+    bullets, which need image parts) plus ``lists`` with fresh ids above the reference's."""
+    if ref_numbering is None:
+        root = numbering_part([], [])
+    else:
+        root = copy.deepcopy(ref_numbering)
+    ours = set()
+    for an in root.findall(w("abstractNum")):
+        name = an.find(w("name"))
+        if name is not None and name.get(VAL, "").startswith("acs-"):
+            ours.add(an.get(w("abstractNumId")))
+            root.remove(an)
+    for n in root.findall(w("num")):
+        aid = n.find(w("abstractNumId"))
+        if aid is None or aid.get(VAL) in ours:
+            root.remove(n)
+    for tag in ("numPicBullet", "numIdMacAtCleanup"):
+        for e in root.findall(w(tag)):
+            root.remove(e)
+    for e in list(root.iter(w("lvlPicBulletId"))):
+        e.getparent().remove(e)
+    abstracts, nums = root.findall(w("abstractNum")), root.findall(w("num"))
+    first_abstract = max((int(a.get(w("abstractNumId"))) for a in abstracts), default=-1) + 1
+    first_num = max((int(n.get(w("numId"))) for n in nums), default=0) + 1
+    at = root.index(abstracts[-1]) + 1 if abstracts else 0
+    for i, d in enumerate(lists):
+        root.insert(at + i, abstract_num(first_abstract + i, d))
+        root.append(num(first_num + i, first_abstract + i))
+    return Numbering(root, [first_num + i for i in range(len(lists))],
+                     [first_abstract + i for i in range(len(lists))], first_num + len(lists))
+
+
+_SETTINGS_DROP = tuple(w(t) for t in (
+    "attachedTemplate", "mailMerge", "footnotePr", "endnotePr", "updateFields"))
+
+
+def clean_settings(ref_settings):
+    """The reference's settings less what points at parts we do not write; zoom gets a percent."""
+    if ref_settings is None:
+        root = etree.Element(w("settings"), nsmap=NSMAP)
+        _sub(root, w("defaultTabStop"), {VAL: "720"})
+        return root
+    root = copy.deepcopy(ref_settings)
+    for e in list(root):
+        if e.tag in _SETTINGS_DROP:
+            root.remove(e)
+    zoom = root.find(w("zoom"))
+    if zoom is not None and zoom.get(w("percent")) is None:
+        zoom.set(w("percent"), "100")
+    return root
+
+
+def clean_font_table(ref_fonts):
+    """The reference's font table without embedded fonts (they need parts we do not copy)."""
+    root = copy.deepcopy(ref_fonts)
+    for tag in ("embedRegular", "embedBold", "embedItalic", "embedBoldItalic"):
+        for e in list(root.iter(w(tag))):
+            e.getparent().remove(e)
+    return root
+
+
+def page_setup(ref_sectpr) -> list:
+    """Copies of pgSz, pgMar, cols and docGrid from a reference sectPr (A4 / 2.54 cm default)."""
+    keep = (w("pgSz"), w("pgMar"), w("cols"), w("docGrid"))
+    found = [copy.deepcopy(e) for e in (ref_sectpr if ref_sectpr is not None else ()) if e.tag in keep]
+    if not any(e.tag == w("pgSz") for e in found):
+        found.insert(0, etree.Element(w("pgSz"), {w("w"): "11906", w("h"): "16838"}))
+    if not any(e.tag == w("pgMar") for e in found):
+        found.insert(1, etree.Element(w("pgMar"), {w(k): v for k, v in (
+            ("top", "1440"), ("right", "1440"), ("bottom", "1440"), ("left", "1440"),
+            ("header", "708"), ("footer", "708"), ("gutter", "0"))}))
+    return found
