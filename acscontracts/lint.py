@@ -17,7 +17,7 @@ from jinja2 import TemplateSyntaxError, nodes
 
 from . import resources
 from .diagnostics import ERROR, AcsError, Diagnostic, Location, did_you_mean
-from .model import Aco, DealTerms, Deal, Partner, ServiceContract, Subcontract
+from .model import Aco, Alliance, Deal, DealTerms, Partner, ServiceContract, Subcontract
 from .plan import AllianceView
 from .templating import DOC_TYPES, ClauseLibrary, Renderer, load_library
 
@@ -46,10 +46,8 @@ def _attributes(cls) -> dict:
             attr = getattr(cls, name, None)
             if isinstance(attr, property) or callable(attr):
                 out[name] = None
-    if cls is AllianceView:
-        out.update(_attributes(AllianceView.__dataclass_fields__["alliance"].type
-                               if not isinstance(AllianceView.__dataclass_fields__["alliance"].type, str)
-                               else __import__("acscontracts.model", fromlist=["Alliance"]).Alliance))
+    if cls is AllianceView:  # the view reads the alliance's own fields through
+        out.update(_attributes(Alliance))
     return out
 
 
@@ -92,7 +90,11 @@ def _lint_template(env, source: str, path: str, local_names: set, problems: list
                                        did_you_mean(name.name, CONTEXT_TYPES) or "templates can use: " + ", ".join(
                                            sorted(k for k, v in CONTEXT_TYPES.items() if v or k in ("parties", "doc"))),
                                        Location(path, name.lineno, 1)))
-    for getattr_node in ast.find_all(nodes.Getattr):
+    getattrs = list(ast.find_all(nodes.Getattr))
+    inner = {id(n.node) for n in getattrs if isinstance(n.node, nodes.Getattr)}
+    for getattr_node in getattrs:
+        if id(getattr_node) in inner:  # check each chain once, from its outermost attribute
+            continue
         chain = _chain(getattr_node)
         if chain and chain[0] not in assigned and chain[0] in CONTEXT_TYPES:
             _check_chain(chain[0], chain[1], path, getattr_node.lineno, problems)
