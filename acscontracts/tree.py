@@ -86,7 +86,21 @@ class Note:
     text: str
 
 
-Inline = Union[Text, TermUse, TermDef, Ref, Placeholder, Note]
+@dataclass(frozen=True, slots=True)
+class Inserted:
+    """Redline only: inlines inserted since the earlier version (a Word tracked insertion)."""
+
+    inlines: tuple
+
+
+@dataclass(frozen=True, slots=True)
+class Deleted:
+    """Redline only: inlines deleted since the earlier version (a Word tracked deletion)."""
+
+    inlines: tuple
+
+
+Inline = Union[Text, TermUse, TermDef, Ref, Placeholder, Note, Inserted, Deleted]
 Cell = tuple  # tuple[Inline, ...]
 
 
@@ -110,6 +124,7 @@ class Para:
     anchor: str = ""  # id that cross-references may target
     number: str = ""  # label as displayed, filled in by resolve ("1.1", "(a)")
     source: Source | None = None
+    change: str = ""  # redline only: "inserted" or "deleted" (the whole paragraph and its mark)
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,6 +210,13 @@ class Document:
     references: dict = field(default_factory=dict, compare=False)  # id -> full ref text (resolve)
     # Candidate definitions from assemble: tuple of Definition; resolve keeps only the terms used.
     glossary: tuple = field(default=(), compare=False)
+    revision: "Revision | None" = None  # redline only: who and when, for w:ins/w:del
+
+
+@dataclass(frozen=True, slots=True)
+class Revision:
+    author: str  # "acscontracts"
+    date: str  # ISO date from the new terms, never the clock
 
 
 @dataclass(frozen=True, slots=True)
