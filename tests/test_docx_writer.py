@@ -127,13 +127,14 @@ def tree_replace(doc, **changes):
 def large_document(words: int = 25_000) -> Document:
     sentence = ("The Provider shall deliver the Services in accordance with Good Practice and "
                 "the Service Specification, and shall co-operate with the other Partners. ")
-    per_para = len(sentence.split()) * 3
+    per_para = len(sentence.split()) * 2 + 4
     clauses, n = [], 0
     for c in range(1, words // (per_para * 12) + 2):
         blocks = []
         for k in range(1, 13):
             level = 1 if k % 4 == 1 else 2
-            blocks.append(Para((Text(sentence * 2), TermUse("Provider", "Provider"),
+            blocks.append(Para((Text(f"{sentence}Item {c}-{k}: {sentence}"),
+                                TermUse("Provider", "Provider"),
                                 Text(" see clause "), Ref("c1", "1"), Text(".")),
                                level=level, number=f"{c}.{k}" if level == 1 else "(a)"))
             n += per_para

@@ -33,7 +33,8 @@ PARTIES, RECITALS = "Parties", "Recitals"
 SCHEDULE_HEADING = "ScheduleHeading"
 SCHEDULE_STYLES = ("SchedPara1", "SchedPara2", "SchedPara3")  # 1, 1.1, (a)
 TABLE, TABLE_HEADER, TABLE_TEXT = "TableGrid", "TableHeader", "TableText"
-EXECUTION_HEADING, SIGNATURE_TEXT, SIGNATURE_LINE = "ExecutionHeading", "SignatureText", "SignatureLine"
+EXECUTION_HEADING = "ExecutionHeading"
+SIGNATURE_PARTY, SIGNATURE_TEXT, SIGNATURE_LINE = "SignatureParty", "SignatureText", "SignatureLine"
 HEADER, FOOTER = "Header", "Footer"
 
 # Abstract numbering definitions, in this order; their numIds are allocated by the writer
@@ -66,17 +67,17 @@ HIGHLIGHT_BLANK, HIGHLIGHT_NOTE = "yellow", "cyan"
 BLANK = "[●]"
 
 SIGNATURE_FORMS = {
-    # form: (opening words, with {party}; lines: (label, "name"|"title"|None for a signing line))
+    # form: (opening words, with {party}; lines: (label, "name" | "title" | "sign" | "date"))
     "nhs_body": ("Signed for and on behalf of {party} by its authorised signatory",
-                 (("Signature", None), ("Name", "name"), ("Title", "title"), ("Date", None))),
+                 (("Signature", "sign"), ("Name", "name"), ("Title", "title"), ("Date", "date"))),
     "local_authority_seal": ("The common seal of {party} was affixed in the presence of:",
-                             (("Authorised signatory", None), ("Name", "name"),
+                             (("Authorised signatory", "sign"), ("Name", "name"),
                               ("Title", "title"))),
     "company": ("Executed by {party} acting by a director",
-                (("Signature of director", None), ("Name", "name"), ("Title", "title"),
-                 ("Date", None))),
+                (("Signature of director", "sign"), ("Name", "name"), ("Title", "title"),
+                 ("Date", "date"))),
     "other": ("Signed for and on behalf of {party}",
-              (("Signature", None), ("Name", "name"), ("Title", "title"), ("Date", None))),
+              (("Signature", "sign"), ("Name", "name"), ("Title", "title"), ("Date", "date"))),
 }
 
 # Rough page model for the cached page numbers (TOC, NUMPAGES): Word recomputes them.
@@ -485,15 +486,16 @@ class _Writer:
                                  f"{block.form!r}; expected one of {', '.join(SIGNATURE_FORMS)}")
             opening, lines = SIGNATURE_FORMS[block.form]
             before, _, after = opening.partition("{party}")
-            p = ox.paragraph(body, SIGNATURE_TEXT, keep_next=True)
+            p = ox.paragraph(body, SIGNATURE_PARTY, keep_next=True)
             ox.run(p, before)
             ox.run(p, block.party_name, bold=True)
             ox.run(p, after)
             for i, (label, value) in enumerate(lines):
                 last = i == len(lines) - 1
-                if value is None:
-                    p = ox.paragraph(body, SIGNATURE_LINE, keep_next=not last)
-                    ox.run(p, label + "\t\t")
+                if value in ("sign", "date"):
+                    p = ox.paragraph(body, SIGNATURE_LINE if value == "sign" else SIGNATURE_TEXT,
+                                     keep_next=not last)
+                    ox.run(p, label + ":\t\t")
                     continue
                 p = ox.paragraph(body, SIGNATURE_TEXT, keep_next=not last)
                 ox.run(p, label + ":\t")

@@ -67,10 +67,7 @@ def checked(text: str) -> str:
 # --------------------------------------------------------------------------- element builders
 
 _sub = etree.SubElement
-P, PPR, PSTYLE, R, RPR, T = w("p"), w("pPr"), w("pStyle"), w("r"), w("rPr"), w("t")
-NUMPR, ILVL, NUMID = w("numPr"), w("ilvl"), w("numId")
-FLDCHAR, INSTR = w("fldChar"), w("instrText")
-BM_START, BM_END = w("bookmarkStart"), w("bookmarkEnd")
+PPR, RPR, NUMPR, ILVL, NUMID = w("pPr"), w("rPr"), w("numPr"), w("ilvl"), w("numId")
 
 
 def insert_ordered(parent, child, order: tuple) -> None:
@@ -85,11 +82,6 @@ def insert_ordered(parent, child, order: tuple) -> None:
     parent.append(child)
 
 
-def el(tag: str, **attrs: str):
-    """A free-standing ``w:`` element with ``w:`` attributes (``val="x"``)."""
-    return etree.Element(w(tag), {w(k): v for k, v in attrs.items()}, nsmap=None)
-
-
 def numpr(num_id: int, ilvl: int):
     n = etree.Element(NUMPR)
     _sub(n, ILVL, {VAL: str(ilvl)})
@@ -97,96 +89,109 @@ def numpr(num_id: int, ilvl: int):
     return n
 
 
-def paragraph(parent, style: str | None = None, *, num: tuple[int, int] | None = None,
-              keep_next: bool = False, break_before: bool = False, jc: str | None = None):
-    """Append a ``w:p`` with the given properties (children written in pPr order)."""
-    p = _sub(parent, P)
-    if style or num or keep_next or break_before or jc:
-        ppr = _sub(p, PPR)
-        if style:
-            _sub(ppr, PSTYLE, {VAL: style})
-        if keep_next:
-            _sub(ppr, w("keepNext"))
-        if break_before:
-            _sub(ppr, w("pageBreakBefore"))
-        if num:
-            ppr.append(numpr(*num))
-        if jc:
-            _sub(ppr, w("jc"), {VAL: jc})
-    return p
-
-
-def run(p, text: str, *, bold: bool = False, italic: bool = False,
-        highlight: str | None = None, style: str | None = None):
-    """Append a run; tabs and line breaks in ``text`` become ``w:tab`` / ``w:br``."""
-    r = _sub(p, R)
-    if style or bold or italic or highlight:
-        rpr = _sub(r, RPR)
-        if style:
-            _sub(rpr, w("rStyle"), {VAL: style})
-        if bold:
-            _sub(rpr, w("b"))
-        if italic:
-            _sub(rpr, w("i"))
-        if highlight:
-            _sub(rpr, w("highlight"), {VAL: highlight})
-    checked(text)
-    if "\t" in text or "\n" in text:
-        for i, chunk in enumerate(re.split(r"(\t|\r?\n)", text)):
-            if chunk == "\t":
-                _sub(r, w("tab"))
-            elif chunk in ("\n", "\r\n"):
-                _sub(r, w("br"))
-            elif chunk:
-                _text(r, chunk)
-    elif text:
-        _text(r, text)
-    return r
-
-
-def _text(r, text: str) -> None:
-    t = _sub(r, T)
-    t.text = text
-    if text[0] == " " or text[-1] == " ":
-        t.set(XML_SPACE, "preserve")
-
-
-def tab(p) -> None:
-    _sub(_sub(p, R), w("tab"))
-
-
-def page_break(p) -> None:
-    _sub(_sub(p, R), w("br"), {w("type"): "page"})
-
-
-def field(p, instr: str, result: str, *, bold: bool = False) -> None:
-    """A complex field: begin / instrText / separate / cached result / end."""
-    def fld_run():
-        r = _sub(p, R)
-        if bold:
-            _sub(_sub(r, RPR), w("b"))
-        return r
-
-    _sub(fld_run(), FLDCHAR, {w("fldCharType"): "begin"})
-    it = _sub(fld_run(), INSTR)
-    it.text = checked(f" {instr} ")
-    it.set(XML_SPACE, "preserve")
-    _sub(fld_run(), FLDCHAR, {w("fldCharType"): "separate"})
-    if result:
-        _text(fld_run(), checked(result))
-    _sub(fld_run(), FLDCHAR, {w("fldCharType"): "end"})
-
-
-def bookmark_start(p, bm_id: int, name: str) -> None:
-    _sub(p, BM_START, {w("id"): str(bm_id), w("name"): name})
-
-
-def bookmark_end(p, bm_id: int) -> None:
-    _sub(p, BM_END, {w("id"): str(bm_id)})
-
-
 def to_bytes(root) -> bytes:
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+# --------------------------------------------------------------------------- body fragments
+#
+# The document body is the hot path (a 25,000-word contract is ~10,000 runs), so it is
+# written as XML text by these functions rather than element by element: every piece of
+# user text goes through ``esc`` (XML 1.0 check + escaping) and every other value is a
+# constant, an int or a sanitised bookmark name. Element order is fixed in the code below
+# (pPr: pStyle keepNext pageBreakBefore numPr jc; rPr: b i highlight), which is legal.
+# ``fragment`` parses a fragment back into an element, for tests and small parts.
+
+DOC_OPEN = (f'<?xml version=\'1.0\' encoding=\'UTF-8\' standalone=\'yes\'?>\n'
+            f'<w:document xmlns:w="{W_NS}" xmlns:r="{R_NS}"><w:body>')
+DOC_CLOSE = "</w:body></w:document>"
+_ESC = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"})
+
+
+def esc(text: str) -> str:
+    """``text`` escaped for XML content or a double-quoted attribute; ValueError if XML 1.0
+    cannot hold one of its characters."""
+    return checked(text).translate(_ESC)
+
+
+def p_open(style: str | None = None, *, num: tuple[int, int] | None = None,
+           keep_next: bool = False, break_before: bool = False) -> str:
+    """Start of a ``w:p`` with its pPr; close it with ``P_CLOSE``."""
+    if not (style or num or keep_next or break_before):
+        return "<w:p>"
+    out = ["<w:p><w:pPr>"]
+    if style:
+        out.append(f'<w:pStyle w:val="{esc(style)}"/>')
+    if keep_next:
+        out.append("<w:keepNext/>")
+    if break_before:
+        out.append("<w:pageBreakBefore/>")
+    if num:
+        out.append(f'<w:numPr><w:ilvl w:val="{int(num[1])}"/><w:numId w:val="{int(num[0])}"/></w:numPr>')
+    out.append("</w:pPr>")
+    return "".join(out)
+
+
+P_CLOSE = "</w:p>"
+TAB = "<w:r><w:tab/></w:r>"
+
+
+def run(text: str, *, bold: bool = False, italic: bool = False,
+        highlight: str | None = None) -> str:
+    """A ``w:r``; tabs and line breaks in ``text`` become ``w:tab`` / ``w:br``."""
+    rpr = ""
+    if bold or italic or highlight:
+        rpr = ("<w:rPr>" + ("<w:b/>" if bold else "") + ("<w:i/>" if italic else "")
+               + (f'<w:highlight w:val="{highlight}"/>' if highlight else "") + "</w:rPr>")
+    if "\t" in text or "\n" in text:
+        body = "".join("<w:tab/>" if c == "\t" else "<w:br/>" if c.endswith("\n") else _t(c)
+                       for c in re.split(r"(\t|\r?\n)", text) if c)
+    else:
+        body = _t(text) if text else ""
+    return f"<w:r>{rpr}{body}</w:r>"
+
+
+def _t(text: str) -> str:
+    if text[0] == " " or text[-1] == " ":
+        return f'<w:t xml:space="preserve">{esc(text)}</w:t>'
+    return f"<w:t>{esc(text)}</w:t>"
+
+
+def field_begin(instr: str) -> str:
+    """begin + instrText + separate runs of a complex field."""
+    return ('<w:r><w:fldChar w:fldCharType="begin"/></w:r>'
+            f'<w:r><w:instrText xml:space="preserve"> {esc(instr)} </w:instrText></w:r>'
+            '<w:r><w:fldChar w:fldCharType="separate"/></w:r>')
+
+
+FIELD_END = '<w:r><w:fldChar w:fldCharType="end"/></w:r>'
+
+
+def field(instr: str, result: str) -> str:
+    """A complex field with its cached result, correct when the file is opened."""
+    return field_begin(instr) + (run(result) if result else "") + FIELD_END
+
+
+def bookmark_start(bm_id: int, name: str) -> str:
+    return f'<w:bookmarkStart w:id="{int(bm_id)}" w:name="{esc(name)}"/>'
+
+
+def bookmark_end(bm_id: int) -> str:
+    return f'<w:bookmarkEnd w:id="{int(bm_id)}"/>'
+
+
+def hyperlink(anchor: str, content: str) -> str:
+    return f'<w:hyperlink w:anchor="{esc(anchor)}" w:history="1">{content}</w:hyperlink>'
+
+
+def fragment(xml_text: str, root: str = "body"):
+    """Parse body fragments into a ``w:<root>`` element (``w``/``r`` prefixes declared)."""
+    return etree.fromstring(f'<w:{root} xmlns:w="{W_NS}" xmlns:r="{R_NS}">{xml_text}</w:{root}>')
+
+
+def element_xml(e) -> str:
+    """An lxml element (e.g. from a reference's sectPr) as a fragment string."""
+    return etree.tostring(e, encoding="unicode")
 
 
 # --------------------------------------------------------------------------- numbering
