@@ -148,6 +148,9 @@ class _Builder:
             self._fail(node, f"is nested more than {MAX_DEPTH} levels deep", "flatten the structure",
                        "ACS-LOAD-DEPTH")
         self.positions[path] = self._loc(node)
+        if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)) and node.tag not in (
+                "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"):
+            self._fail(node, f"unsupported YAML tag {node.tag}", "remove the tag", "ACS-LOAD-TAG")
         if isinstance(node, yaml.MappingNode):
             result = {}
             for key_node, value_node in node.value:
@@ -172,12 +175,14 @@ class _Builder:
 
     def _scalar(self, node):
         value = node.value
-        if node.style:  # quoted: always a string
+        if node.style and node.tag == "tag:yaml.org,2002:str":  # quoted: always a string
             return value
         if node.tag not in ("tag:yaml.org,2002:str", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float",
                             "tag:yaml.org,2002:bool", "tag:yaml.org,2002:null",
                             "tag:yaml.org,2002:timestamp"):
             self._fail(node, f"unsupported YAML tag {node.tag}", "remove the tag", "ACS-LOAD-TAG")
+        if node.style:  # quoted with an explicit standard tag, e.g. !!str "x": still text
+            return value
         if value in _NULL:
             return None
         if value in _TRUE:

@@ -100,11 +100,15 @@ class Ctx:
         self.data = _dict(loaded.data)
         self.final = final
         self.strict = strict
+        self.partners_ok = isinstance(self.data.get("partners"), list)  # else partner checks would only echo the schema
         self.partners: dict[str, dict] = {}
         self.partner_index: dict[str, int] = {}
+        self.unresolved_uses: set[str] = set()  # `{use: id}` the register lacks: reported as ACS-REGISTER-ID
         for i, p in enumerate(_list(self.data.get("partners"))):
             p = _dict(p)
-            pid = _str(p.get("id")) or _str(p.get("use"))  # an unresolved `use` is reported elsewhere
+            pid = _str(p.get("id")) or _str(p.get("use"))
+            if "id" not in p and pid:
+                self.unresolved_uses.add(pid)
             if pid and pid not in self.partners:
                 self.partners[pid] = p
                 self.partner_index[pid] = i
@@ -365,7 +369,9 @@ def risk_share_arithmetic(c: Ctx):
 
 def partner_references(c: Ctx):
     """V5: every partner reference names a partner; pooled_fund_ids name pooled funds."""
-    known = list(c.partners)
+    if not c.partners_ok:
+        return
+    known = [p for p in c.partners if p not in c.unresolved_uses]
     for path, key, value in _walk(c.data):
         if path[:1] == ("partners",):
             continue
@@ -379,7 +385,8 @@ def partner_references(c: Ctx):
                 continue
             if key == "chair" and ref == "independent":
                 continue
-            hint = did_you_mean(ref, known) or f"add `{ref}` to partners or use one of: {', '.join(known[:8])}"
+            hint = did_you_mean(ref, known) or (f"add `{ref}` to partners or use one of: {', '.join(known[:8])}"
+                                                if known else f"add `{ref}` to partners")
             yield c.error("V5", ref_path, f"`{ref}` is not a partner", hint)
     fund_ids = [f.get("id") for _, f in c.pooled_funds() if isinstance(f.get("id"), str)]
     for i, a in c.alliances():
@@ -845,6 +852,8 @@ def model_roles(c: Ctx):
     """X7: what each contracting model needs."""
     model = c.model
     contracting = c.contracting
+    if not c.partners_ok:
+        model = None
     if model == "icp_contract":
         if not isinstance(contracting.get("aco"), dict):
             yield c.error("X7", ("contracting",), "an icp_contract deal has no contracting.aco",

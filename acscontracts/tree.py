@@ -134,6 +134,8 @@ class Table:
     header: tuple  # tuple[Cell, ...]
     rows: tuple  # tuple[tuple[Cell, ...], ...]
     source: Source | None = None
+    change: str = ""  # redline only: "inserted" or "deleted" (the whole table)
+    row_changes: tuple = ()  # redline only: per row of ``rows``, "" | "inserted" | "deleted"
 
 
 Block = Union[Para, Table]
@@ -146,6 +148,8 @@ class Clause:
     blocks: tuple
     number: str = ""
     source: Source | None = None
+    change: str = ""  # redline only: "inserted" or "deleted" (heading and every block)
+    title_inlines: tuple = ()  # redline only: the heading with Inserted/Deleted words, when it changed
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,6 +159,8 @@ class Schedule:
     blocks: tuple
     number: str = ""
     source: Source | None = None
+    change: str = ""  # redline only: "inserted" or "deleted" (heading and every block)
+    title_inlines: tuple = ()  # redline only: the heading with Inserted/Deleted words, when it changed
 
 
 @dataclass(frozen=True, slots=True)
@@ -211,6 +217,9 @@ class Document:
     # Candidate definitions from assemble: tuple of Definition; resolve keeps only the terms used.
     glossary: tuple = field(default=(), compare=False)
     revision: "Revision | None" = None  # redline only: who and when, for w:ins/w:del
+    # Redline only: the earlier version, for what writers generate themselves (front page,
+    # execution blocks), which they compare paragraph by paragraph.
+    previous: "Document | None" = field(default=None, compare=False)
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from acscontracts import tree
 from acscontracts.tree import (Clause, Document, DocumentProperties, Note, Para, Party,
                                Placeholder, Ref, Schedule, SignatureBlock, Table, TermDef,
                                TermUse, Text)
@@ -245,7 +244,8 @@ def test_each_schedule_restarts_its_paragraph_numbering(rich, body):
 
 def simulate(body, numbering) -> list[tuple[str, str]]:
     """What Word shows: (label, paragraph text) for every numbered paragraph."""
-    _, num_to_abstract = _abstracts(numbering)
+    by_name, num_to_abstract = _abstracts(numbering)
+    restarting = by_name["acs-schedule-paragraphs"].get(q("abstractNumId"))
     defs = {a.get(q("abstractNumId")): a for a in numbering.iter(q("abstractNum"))}
     counters: dict = {}
     out = []
@@ -258,8 +258,7 @@ def simulate(body, numbering) -> list[tuple[str, str]]:
             continue
         nid, ilvl = np_
         aid = num_to_abstract[nid]
-        key = (aid, nid) if aid == _abstracts(numbering)[0]["acs-schedule-paragraphs"].get(
-            q("abstractNumId")) else (aid,)
+        key = (aid, nid) if aid == restarting else (aid,)  # startOverride: its own counters
         c = counters.setdefault(key, [0] * 9)
         c[ilvl] += 1
         for lower in range(ilvl + 1, 9):
@@ -282,7 +281,7 @@ def test_word_shows_the_tree_numbers(rich, body):
             if isinstance(b, Para) and b.level:
                 assert shown[text_of_inlines(b)] == b.number
     for s in doc.schedules:
-        assert shown["\n" + s.title if False else s.title] == f"Schedule {s.number}"
+        assert shown[s.title] == f"Schedule {s.number}"
         for b in s.blocks:
             if isinstance(b, Para) and b.level:
                 assert shown[text_of_inlines(b)] == b.number
@@ -561,6 +560,26 @@ def test_firm_reference_changes_fonts_and_keeps_our_styles(tmp_path):
         path = tmp_path / "firm.docx"
         path.write_bytes(out)
         _docx_check(path)
+
+
+def test_own_output_as_reference_does_not_duplicate_lists(rich):
+    out = write_docx(rich_document(), reference=rich)
+    by_name, _ = _abstracts(xml(out, "word/numbering.xml"))
+    names = [a.find(q("name")).get(q("val")) for a in xml(out, "word/numbering.xml").iter(
+        q("abstractNum"))]
+    assert sorted(names) == sorted(by_name) and names.count("acs-clauses") == 1
+    assert xml(out, "word/styles.xml").find(
+        f"{q('style')}[@{q('styleId')}='Heading1']") is not None
+
+
+def test_every_style_and_list_used_is_defined(rich):
+    styles = {s.get(q("styleId")) for s in xml(rich, "word/styles.xml").iter(q("style"))}
+    used = {e.get(q("val")) for name in ("word/document.xml", "word/header1.xml",
+                                          "word/footer1.xml")
+            for e in xml(rich, name).iter(q("pStyle"), q("tblStyle"), q("rStyle"))}
+    assert used <= styles
+    nums = {n.get(q("numId")) for n in xml(rich, "word/numbering.xml").iter(q("num"))}
+    assert {e.get(q("val")) for e in xml(rich).iter(q("numId"))} <= nums
 
 
 def test_bad_reference_raises():

@@ -252,8 +252,7 @@ def font_table_xml():
 
 def document_xml():
     """A specimen page: one paragraph in each style, so the style can be edited in Word."""
-    root = etree.Element(w("document"), nsmap=ox.NSMAP)
-    body = etree.SubElement(root, w("body"))
+    paras = []
     for sid, text in ((house.TITLE, "acscontracts house style"),
                       (house.SUBTITLE, "Reference document: edit the styles, not this text"),
                       (house.CLAUSE_STYLES[0], "Clause heading"),
@@ -263,9 +262,15 @@ def document_xml():
                       (house.CLAUSE_BODY, "Unnumbered text within a clause."),
                       (house.DEFINITION, "“Term” means a defined term."),
                       (house.NOTE, "[Drafting note: a note for the lawyer.]")):
-        ox.run(ox.paragraph(body, sid), text)
-    sect = etree.SubElement(body, w("sectPr"))
+        paras.append(ox.p_open(sid) + ox.run(text) + ox.P_CLOSE)
+    sect = etree.Element(w("sectPr"), nsmap=ox.NSMAP)
     sect.extend(ox.page_setup(None))
+    return ox.fragment("".join(paras) + ox.element_xml(sect), "body")
+
+
+def _document(body):
+    root = etree.Element(w("document"), nsmap=ox.NSMAP)
+    root.append(body)
     return root
 
 
@@ -273,7 +278,7 @@ def build() -> bytes:
     numbering = ox.merge_numbering(None, house.LISTS)
     ct = ox.CT_WML
     parts = [
-        ("word/document.xml", ox.to_bytes(document_xml()), ct + "document.main+xml"),
+        ("word/document.xml", ox.to_bytes(_document(document_xml())), ct + "document.main+xml"),
         ("word/styles.xml", ox.to_bytes(styles_xml()), ct + "styles+xml"),
         ("word/numbering.xml", ox.to_bytes(numbering.root), ct + "numbering+xml"),
         ("word/settings.xml", ox.to_bytes(settings_xml()), ct + "settings+xml"),

@@ -2,7 +2,8 @@
 
 Phases: (1) read the reference document (ours or the firm's) and merge its styles with ours;
 (2) name a bookmark for every clause, schedule and anchored paragraph; (3) write the body
-(front page, contents, preamble, clauses, schedules, execution page) straight into lxml;
+(front page, contents, preamble, clauses, schedules, execution page) as escaped XML text
+(``ooxml`` fragment builders: fast, and every user string goes through ``ooxml.esc``);
 (4) write numbering, header, footer and properties; (5) zip it deterministically.
 
 Numbering is live Word multilevel numbering laid out so that Word shows the numbers the tree
@@ -84,8 +85,6 @@ SIGNATURE_FORMS = {
 _LINES_PER_PAGE = 44
 _CHARS_PER_LINE = 84
 
-_sub = etree.SubElement
-
 # --------------------------------------------------------------------------- public API
 
 
@@ -112,12 +111,12 @@ def write_docx(document: tree.Document, *, reference: bytes | None = None,
             ("rId3", "styles", "styles.xml"), ("rId4", "numbering", "numbering.xml"),
             ("rId5", "settings", "settings.xml")]
     writer = _Writer(document, clean=clean, numbering=numbering, text_width=_text_width(page))
-    body_xml = ox.to_bytes(writer.document(page, header_rid="rId1", footer_rid="rId2"))
+    body_xml = writer.document(page, header_rid="rId1", footer_rid="rId2")
 
     parts = [
         ("word/document.xml", body_xml, "document.main+xml"),
-        ("word/header1.xml", ox.to_bytes(writer.header()), "header+xml"),
-        ("word/footer1.xml", ox.to_bytes(writer.footer()), "footer+xml"),
+        ("word/header1.xml", writer.header(), "header+xml"),
+        ("word/footer1.xml", writer.footer(), "footer+xml"),
         ("word/styles.xml", ox.to_bytes(styles), "styles+xml"),
         ("word/numbering.xml", ox.to_bytes(numbering.root), "numbering+xml"),
         ("word/settings.xml", ox.to_bytes(ox.clean_settings(ref.get("settings"))), "settings+xml"),
@@ -237,134 +236,139 @@ class _Writer:
                         mark(context, f"{block.anchor}-ctx")
                     self.ref_target[block.anchor] = self.own_bookmark[id(context)]
 
-    def _bookmark_start(self, p, node) -> int | None:
+    def _bookmark_start(self, out: list, node) -> int | None:
         name = self.own_bookmark.get(id(node))
         if name is None:
             return None
         self._bm_id += 1
-        ox.bookmark_start(p, self._bm_id, name)
+        out.append(ox.bookmark_start(self._bm_id, name))
         return self._bm_id
 
     # ------------------------------------------------------------------ document
 
-    def document(self, page: list, *, header_rid: str, footer_rid: str):
-        root = etree.Element(w("document"), nsmap=ox.NSMAP)
-        body = _sub(root, w("body"))
-        self._front_page(body)
-        ox.run(ox.paragraph(body, CONTENTS_HEADING), "Contents")
-        toc_at = len(body)
+    def document(self, page: list, *, header_rid: str, footer_rid: str) -> bytes:
+        """document.xml; also sets ``total_pages`` for the footer and app properties."""
+        out = [ox.DOC_OPEN]
+        self._front_page(out)
+        out.append(ox.p_open(CONTENTS_HEADING) + ox.run("Contents") + ox.P_CLOSE)
+        toc_at = len(out)
         self.lines = 0.0
         first = True
         for block in self.doc.preamble:
-            first = not self._block(body, block, "preamble", None, break_before=first) and first
+            first = not self._block(out, block, "preamble", None, break_before=first) and first
         if self.doc.operative_words:
             self._count(self.doc.operative_words)
-            ox.run(ox.paragraph(body, BODY, break_before=first), self.doc.operative_words)
+            out.append(ox.p_open(BODY, break_before=first) + ox.run(self.doc.operative_words)
+                       + ox.P_CLOSE)
         for clause in self.doc.clauses:
-            self._clause(body, clause)
+            self._clause(out, clause)
         for schedule in self.doc.schedules:
-            self._schedule(body, schedule)
+            self._schedule(out, schedule)
         if self.doc.signatures:
-            self._execution(body)
-        # The contents come first in the document but are written last, when pages are known.
+            self._execution(out)
+        # The contents come first but are written last, when the page estimates are known.
         toc_pages = 1 + (len(self.toc) + 2) // (_LINES_PER_PAGE - 4)
-        toc = etree.Element(w("body"))
-        self._toc(toc, page_offset=1 + toc_pages)
-        for i, p in enumerate(toc):
-            body.insert(toc_at + i, p)
+        out.insert(toc_at, self._toc(page_offset=1 + toc_pages))
         self.total_pages = 1 + toc_pages + self._page()
-        sect = _sub(body, w("sectPr"))
-        _sub(sect, w("headerReference"), {w("type"): "default", f"{{{ox.R_NS}}}id": header_rid})
-        _sub(sect, w("footerReference"), {w("type"): "default", f"{{{ox.R_NS}}}id": footer_rid})
+        sect = etree.Element(w("sectPr"), nsmap=ox.NSMAP)
+        for kind, rid in (("headerReference", header_rid), ("footerReference", footer_rid)):
+            etree.SubElement(sect, w(kind), {w("type"): "default", f"{{{ox.R_NS}}}id": rid})
         for e in page:
             sect.append(e)
         ox.insert_ordered(sect, etree.Element(w("titlePg")), ox.SECTPR_ORDER)
-        return root
+        out.append(ox.element_xml(sect))
+        out.append(ox.DOC_CLOSE)
+        return "".join(out).encode("utf-8")
 
     def _page(self) -> int:
         return 1 + int(self.lines // _LINES_PER_PAGE)
 
     def _new_page(self) -> None:
-        self.lines = math.ceil(self.lines / _LINES_PER_PAGE) * _LINES_PER_PAGE if self.lines else 0
+        self.lines = math.ceil(self.lines / _LINES_PER_PAGE) * _LINES_PER_PAGE
 
-    def _count(self, text_len) -> None:
-        n = text_len if isinstance(text_len, int) else len(text_len)
+    def _count(self, text) -> None:
+        n = text if isinstance(text, int) else len(text)
         self.lines += n // _CHARS_PER_LINE + 1.6
 
-    def _front_page(self, body) -> None:
+    def _front_page(self, out: list) -> None:
         doc = self.doc
-        ox.run(ox.paragraph(body, TITLE), doc.title)
+
+        def para(style, *runs):
+            out.append(ox.p_open(style) + "".join(runs) + ox.P_CLOSE)
+
+        para(TITLE, ox.run(doc.title))
         if doc.subtitle:
-            ox.run(ox.paragraph(body, SUBTITLE), doc.subtitle)
+            para(SUBTITLE, ox.run(doc.subtitle))
         if doc.parties:
-            ox.run(ox.paragraph(body, COVER), "between")
+            para(COVER, ox.run("between"))
             for i, party in enumerate(doc.parties):
                 if i and i == len(doc.parties) - 1:
-                    ox.run(ox.paragraph(body, COVER), "and")
-                ox.run(ox.paragraph(body, COVER_PARTY), party.name)
+                    para(COVER, ox.run("and"))
+                para(COVER_PARTY, ox.run(party.name))
         if doc.date_text:
-            p = ox.paragraph(body, COVER)
-            for i, chunk in enumerate(doc.date_text.split(BLANK)):
-                if i:
-                    ox.run(p, BLANK, highlight=HIGHLIGHT_BLANK)
+            chunks = doc.date_text.split(BLANK)
+            runs = [ox.run(chunks[0])] if chunks[0] else []
+            for chunk in chunks[1:]:
+                runs.append(ox.run(BLANK, highlight=HIGHLIGHT_BLANK))
                 if chunk:
-                    ox.run(p, chunk)
+                    runs.append(ox.run(chunk))
+            para(COVER, *runs)
         if doc.status_label:
-            ox.run(ox.paragraph(body, COVER_STATUS), doc.status_label)
+            para(COVER_STATUS, ox.run(doc.status_label))
 
-    def _toc(self, toc, *, page_offset: int) -> None:
+    def _toc(self, *, page_offset: int) -> str:
         """Cached contents entries (number, title, estimated page) inside one TOC field."""
         instr = 'TOC \\o "1-1" \\h \\z \\u'
         if not self.toc:
-            ox.field(ox.paragraph(toc, TOC1), instr, "")
-            return
+            return ox.p_open(TOC1) + ox.field(instr, "") + ox.P_CLOSE
+        out = []
         for i, (bm, number, title, page) in enumerate(self.toc):
-            p = ox.paragraph(toc, TOC1)
+            out.append(ox.p_open(TOC1))
             if i == 0:
-                _field_open(p, instr)
-            link = _sub(p, w("hyperlink"), {w("anchor"): bm, w("history"): "1"})
-            ox.run(link, number)
-            ox.tab(link)
-            ox.run(link, title)
-            ox.tab(link)
-            ox.field(link, f"PAGEREF {bm} \\h", str(page + page_offset))
+                out.append(ox.field_begin(instr))
+            out.append(ox.hyperlink(bm, ox.run(number) + ox.TAB + ox.run(title) + ox.TAB
+                                    + ox.field(f"PAGEREF {bm} \\h", str(page + page_offset))))
             if i == len(self.toc) - 1:
-                _sub(_sub(p, ox.R), ox.FLDCHAR, {w("fldCharType"): "end"})
+                out.append(ox.FIELD_END)
+            out.append(ox.P_CLOSE)
+        return "".join(out)
 
     # ------------------------------------------------------------------ clauses and schedules
 
-    def _clause(self, body, clause: tree.Clause) -> None:
-        p = ox.paragraph(body, CLAUSE_STYLES[0], num=(self.numbering.num_ids[CLAUSES], 0))
-        bm = self._bookmark_start(p, clause)
-        ox.run(p, clause.title)
+    def _clause(self, out: list, clause: tree.Clause) -> None:
+        out.append(ox.p_open(CLAUSE_STYLES[0], num=(self.numbering.num_ids[CLAUSES], 0)))
+        bm = self._bookmark_start(out, clause)
+        out.append(ox.run(clause.title))
         if bm:
-            ox.bookmark_end(p, bm)
+            out.append(ox.bookmark_end(bm))
+        out.append(ox.P_CLOSE)
         self.lines += 1.5
         self._count(clause.title)
         self.toc.append((self.own_bookmark[id(clause)], clause.number, clause.title, self._page()))
         for block in clause.blocks:
-            self._block(body, block, "clause", None)
+            self._block(out, block, "clause", None)
 
-    def _schedule(self, body, schedule: tree.Schedule) -> None:
+    def _schedule(self, out: list, schedule: tree.Schedule) -> None:
         self._new_page()
-        p = ox.paragraph(body, SCHEDULE_HEADING, num=(self.numbering.num_ids[SCHEDULES], 0))
-        bm = self._bookmark_start(p, schedule)
+        out.append(ox.p_open(SCHEDULE_HEADING, num=(self.numbering.num_ids[SCHEDULES], 0)))
+        bm = self._bookmark_start(out, schedule)
         if schedule.title:
-            ox.run(p, "\n" + schedule.title)
+            out.append(ox.run("\n" + schedule.title))
         if bm:
-            ox.bookmark_end(p, bm)
+            out.append(ox.bookmark_end(bm))
+        out.append(ox.P_CLOSE)
         self.lines += 3
         self.toc.append((self.own_bookmark[id(schedule)], f"Schedule {schedule.number}",
                          schedule.title, self._page()))
         num_id = self.numbering.add_restart(SCHEDULE_PARAS, 4)
         for block in schedule.blocks:
-            self._block(body, block, "schedule", num_id)
+            self._block(out, block, "schedule", num_id)
 
-    def _block(self, body, block, where: str, sched_num: int | None,
+    def _block(self, out: list, block, where: str, sched_num: int | None,
                break_before: bool = False) -> bool:
         """Write one block; returns False when it was left out (a note in a clean draft)."""
         if isinstance(block, tree.Table):
-            self._table(body, block)
+            self._table(out, block)
             return True
         if not isinstance(block, tree.Para):
             raise TypeError(f"not a block: {type(block).__name__}")
@@ -373,11 +377,12 @@ class _Writer:
                 and all(isinstance(x, tree.Note) for x in block.inlines))):
             return False
         style, num = self._para_style(block, where, sched_num)
-        p = ox.paragraph(body, style, num=num, break_before=break_before)
-        bm = self._bookmark_start(p, block)
-        self._count(self._inlines(p, block.inlines))
+        out.append(ox.p_open(style, num=num, break_before=break_before))
+        bm = self._bookmark_start(out, block)
+        self._count(self._inlines(out, block.inlines))
         if bm:
-            ox.bookmark_end(p, bm)
+            out.append(ox.bookmark_end(bm))
+        out.append(ox.P_CLOSE)
         return True
 
     def _para_style(self, para: tree.Para, where: str, sched_num: int | None):
@@ -398,10 +403,11 @@ class _Writer:
 
     # ------------------------------------------------------------------ inlines
 
-    def _inlines(self, p, inlines) -> int:
-        """Write inline runs into ``p``; returns the number of characters written."""
+    def _inlines(self, out: list, inlines) -> int:
+        """Append the runs of ``inlines``; returns the number of characters written."""
         chars = 0
         n = len(inlines)
+        run = ox.run
         for i, x in enumerate(inlines):
             kind = type(x)
             if kind is tree.Text:
@@ -410,128 +416,108 @@ class _Writer:
                         and inlines[i + 1].target in self.schedule_ids):
                     text = text[:-9]  # the REF result ("Schedule 2") carries the word
                 if text:
-                    ox.run(p, text, bold=x.bold, italic=x.italic)
+                    out.append(run(text, bold=x.bold, italic=x.italic))
                 chars += len(text)
             elif kind is tree.TermUse:
-                ox.run(p, x.text)
+                out.append(run(x.text))
                 chars += len(x.text)
             elif kind is tree.TermDef:
-                ox.run(p, f"“{x.term}”", bold=True)
+                out.append(run(f"“{x.term}”", bold=True))
                 chars += len(x.term) + 2
             elif kind is tree.Ref:
-                chars += self._ref(p, x, absorbed=i > 0 and type(inlines[i - 1]) is tree.Text
-                                   and inlines[i - 1].text.endswith("Schedule ")
-                                   and x.target in self.schedule_ids)
+                absorbed = (i > 0 and type(inlines[i - 1]) is tree.Text
+                            and inlines[i - 1].text.endswith("Schedule ")
+                            and x.target in self.schedule_ids)
+                chars += self._ref(out, x, absorbed=absorbed)
             elif kind is tree.Placeholder:
                 text = f"[● {x.hint}]" if x.hint else BLANK
-                ox.run(p, text, highlight=HIGHLIGHT_BLANK)
+                out.append(run(text, highlight=HIGHLIGHT_BLANK))
                 chars += len(text)
             elif kind is tree.Note:
                 if not self.clean:
                     text = f"[Drafting note: {x.text}]"
-                    ox.run(p, text, italic=True, highlight=HIGHLIGHT_NOTE)
+                    out.append(run(text, italic=True, highlight=HIGHLIGHT_NOTE))
                     chars += len(text)
             else:
                 raise TypeError(f"not an inline: {kind.__name__}")
         return chars
 
-    def _ref(self, p, ref: tree.Ref, *, absorbed: bool) -> int:
+    def _ref(self, out: list, ref: tree.Ref, *, absorbed: bool) -> int:
         number = ref.number or self.doc.references.get(ref.target, "")
         text = f"Schedule {number}" if absorbed else number
         bm = self.ref_target.get(ref.target)
-        if bm is None or not number:
-            # Not in this document (e.g. a note left out of a clean draft): plain text.
-            ox.run(p, text or BLANK, highlight=None if text else HIGHLIGHT_BLANK)
+        if not number:
+            out.append(ox.run(BLANK, highlight=HIGHLIGHT_BLANK))
+        elif bm is None:
+            out.append(ox.run(text))  # not in this document (a note left out of a clean draft)
         else:
-            ox.field(p, f"REF {bm} \\w \\h", text)
+            out.append(ox.field(f"REF {bm} \\w \\h", text))
         return len(text)
 
     # ------------------------------------------------------------------ tables
 
-    def _table(self, body, table: tree.Table) -> None:
-        cols = max([len(table.header), *(len(r) for r in table.rows)] or [1])
-        tbl = _sub(body, w("tbl"))
-        pr = _sub(tbl, w("tblPr"))
-        _sub(pr, w("tblStyle"), {ox.VAL: TABLE})
-        _sub(pr, w("tblW"), {w("w"): "5000", w("type"): "pct"})
-        _sub(pr, w("tblLook"), {w("val"): "04A0", w("firstRow"): "1", w("lastRow"): "0",
-                                w("firstColumn"): "0", w("lastColumn"): "0",
-                                w("noHBand"): "1", w("noVBand"): "1"})
-        grid = _sub(tbl, w("tblGrid"))
-        width = str(self.text_width // cols)
-        for _ in range(cols):
-            _sub(grid, w("gridCol"), {w("w"): width})
+    def _table(self, out: list, table: tree.Table) -> None:
+        cols = max([len(table.header), *(len(r) for r in table.rows)] or [1]) or 1
+        width = self.text_width // cols
+        out.append(f'<w:tbl><w:tblPr><w:tblStyle w:val="{TABLE}"/><w:tblW w:w="5000" w:type="pct"/>'
+                   '<w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0" w:firstColumn="0" '
+                   'w:lastColumn="0" w:noHBand="1" w:noVBand="1"/></w:tblPr><w:tblGrid>'
+                   + f'<w:gridCol w:w="{width}"/>' * cols + "</w:tblGrid>")
+        cell_open = f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/></w:tcPr>'
         rows = ([(table.header, True)] if table.header else []) + [(r, False) for r in table.rows]
         for cells, is_header in rows:
-            tr = _sub(tbl, w("tr"))
-            if is_header:
-                _sub(_sub(tr, w("trPr")), w("tblHeader"))
+            out.append("<w:tr><w:trPr><w:tblHeader/></w:trPr>" if is_header else "<w:tr>")
             for c in range(cols):
-                tc = _sub(tr, w("tc"))
-                _sub(_sub(tc, w("tcPr")), w("tcW"), {w("w"): width, w("type"): "dxa"})
-                p = ox.paragraph(tc, TABLE_HEADER if is_header else TABLE_TEXT)
+                out.append(cell_open + ox.p_open(TABLE_HEADER if is_header else TABLE_TEXT))
                 if c < len(cells):
-                    chars = self._inlines(p, tuple(cells[c]))
+                    chars = self._inlines(out, tuple(cells[c]))
                     self.lines += chars / max(_CHARS_PER_LINE // cols, 8) / 2
+                out.append(ox.P_CLOSE + "</w:tc>")
+            out.append("</w:tr>")
             self.lines += 1.2
+        out.append("</w:tbl>")
 
     # ------------------------------------------------------------------ execution page
 
-    def _execution(self, body) -> None:
+    def _execution(self, out: list) -> None:
         self._new_page()
-        ox.run(ox.paragraph(body, EXECUTION_HEADING), "Execution")
+        out.append(ox.p_open(EXECUTION_HEADING) + ox.run("Execution") + ox.P_CLOSE)
         for block in self.doc.signatures:
             if block.form not in SIGNATURE_FORMS:
                 raise ValueError(f"signature block for {block.party_name!r}: unknown form "
                                  f"{block.form!r}; expected one of {', '.join(SIGNATURE_FORMS)}")
             opening, lines = SIGNATURE_FORMS[block.form]
             before, _, after = opening.partition("{party}")
-            p = ox.paragraph(body, SIGNATURE_PARTY, keep_next=True)
-            ox.run(p, before)
-            ox.run(p, block.party_name, bold=True)
-            ox.run(p, after)
+            out.append(ox.p_open(SIGNATURE_PARTY, keep_next=True) + ox.run(before)
+                       + ox.run(block.party_name, bold=True) + ox.run(after) + ox.P_CLOSE)
             for i, (label, value) in enumerate(lines):
-                last = i == len(lines) - 1
+                keep = i < len(lines) - 1
                 if value in ("sign", "date"):
-                    p = ox.paragraph(body, SIGNATURE_LINE if value == "sign" else SIGNATURE_TEXT,
-                                     keep_next=not last)
-                    ox.run(p, label + ":\t\t")
+                    style = SIGNATURE_LINE if value == "sign" else SIGNATURE_TEXT
+                    out.append(ox.p_open(style, keep_next=keep) + ox.run(label + ":\t\t")
+                               + ox.P_CLOSE)
                     continue
-                p = ox.paragraph(body, SIGNATURE_TEXT, keep_next=not last)
-                ox.run(p, label + ":\t")
                 text = block.signatory_name if value == "name" else block.signatory_title
-                if text:
-                    ox.run(p, text)
-                else:
-                    ox.run(p, BLANK, highlight=HIGHLIGHT_BLANK)
+                out.append(ox.p_open(SIGNATURE_TEXT, keep_next=keep) + ox.run(label + ":\t")
+                           + (ox.run(text) if text else ox.run(BLANK, highlight=HIGHLIGHT_BLANK))
+                           + ox.P_CLOSE)
             self.lines += 12
 
     # ------------------------------------------------------------------ header and footer
 
-    def header(self):
-        root = etree.Element(w("hdr"), nsmap=ox.NSMAP)
-        p = ox.paragraph(root, HEADER)
-        ox.run(p, self.doc.title)
+    def header(self) -> bytes:
+        runs = ox.run(self.doc.title)
         if self.doc.status_label:
-            ox.run(p, "\t\t")
-            ox.run(p, self.doc.status_label, bold=True)
-        return root
+            runs += ox.run("\t\t") + ox.run(self.doc.status_label, bold=True)
+        return _part("hdr", ox.p_open(HEADER) + runs + ox.P_CLOSE)
 
-    def footer(self):
-        root = etree.Element(w("ftr"), nsmap=ox.NSMAP)
-        p = ox.paragraph(root, FOOTER)
+    def footer(self) -> bytes:
         version = self.doc.properties.version
-        ox.run(p, f"Version {version}\t\tPage " if version else "\t\tPage ")
-        ox.field(p, "PAGE", "2")
-        ox.run(p, " of ")
-        ox.field(p, "NUMPAGES", str(self.total_pages))
-        return root
+        runs = (ox.run(f"Version {version}\t\tPage " if version else "\t\tPage ")
+                + ox.field("PAGE", "2") + ox.run(" of ")
+                + ox.field("NUMPAGES", str(self.total_pages)))
+        return _part("ftr", ox.p_open(FOOTER) + runs + ox.P_CLOSE)
 
 
-def _field_open(p, instr: str) -> None:
-    """The begin / instrText / separate runs of a field whose result spans paragraphs."""
-    _sub(_sub(p, ox.R), ox.FLDCHAR, {w("fldCharType"): "begin"})
-    it = _sub(_sub(p, ox.R), ox.INSTR)
-    it.text = f" {instr} "
-    it.set(ox.XML_SPACE, "preserve")
-    _sub(_sub(p, ox.R), ox.FLDCHAR, {w("fldCharType"): "separate"})
+def _part(root: str, content: str) -> bytes:
+    return ox.to_bytes(ox.fragment(content, root))

@@ -1,7 +1,8 @@
 """OOXML building blocks for the Word writer: element builders, numbering, package parts.
 
-Everything is built with ``lxml.etree``; text goes in through ``checked`` (which rejects
-characters outside XML 1.0 with ValueError) and lxml does the escaping. Child order follows
+Package parts (styles, numbering, settings, header references, properties) are built and
+merged with ``lxml.etree``; the body, the hot path, is written by the fragment builders below,
+whose text goes through ``esc`` (ValueError for characters outside XML 1.0, then escaping). Child order follows
 ISO/IEC 29500 (``pPr``, ``sectPr``, ``abstractNum``...) and, for ``rPr``, the ECMA-376
 1st-edition order that Word and the Open XML SDK expect.
 """
@@ -105,13 +106,19 @@ def to_bytes(root) -> bytes:
 DOC_OPEN = (f'<?xml version=\'1.0\' encoding=\'UTF-8\' standalone=\'yes\'?>\n'
             f'<w:document xmlns:w="{W_NS}" xmlns:r="{R_NS}"><w:body>')
 DOC_CLOSE = "</w:body></w:document>"
-_ESC = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"})
+_ESC = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
+_ESC_ATTR = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"})
 
 
 def esc(text: str) -> str:
-    """``text`` escaped for XML content or a double-quoted attribute; ValueError if XML 1.0
-    cannot hold one of its characters."""
+    """``text`` escaped for XML element content; ValueError if XML 1.0 cannot hold one of
+    its characters."""
     return checked(text).translate(_ESC)
+
+
+def esc_attr(text: str) -> str:
+    """``text`` escaped for a double-quoted attribute value."""
+    return checked(text).translate(_ESC_ATTR)
 
 
 def p_open(style: str | None = None, *, num: tuple[int, int] | None = None,
@@ -121,7 +128,7 @@ def p_open(style: str | None = None, *, num: tuple[int, int] | None = None,
         return "<w:p>"
     out = ["<w:p><w:pPr>"]
     if style:
-        out.append(f'<w:pStyle w:val="{esc(style)}"/>')
+        out.append(f'<w:pStyle w:val="{esc_attr(style)}"/>')
     if keep_next:
         out.append("<w:keepNext/>")
     if break_before:
@@ -142,7 +149,7 @@ def run(text: str, *, bold: bool = False, italic: bool = False,
     rpr = ""
     if bold or italic or highlight:
         rpr = ("<w:rPr>" + ("<w:b/>" if bold else "") + ("<w:i/>" if italic else "")
-               + (f'<w:highlight w:val="{highlight}"/>' if highlight else "") + "</w:rPr>")
+               + (f'<w:highlight w:val="{esc_attr(highlight)}"/>' if highlight else "") + "</w:rPr>")
     if "\t" in text or "\n" in text:
         body = "".join("<w:tab/>" if c == "\t" else "<w:br/>" if c.endswith("\n") else _t(c)
                        for c in re.split(r"(\t|\r?\n)", text) if c)
@@ -173,7 +180,7 @@ def field(instr: str, result: str) -> str:
 
 
 def bookmark_start(bm_id: int, name: str) -> str:
-    return f'<w:bookmarkStart w:id="{int(bm_id)}" w:name="{esc(name)}"/>'
+    return f'<w:bookmarkStart w:id="{int(bm_id)}" w:name="{esc_attr(name)}"/>'
 
 
 def bookmark_end(bm_id: int) -> str:
@@ -181,7 +188,7 @@ def bookmark_end(bm_id: int) -> str:
 
 
 def hyperlink(anchor: str, content: str) -> str:
-    return f'<w:hyperlink w:anchor="{esc(anchor)}" w:history="1">{content}</w:hyperlink>'
+    return f'<w:hyperlink w:anchor="{esc_attr(anchor)}" w:history="1">{content}</w:hyperlink>'
 
 
 def fragment(xml_text: str, root: str = "body"):

@@ -1,0 +1,451 @@
+"""Shared helpers for the hardening tests: hostile strings, structural mutations of the sample
+deals (hypothesis strategies), a YAML round trip, the diagnostics invariant, a small clause
+library that prints every kind of deal value, and the OOXML checks of a written .docx.
+
+Settings: ``ACS_FUZZ_EXAMPLES`` sets the base number of examples; ``ACS_FUZZ_NIGHTLY=1`` multiplies
+every budget by 20 and lets hypothesis pick fresh random cases (CI runs are derandomized).
+"""
+from __future__ import annotations
+
+import copy
+import functools
+import importlib.util
+import io
+import os
+import re
+import sys
+import textwrap
+import zipfile
+from decimal import Decimal
+from pathlib import Path
+
+import yaml
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+
+from acscontracts.loader import LoadedTerms, load_terms
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES_DIR = ROOT / "samples"
+SAMPLE_FILES = tuple(sorted(SAMPLES_DIR.glob("*.yaml")))
+SHARED_TOOLS = Path(os.environ.get("ACS_SHARED_TOOLS", "/work/shared/tools"))
+
+NIGHTLY = os.environ.get("ACS_FUZZ_NIGHTLY") == "1"
+BASE_EXAMPLES = int(os.environ.get("ACS_FUZZ_EXAMPLES", "0") or 0)
+
+
+def budget(default: int) -> int:
+    """Examples for one property: ACS_FUZZ_EXAMPLES (scaled to this property's share) x 20 at night."""
+    n = default if not BASE_EXAMPLES else max(1, BASE_EXAMPLES * default // 1000)
+    return n * 20 if NIGHTLY else n
+
+
+def fuzz_settings(default_examples: int):
+    return settings(max_examples=budget(default_examples), deadline=None, derandomize=not NIGHTLY,
+                    database=None, print_blob=True,
+                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
+                                           HealthCheck.filter_too_much, HealthCheck.function_scoped_fixture])
+
+
+# --------------------------------------------------------------------------- hostile text
+
+XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+HOSTILE_STRINGS = (
+    # control characters (XML 1.0 cannot hold most of them), and the ones it can
+    "Alpha\x00Beta", "\x01", "line\x0bbreak pasted from Word", "page\x0cbreak", "\x1f\x1e", "del\x7f", "nel\x85",
+    "\ufffe", "\uffff", "lone \ud800 high", "lone \udfff low", "\udbff\udc00 reversed pair ok?",
+    "tab\tinside", "new\nline", "cr\rreturn", "crlf\r\nline", "\u2028line sep\u2029para sep",
+    # XML and markup specials
+    "<w:b/>bold?", "A & B <c> \"d\" 'e'", "]]>", "<!DOCTYPE x [<!ENTITY e SYSTEM 'file:///etc/passwd'>]>&e;",
+    "&amp; &lt; &#0; &#xD800;", "<ref to=\"clause-1\"/>", "<term>Board</term>", "<blank/>", "<note>n</note>",
+    "- [#anchor] an item", "  - indented", "| a | b |", "# heading", ">party Evil Ltd", ">recital x",
+    # Jinja syntax
+    "{{ 7*7 }}", "{% for x in range(10**9) %}x{% endfor %}", "{# comment #}", "{{ ''.__class__.__mro__ }}",
+    "{% raw %}", "{{", "}}", "{%", "{{ cycler.__init__.__globals__.os }}",
+    # Word field syntax
+    "{ PAGE }", " MERGEFIELD name ", "{ DDEAUTO c:\\\\windows\\\\system32\\\\cmd.exe }", "\x13 HYPERLINK x \x14y\x15",
+    # bidi, combining, zero-width, emoji, other scripts
+    "\u202eevil\u202c.docx", "\u200fمرحبا بالعالم", "שלום עולם", "e\u0301\u0301\u0301\u0301", "Z̴̡̛a̶l̷g̸o̵",
+    "zero\u200bwidth\u200d", "\ufeffBOM", "👩‍⚕️🏥 NHS", "\U0001F600" * 50, "𝔘𝔫𝔦𝔠𝔬𝔡𝔢", "日本語の名前",
+    # sizes and blanks
+    "", " ", "   padded   ", "A" * 10_000, "é" * 10_000, "word " * 2_000, "x" * 25_000,
+    "[●]", "%s %d {0} %(x)s", "\\", "None", "null", "true", "2027-02-30", "NaN", "-0",
+)
+
+_ANY_CHAR = st.characters(exclude_categories=())  # every code point, lone surrogates included
+_TEXTY_CHAR = st.one_of(st.sampled_from("<>&\"'{}%#|-[]\n\r\t \\"), _ANY_CHAR, st.characters(codec="utf-8"))
+
+hostile_text = st.one_of(
+    st.sampled_from(HOSTILE_STRINGS),
+    st.text(_TEXTY_CHAR, max_size=40),
+    st.builds(lambda a, b: a + b, st.sampled_from(HOSTILE_STRINGS), st.text(_TEXTY_CHAR, max_size=10)),
+)
+# text a valid deal can hold (no XML-invalid characters), for the full-pipeline property
+safe_text = hostile_text.map(lambda s: XML_INVALID.sub("", s)).filter(lambda s: s.strip() != "")
+
+extreme_numbers = st.one_of(
+    st.sampled_from([0, -1, 1, 2**31, 2**63, -(2**63), 10**15, 10**15 + 1, 10**30, 10**400, -(10**30)]),
+    st.sampled_from([Decimal("0.001"), Decimal("-0.01"), Decimal("1E+30"), Decimal("1E+999999"),
+                     Decimal("1E-999999"), Decimal("123456789.123456789123456789"), Decimal("99.999"),
+                     Decimal("100.01"), Decimal("0E-1000"), Decimal("1E+6"), Decimal("-1E+400")]),
+    st.integers(),
+    st.decimals(allow_nan=False, allow_infinity=False, places=None),
+)
+
+
+def _nested(depth: int, kind: str):
+    value: object = "deep"
+    for _ in range(depth):
+        value = [value] if kind == "list" else {"k": value}
+    return value
+
+
+other_values = st.one_of(
+    st.none(), st.booleans(), st.just([]), st.just({}), st.just(["x"]), st.just({"unknown": 1}),
+    st.builds(_nested, st.integers(1, 60), st.sampled_from(["list", "dict"])),
+    st.lists(st.one_of(st.none(), st.integers(), st.text(max_size=5)), max_size=4),
+)
+
+any_value = st.one_of(hostile_text, extreme_numbers, other_values)
+
+
+# --------------------------------------------------------------------------- samples and mutations
+
+
+@functools.lru_cache(maxsize=None)
+def _sample(path: Path) -> LoadedTerms:
+    return load_terms(path)
+
+
+def sample(index: int) -> LoadedTerms:
+    """A fresh deep copy of sample ``index`` (data may be mutated; positions are shared)."""
+    loaded = _sample(SAMPLE_FILES[index % len(SAMPLE_FILES)])
+    return LoadedTerms(copy.deepcopy(loaded.data), loaded.positions, loaded.path, loaded.files, loaded.register_ids)
+
+
+def all_paths(data, path=()):
+    """Every JSON path in ``data`` (containers and leaves), root first."""
+    yield path
+    if isinstance(data, dict):
+        for key, value in data.items():
+            yield from all_paths(value, path + (key,))
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            yield from all_paths(value, path + (index,))
+
+
+def get(data, path):
+    for part in path:
+        data = data[part]
+    return data
+
+
+_SLUG_OR_ENUM = re.compile(r"[a-z0-9_\-]+\Z")
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
+_NOT_FREE_TEXT_KEYS = {"notice_email", "schema_version", "partner_register", "$schema", "use", "version"}
+
+
+def free_text_paths(data) -> list:
+    """String leaves that hold prose (names, titles, descriptions), not ids, enum values or dates."""
+    out = []
+    for path in all_paths(data):
+        if not path:
+            continue
+        value = get(data, path)
+        key = next((p for p in reversed(path) if isinstance(p, str)), "")
+        if (isinstance(value, str) and not _SLUG_OR_ENUM.match(value) and not _DATE.match(value)
+                and key not in _NOT_FREE_TEXT_KEYS):
+            out.append(path)
+    return out
+
+
+OPERATIONS = ("remove", "replace", "string", "number", "empty", "duplicate", "unknown_key", "nest")
+
+
+@st.composite
+def mutated_deal(draw, max_mutations: int = 6):
+    """(LoadedTerms, description) for a sample after random structural mutations."""
+    loaded = sample(draw(st.integers(0, len(SAMPLE_FILES) - 1)))
+    data = loaded.data
+    done = []
+    for _ in range(draw(st.integers(1, max_mutations))):
+        paths = list(all_paths(data))
+        op = draw(st.sampled_from(OPERATIONS))
+        if op == "string":  # prefer prose fields: "strings in every text field"
+            candidates = free_text_paths(data) or paths
+        elif op in ("empty", "duplicate"):
+            candidates = [p for p in paths if isinstance(get(data, p), list)] or paths
+        elif op == "number":
+            candidates = [p for p in paths if isinstance(get(data, p), (int, Decimal))
+                          and not isinstance(get(data, p), bool)] or paths
+        else:
+            candidates = paths
+        path = draw(st.sampled_from(candidates))
+        done.append((op, path))
+        if not path and op in ("remove", "replace", "string", "number"):
+            data = draw(any_value)  # the whole document replaced
+            continue
+        parent = get(data, path[:-1]) if path else None
+        key = path[-1] if path else None
+        target = get(data, path)
+        if op == "remove":
+            del parent[key]
+        elif op == "replace":
+            parent[key] = draw(any_value)
+        elif op == "string":
+            parent[key] = draw(hostile_text)
+        elif op == "number":
+            parent[key] = draw(extreme_numbers)
+        elif op == "empty":
+            if isinstance(target, list):
+                target.clear()
+            elif isinstance(target, dict):
+                target.clear()
+        elif op == "duplicate":
+            if isinstance(target, list):
+                target.extend(copy.deepcopy(target) * draw(st.integers(1, 3)))
+            elif parent is not None:
+                parent[key] = [target, copy.deepcopy(target)]
+        elif op == "unknown_key":
+            if isinstance(target, dict):
+                target[draw(hostile_text)] = draw(any_value)
+        elif op == "nest":
+            if parent is not None:
+                parent[key] = _nested(draw(st.integers(1, 50)), draw(st.sampled_from(["list", "dict"]))) \
+                    if draw(st.booleans()) else {"value": target}
+    return LoadedTerms(data, loaded.positions, loaded.path, loaded.files, loaded.register_ids), done
+
+
+@st.composite
+def text_mutated_deal(draw, max_fields: int = 8):
+    """A sample whose prose fields are replaced by hostile (but storable) text: meant to stay valid."""
+    loaded = sample(draw(st.integers(0, len(SAMPLE_FILES) - 1)))
+    data = loaded.data
+    paths = free_text_paths(data)
+    chosen = draw(st.lists(st.sampled_from(paths), min_size=1, max_size=max_fields, unique=True))
+    for path in chosen:
+        get(data, path[:-1])[path[-1]] = draw(safe_text)
+    return LoadedTerms(data, loaded.positions, loaded.path, loaded.files, loaded.register_ids), chosen
+
+
+# --------------------------------------------------------------------------- YAML round trip
+
+
+class _Dumper(yaml.SafeDumper):
+    pass
+
+
+def _represent_decimal(dumper, value: Decimal):
+    text = format(value)
+    if "E" in text or "e" in text or not value.is_finite():
+        return dumper.represent_scalar("tag:yaml.org,2002:float", text)
+    return dumper.represent_scalar("tag:yaml.org,2002:float", text if "." in text else text + ".0")
+
+
+_Dumper.add_representer(Decimal, _represent_decimal)
+
+
+def to_yaml(data) -> str:
+    """YAML text of plain data (dates are already strings); Decimals written exactly."""
+    return yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=1_000_000)
+
+
+# --------------------------------------------------------------------------- invariants
+
+
+def assert_located(diagnostics, context="") -> None:
+    """Every diagnostic can be printed and every error says where: a line, or at least a JSON path."""
+    for d in diagnostics:
+        assert isinstance(d.message, str) and d.message, (context, d)
+        text = d.format()
+        text.encode("utf-8")  # printable: no lone surrogates in messages
+        if d.is_error:
+            has_line = d.location is not None and d.location.line > 0
+            assert has_line or d.path, f"unlocated error {text!r} ({context})"
+
+
+# --------------------------------------------------------------------------- a clause library for the tests
+
+# Prints every kind of value (names, money, dates, percentages, lists, tables, definitions,
+# cross-references) for all four document types, independently of the shipped library (which
+# other people are still writing).
+FUZZ_LIBRARY = {
+    "manifests/alliance_agreement.yaml": """
+        doc_type: alliance_agreement
+        title: "alliance.title"
+        subtitle: "'relating to ' ~ deal.system_name"
+        preamble: [fz-parties]
+        body: [fz-deal, fz-partners]
+        schedules: [fz-schedule]
+    """,
+    "manifests/subcontract.yaml": """
+        doc_type: subcontract
+        title: "'Sub-Contract'"
+        subtitle: "'for ' ~ subcontractor.legal_name"
+        preamble: [fz-parties]
+        body: [fz-deal, fz-sub]
+        schedules: [fz-schedule]
+    """,
+    "manifests/aco_contract.yaml": """
+        doc_type: aco_contract
+        title: "aco.title"
+        subtitle: "deal.title"
+        preamble: [fz-parties]
+        body: [fz-deal, fz-partners]
+        schedules: [fz-schedule]
+    """,
+    "manifests/heads_of_terms.yaml": """
+        doc_type: heads_of_terms
+        title: "'Heads of Terms'"
+        subtitle: "deal.title"
+        preamble: [fz-parties]
+        body: [fz-deal, fz-partners]
+        schedules: [fz-schedule]
+    """,
+    "definitions/common.yaml": """
+        Deal: "the arrangements called {{ deal.title }}"
+        Partner: "each of {{ parties | map(attribute='short_name') | join(', ') }}"
+    """,
+    "clauses/fz-parties.j2": """
+        ---
+        id: fz-parties
+        title: Parties
+        kind: preamble
+        documents: [alliance_agreement, subcontract, aco_contract, heads_of_terms]
+        ---
+        {% for p in parties %}
+        >party {{ p.legal_name }} ({{ p.description }}) (<define>{{ p.short_name }}</define>)
+        {% endfor %}
+        >recital The parties wish to work together on {{ deal.system_name }}.
+    """,
+    "clauses/fz-deal.j2": """
+        ---
+        id: fz-deal
+        title: "The {{ deal.title }}"
+        documents: [alliance_agreement, subcontract, aco_contract, heads_of_terms]
+        ---
+        - [#fz-deal-title] This <term>Deal</term> is {{ deal.title }} ({{ deal.id }}), version {{ deal.version }}.
+        - It starts on {{ deal.effective_date | date }} and covers {{ deal.population }} people.
+          - Budget: {{ terms.funding.budget.annual_amount | money }}.
+          - Services: {{ terms.scope.services | join('; ') }}.
+            - Principles: {{ terms.principles | join(' / ') }}.
+        - See clause <ref to="fz-deal-title"/> and Schedule <ref to="fz-schedule"/>.
+        {% for r in terms.risk_register %}
+        - Risk: {{ r.risk }} (owner {{ r.owner_id }}, {{ r.rating }}).
+        {% endfor %}
+        {% for t in terms.exit.termination_triggers %}
+        - Trigger: {{ t }}
+        {% endfor %}
+        <note>Drafting note: {{ deal.system_name }}</note>
+    """,
+    "clauses/fz-partners.j2": """
+        ---
+        id: fz-partners
+        title: Partners
+        documents: [alliance_agreement, aco_contract, heads_of_terms]
+        ---
+        {% for p in parties %}
+        - <term>Partner</term> {{ p.legal_name }} known as {{ p.short_name }}; notices to {{ p.notice_address }} ({{ p.notice_email }}).
+          - Signatory: {{ p.signatory.name if p.signatory else blank() }}, {{ p.signatory.title if p.signatory else '' }}.
+        {% endfor %}
+    """,
+    "clauses/fz-sub.j2": """
+        ---
+        id: fz-sub
+        title: Sub-contract
+        documents: [subcontract]
+        ---
+        - The {{ subcontractor.legal_name }} provides {{ subcontract.services | join(', ') }} for {{ subcontract.value_pa | money }} a year.
+        - Head contract: {{ head_contract.title }}.
+    """,
+    "clauses/fz-schedule.j2": """
+        ---
+        id: fz-schedule
+        title: Parties and addresses
+        kind: schedule
+        documents: [alliance_agreement, subcontract, aco_contract, heads_of_terms]
+        ---
+        | Party | Short name | Address |
+        {% for p in parties %}
+        | {{ p.legal_name }} | {{ p.short_name }} | {{ p.notice_address }} |
+        {% endfor %}
+        {% for m in terms.timetable %}
+        - {{ m.milestone }}: {{ m.date | date }}
+        {% endfor %}
+    """,
+}
+
+
+def write_library(root: Path, files: dict = FUZZ_LIBRARY) -> Path:
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text).lstrip(), encoding="utf-8")
+    return root
+
+
+def fuzz_engine(root: Path):
+    """An Engine over the test library only (no built-in clauses)."""
+    from acscontracts.pack import Engine
+    from acscontracts.templating import Renderer, load_library
+
+    library = load_library(write_library(root))
+    return Engine(library, Renderer(library))
+
+
+# --------------------------------------------------------------------------- .docx checks
+
+_XML_10_INVALID_BYTES = re.compile(rb"&#(x0*[0-8bBcCeEfF]|x0*1[0-9a-fA-F]|0*[0-8]|0*1[124-9]|0*2[0-9]|0*3[01]);")
+
+
+@functools.lru_cache(maxsize=1)
+def _docx_check_module():
+    path = SHARED_TOOLS / "docx_check.py"
+    if not path.exists():
+        return None
+    spec = importlib.util.spec_from_file_location("acs_shared_docx_check", path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+@functools.lru_cache(maxsize=1)
+def schema_set():
+    """docx_check's compiled ISO/IEC 29500 schema set (None when the shared tools are absent)."""
+    module = _docx_check_module()
+    if module is None:
+        return None
+    xsd_dir = module.find_xsd_dir(None) or SHARED_TOOLS / "ooxml-xsd"
+    cache = Path(os.environ.get("DOCX_CHECK_CACHE", f"/tmp/docx-check-cache-{os.getuid()}"))
+    cache.mkdir(parents=True, exist_ok=True)
+    return module.SchemaSet(xsd_dir, SHARED_TOOLS / "xsd-stubs", cache)
+
+
+def docx_problems(data: bytes, schema: bool = True) -> list[str]:
+    """Well-formedness, XML 1.0 characters and (optionally) XSD validity of every XML part."""
+    from lxml import etree
+
+    problems = []
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        for name in zf.namelist():
+            if not (name.endswith(".xml") or name.endswith(".rels")):
+                continue
+            raw = zf.read(name)
+            try:
+                etree.fromstring(raw, etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True))
+            except etree.XMLSyntaxError as exc:
+                problems.append(f"{name}: not well-formed: {exc}")
+            if _XML_10_INVALID_BYTES.search(raw):
+                problems.append(f"{name}: character reference to a character XML 1.0 forbids")
+            if XML_INVALID.search(raw.decode("utf-8", "surrogatepass")):
+                problems.append(f"{name}: raw XML-1.0-invalid character")
+    if schema and not problems:
+        module, sset = _docx_check_module(), schema_set()
+        if module is not None and sset is not None:
+            check = module.Check("schema")
+            package = module.Package(io.BytesIO(data))
+            module.check_schema(package, check, sset, max_per_part=5)
+            problems.extend(check.errors)
+    return problems
