@@ -5,8 +5,6 @@ Exit codes: 0 ok, 1 invalid terms (or stale/edited pack with --check), 2 usage,
 """
 from __future__ import annotations
 
-import json
-import sys
 import traceback
 from pathlib import Path
 
@@ -89,7 +87,7 @@ def validate(ctx, files, final, fmt):
     validator = SchemaValidator(final=final)
     diagnostics = []
     for path in files:
-        diagnostics.extend(check_file(path, validator).diagnostics)
+        diagnostics.extend(check_file(path, validator, with_model=False).diagnostics)
     if fmt == "json":
         click.echo(format_all(diagnostics, "json"))
     else:

@@ -8,11 +8,21 @@ from __future__ import annotations
 import datetime as _dt
 from decimal import Decimal
 
-from babel.dates import format_date
-from babel.numbers import format_currency, format_decimal
-from num2words import num2words
-
 LOCALE = "en_GB"
+
+# Babel and num2words load on first use: `validate` and `--help` never need them.
+
+
+def format_decimal(value, **kwargs) -> str:
+    from babel.numbers import format_decimal as _format_decimal
+
+    return _format_decimal(value, locale=LOCALE, **kwargs)
+
+
+def num2words(value, **kwargs) -> str:
+    from num2words import num2words as _num2words
+
+    return _num2words(value, lang="en_GB", **kwargs)
 
 
 class Missing:
@@ -64,6 +74,8 @@ def money(value, words: bool = False):
         return value
     amount = Decimal(value)
     pattern = "¤#,##0" if amount == amount.to_integral_value() else "¤#,##0.00"
+    from babel.numbers import format_currency
+
     text = format_currency(amount, "GBP", format=pattern, locale=LOCALE, currency_digits=False)
     if words:
         text += f" ({money_in_words(amount)})"
@@ -73,9 +85,9 @@ def money(value, words: bool = False):
 def money_in_words(amount: Decimal) -> str:
     pounds = int(amount)
     pence = int((amount - pounds) * 100)
-    text = f"{num2words(pounds, lang='en_GB')} pound{'s' if pounds != 1 else ''}"
+    text = f"{num2words(pounds)} pound{'s' if pounds != 1 else ''}"
     if pence:
-        text += f" and {num2words(pence, lang='en_GB')} pence"
+        text += f" and {num2words(pence)} pence"
     return text
 
 
@@ -87,7 +99,7 @@ def money_short(value):
     for size, word in ((Decimal(10) ** 9, "billion"), (Decimal(10) ** 6, "million")):
         if abs(amount) >= size:
             short = (amount / size).quantize(Decimal("0.01")).normalize()
-            return f"£{format_decimal(short, locale=LOCALE)} {word}"
+            return f"£{format_decimal(short)} {word}"
     return money(amount)
 
 
@@ -97,6 +109,8 @@ def date(value):
         return value
     if isinstance(value, str):
         value = _dt.date.fromisoformat(value)
+    from babel.dates import format_date
+
     return format_date(value, "d MMMM y", locale=LOCALE)
 
 
@@ -104,22 +118,21 @@ def pct(value, places: int = 2):
     """15.00% — percentages to two places, as the deal terms state them."""
     if _passes(value):
         return value
-    return format_decimal(Decimal(value), format="#,##0." + "0" * places, locale=LOCALE) + "%" if places else \
-        format_decimal(Decimal(value), format="#,##0", locale=LOCALE) + "%"
+    return format_decimal(Decimal(value), format="#,##0." + "0" * places if places else "#,##0") + "%"
 
 
 def number(value):
     """800,000."""
     if _passes(value):
         return value
-    return format_decimal(value, locale=LOCALE)
+    return format_decimal(value)
 
 
 def words(value):
     """six (for counts written out in drafting)."""
     if _passes(value):
         return value
-    return num2words(int(value), lang="en_GB")
+    return num2words(int(value))
 
 
 def words_and_figures(value):
@@ -140,7 +153,7 @@ def join(items, conjunction: str = "and") -> str:
 def ordinal(value):
     if _passes(value):
         return value
-    return num2words(int(value), lang="en_GB", to="ordinal")
+    return num2words(int(value), to="ordinal")
 
 
 FILTERS = {

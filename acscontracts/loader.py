@@ -28,6 +28,7 @@ except AttributeError:  # pragma: no cover - depends on how PyYAML was built
 
 _INT = re.compile(r"[-+]?(0|[1-9][0-9_]*)\Z")
 _FLOAT = re.compile(r"[-+]?([0-9][0-9_]*)?\.?[0-9]+([eE][-+]?[0-9]+)?\Z")
+_LEADING_ZERO = re.compile(r"[-+]?0[0-9_]+\Z")
 _TRUE = {"true", "True", "TRUE"}
 _FALSE = {"false", "False", "FALSE"}
 _NULL = {"null", "Null", "NULL", "~", ""}
@@ -189,6 +190,8 @@ class _Builder:
             return True
         if value in _FALSE:
             return False
+        if _LEADING_ZERO.match(value):  # 09456123: a company number or code, not a number
+            return value
         if _INT.match(value) or _FLOAT.match(value):
             try:
                 number = Decimal(value.replace("_", ""))

@@ -27,7 +27,28 @@ def _required_final(validator, required, instance, schema):
                                   validator_value=required)
 
 
-_FinalValidator = validators.extend(Draft202012Validator, {FINAL_KEYWORD: _required_final})
+def _multiple_of(validator, step, instance, schema):
+    """Exact `multipleOf` for Decimals of any size (jsonschema's `%` overflows Decimal precision)."""
+    if not validator.is_type(instance, "number"):
+        return
+    try:
+        value, step_d = Decimal(instance), Decimal(str(step))
+        if not value.is_finite():
+            failed = True
+        elif step_d.as_tuple().digits == (1,):  # a power of ten, e.g. 0.01: compare exponents
+            digits, exponent = value.as_tuple()[1:]
+            zeros = len(digits) - len("".join(map(str, digits)).rstrip("0"))
+            failed = any(digits) and exponent + zeros < step_d.as_tuple().exponent
+        else:
+            failed = value % step_d != 0
+    except ArithmeticError:  # a quotient too big for Decimal precision
+        failed = True
+    if failed:
+        yield ValidationError(f"the value is not a multiple of {step}")
+
+
+_DraftValidator = validators.extend(Draft202012Validator, {"multipleOf": _multiple_of})
+_FinalValidator = validators.extend(_DraftValidator, {FINAL_KEYWORD: _required_final})
 
 
 class SchemaValidator:
@@ -35,7 +56,7 @@ class SchemaValidator:
 
     def __init__(self, schema: dict | None = None, *, final: bool = False):
         self.schema = schema if schema is not None else load_schema()
-        cls = _FinalValidator if final else Draft202012Validator
+        cls = _FinalValidator if final else _DraftValidator
         self.final = final
         self._validator = cls(self.schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
 
@@ -71,6 +92,8 @@ def _describe(value) -> str:
         return "a list"
     if value is None:
         return "nothing"
+    if isinstance(value, int) and abs(value) >= 10**40:  # str() of a huge int is slow, then refused
+        return f"a number of about {int(value.bit_length() * 0.30103) + 1:,} digits"
     text = str(value)
     return repr(text if len(text) <= 40 else text[:37] + "...")
 

@@ -1,19 +1,21 @@
 """Validate deal terms: schema then domain rules, every problem in one run; then the model."""
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass
+from decimal import Decimal
 
 from . import rules
-from .diagnostics import ERROR, AcsError, Diagnostic, did_you_mean, has_errors
+from .diagnostics import ERROR, AcsError, Diagnostic, did_you_mean, has_errors, json_path
 from .loader import LoadedTerms, load_terms
-from .model import DealTerms, build_model
 from .schema import SchemaValidator
 
 
 @dataclass(frozen=True)
 class Checked:
     loaded: LoadedTerms | None
-    model: DealTerms | None  # None when there are errors
+    model: object | None  # model.DealTerms; None when there are errors (or not asked for)
     diagnostics: tuple
 
 
@@ -33,17 +35,91 @@ def _register_uses(loaded: LoadedTerms) -> list[Diagnostic]:
     return found
 
 
-def check_loaded(loaded: LoadedTerms, validator: SchemaValidator) -> Checked:
-    diagnostics = validator.diagnostics(loaded) + _register_uses(loaded)
+# Limits on the loaded data (the loader limits file size, alias expansion and nesting depth).
+MAX_TEXT_CHARS = 20_000  # one text value: a long pasted clause fits, a pasted report does not
+MAX_LIST_ITEMS = 5_000  # one list
+MAX_PARTNERS = 2_000
+MAX_SUBCONTRACTS = 1_000  # each subcontract is a document of the pack
+MAX_NUMBER = Decimal(10) ** 15  # £1,000 trillion: beyond any NHS budget; keeps arithmetic exact
+MAX_DECIMAL_PLACES = 10
+# characters XML 1.0 (and so Word) cannot hold: C0 controls but tab/LF/CR, lone surrogates, U+FFFE/U+FFFF
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_LIST_LIMITS = {("partners",): MAX_PARTNERS, ("contracting", "subcontracts"): MAX_SUBCONTRACTS}
+
+
+def _char_name(ch: str) -> str:
+    code = ord(ch)
+    if 0xD800 <= code <= 0xDFFF:
+        return "a lone surrogate"
+    return unicodedata.name(ch, "a control character" if code < 0x20 else "a non-character")
+
+
+def text_and_limits(loaded: LoadedTerms) -> list[Diagnostic]:
+    """Text Word cannot hold and values beyond the documented limits, each with its location."""
+    found = []
+
+    def problem(path, code, message, hint):
+        found.append(Diagnostic(ERROR, code, message, hint, loaded.locate(path), json_path(path)))
+
+    def text(path, value, what="text"):
+        bad = _NOT_XML.search(value)
+        if bad:
+            count = len(_NOT_XML.findall(value))
+            more = f" (and {count - 1} more)" if count > 1 else ""
+            problem(path, "ACS-TEXT-CHARACTER",
+                    f"the {what} contains the character U+{ord(bad.group()):04X} ({_char_name(bad.group())}) at "
+                    f"position {bad.start() + 1}{more}, which a Word document cannot hold",
+                    "remove it; it often comes from text pasted from Word or PDF")
+        if len(value) > MAX_TEXT_CHARS:
+            problem(path, "ACS-LIMIT-TEXT", f"the {what} is {len(value):,} characters long; the limit is "
+                    f"{MAX_TEXT_CHARS:,}", "shorten it; put long material in a separate document")
+
+    stack = [((), loaded.data)]
+    while stack:
+        path, value = stack.pop()
+        if isinstance(value, str):
+            text(path, value)
+        elif isinstance(value, bool) or value is None:
+            continue
+        elif isinstance(value, (int, Decimal)):
+            if isinstance(value, Decimal) and not value.is_finite():
+                problem(path, "ACS-LIMIT-NUMBER", "is not a finite number", "write a plain number")
+            elif abs(value) > MAX_NUMBER:
+                problem(path, "ACS-LIMIT-NUMBER", f"the number is larger than {MAX_NUMBER:,}",
+                        "check for extra digits; write amounts in pounds")
+            elif isinstance(value, Decimal) and value.as_tuple().exponent < -MAX_DECIMAL_PLACES:
+                problem(path, "ACS-LIMIT-NUMBER", f"the number has more than {MAX_DECIMAL_PLACES} decimal places",
+                        "round it")
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                if isinstance(key, str):
+                    text(path + (key,), key, "field name")
+                stack.append((path + (key,), item))
+        elif isinstance(value, list):
+            limit = _LIST_LIMITS.get(path, MAX_LIST_ITEMS)
+            if len(value) > limit:
+                problem(path, "ACS-LIMIT-ITEMS", f"has {len(value):,} items; the limit is {limit:,}",
+                        "split the deal into several terms files")
+            stack.extend((path + (i,), item) for i, item in enumerate(value))
+    found.reverse()
+    return found
+
+
+def check_loaded(loaded: LoadedTerms, validator: SchemaValidator, with_model: bool = True) -> Checked:
+    diagnostics = validator.diagnostics(loaded) + _register_uses(loaded) + text_and_limits(loaded)
     schema_ok = not has_errors(diagnostics)
     diagnostics += rules.check(loaded, final=validator.final, strict=schema_ok)
-    model = build_model(loaded.data) if not has_errors(diagnostics) else None
+    model = None
+    if with_model and not has_errors(diagnostics):
+        from .model import build_model  # ~50 dataclasses: only when a model is wanted
+
+        model = build_model(loaded.data)
     return Checked(loaded, model, tuple(diagnostics))
 
 
-def check_file(path, validator: SchemaValidator) -> Checked:
+def check_file(path, validator: SchemaValidator, with_model: bool = True) -> Checked:
     try:
         loaded = load_terms(path)
     except AcsError as exc:
         return Checked(None, None, exc.diagnostics)
-    return check_loaded(loaded, validator)
+    return check_loaded(loaded, validator, with_model)

@@ -27,6 +27,7 @@ class Pair:
     edit: Callable
     expected: tuple  # paths diff must name
     doc: str  # document name to redline
+    swap: bool = False  # the edit read backwards: the edited terms are the old version
 
 
 def _partner(data, pid):
@@ -94,17 +95,15 @@ def corridor_added(d):
 def subcontract_added(d):
     first = d["contracting"]["subcontracts"][0]
     new = copy.deepcopy(first)
-    new["id"] = "sub-gp-federation-2"
-    new["services"] = ["Extended-hours primary care clinics"]
+    new["id"] = "sub-outpatients"
+    new["services"] = ["Community outpatient clinics"]
     new["value_pa"] = Decimal(1250000)
+    new["commissioner_consent"] = "pending"
     d["contracting"]["subcontracts"].append(new)
 
 
-def tupe_on(d):
-    d["enablers"]["workforce"]["tupe_transfers"] = [
-        {"from_id": "northvale-county", "to_id": "northvale-cmh", "headcount": 12, "date": "2027-04-01",
-         "description": "Reablement team"}]
-    d["enablers"]["workforce"]["pension_route"] = "lgps_admission"
+def tupe_off(d):
+    d["enablers"]["workforce"]["tupe_transfers"] = []
 
 
 def open_book_on(d):
@@ -120,10 +119,10 @@ def date_changed(d):
 
 
 def pct_only(d):
-    d["governance"]["supermajority_pct"] = Decimal(80)
+    d["governance"]["supermajority_pct"] = Decimal(70)  # still six of eight votes: only the figure moves
 
 
-NV, WM = "northvale-alliance.yaml", "westmoor-lead-provider.yaml"
+NV, WM, EM = "northvale-alliance.yaml", "westmoor-lead-provider.yaml", "eastmoor-icp.yaml"
 SHARE = "funding.risk_share.corridors[0].shares"
 PAIRS = (
     Pair("share-changed", NV, share_changed, (f"{SHARE}[northvale-icb].pct", f"{SHARE}[northvale-hospitals].pct"),
@@ -136,16 +135,17 @@ PAIRS = (
     Pair("voting-changed", NV, voting_changed, ("governance.voting_rule", "governance.supermajority_pct"),
          "alliance_agreement"),
     Pair("corridor-added", NV, corridor_added, ("funding.risk_share.corridors[1]",), "alliance_agreement"),
-    Pair("subcontract-added", WM, subcontract_added, ("contracting.subcontracts[sub-gp-federation-2]",),
-         "heads_of_terms"),
-    Pair("condition-on", NV, tupe_on, ("enablers.workforce.tupe_transfers", "enablers.workforce.pension_route"),
-         "alliance_agreement"),
+    Pair("subcontract-added", EM, subcontract_added, ("contracting.subcontracts[sub-outpatients]",),
+         "aco_contract"),
+    Pair("condition-off", WM, tupe_off, ("enablers.workforce.tupe_transfers[westmoor-community>physiofirst]",),
+         "subcontract-sub-physiofirst"),
+    Pair("condition-on", WM, tupe_off, ("enablers.workforce.tupe_transfers[westmoor-community>physiofirst]",),
+         "subcontract-sub-physiofirst", swap=True),
     Pair("money-changed", NV, money_changed, ("governance.alliance_manager.cost_pa",), "alliance_agreement"),
     Pair("date-changed", NV, date_changed, ("funding.pooled_funds[bcf-northvale].review_date",),
          "alliance_agreement"),
     Pair("pct-only", NV, pct_only, ("governance.supermajority_pct",), "alliance_agreement"),
 )
-# "condition switched off" is condition-on read backwards: redline(new, old).
 
 
 def loaded(sample: str) -> LoadedTerms:
@@ -167,4 +167,5 @@ def checked(terms: LoadedTerms):
 def versions(pair: Pair):
     """(old Checked, new Checked) for a pair."""
     base = loaded(pair.sample)
-    return checked(base), checked(edited(base, pair.edit))
+    old, new = checked(base), checked(edited(base, pair.edit))
+    return (new, old) if pair.swap else (old, new)

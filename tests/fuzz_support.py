@@ -243,7 +243,16 @@ def _represent_decimal(dumper, value: Decimal):
     return dumper.represent_scalar("tag:yaml.org,2002:float", text if "." in text else text + ".0")
 
 
+def _represent_str(dumper, value: str):
+    from acscontracts import loader
+
+    plain_would_change = (value in loader._NULL or value in loader._TRUE or value in loader._FALSE
+                          or loader._INT.match(value) or loader._FLOAT.match(value))
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style='"' if plain_would_change else None)
+
+
 _Dumper.add_representer(Decimal, _represent_decimal)
+_Dumper.add_representer(str, _represent_str)
 
 
 def to_yaml(data) -> str:

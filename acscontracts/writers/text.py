@@ -4,7 +4,7 @@ For review and for ``git diff``: one paragraph a line, numbers first, sub-levels
 """
 from __future__ import annotations
 
-from ..tree import Document, Note, Para, Placeholder, Ref, Table, TermDef, TermUse, Text
+from ..tree import Deleted, Document, Inserted, Note, Para, Placeholder, Ref, Table, TermDef, TermUse, Text
 
 _INDENT = {0: "", 1: "", 2: "    ", 3: "        "}
 
@@ -24,12 +24,30 @@ def inline_text(inlines, clean: bool = False) -> str:
             parts.append(f"[● {item.hint}]" if item.hint else "[●]")
         elif isinstance(item, Note) and not clean:
             parts.append(f"[Drafting note: {item.text}]")
+        elif isinstance(item, Inserted):  # a redline, as `git diff --word-diff` shows it
+            parts.append("{+" + inline_text(item.inlines, clean) + "+}")
+        elif isinstance(item, Deleted):
+            parts.append("[-" + inline_text(item.inlines, clean) + "-]")
     return "".join(parts).replace("\n", " ")
+
+
+def _marked(line: str, change: str) -> str:
+    """A whole line inserted or deleted in a redline: {+...+} / [-...-], indentation kept."""
+    if not change:
+        return line
+    body = line.lstrip()
+    lead = line[:len(line) - len(body)]
+    return f"{lead}{{+{body}+}}" if change == "inserted" else f"{lead}[-{body}-]"
 
 
 def _para(block: Para, clean: bool) -> str | None:
     if clean and block.style == "note":
         return None
+    line = _para_line(block, clean)
+    return _marked(line, block.change) if block.change else line
+
+
+def _para_line(block: Para, clean: bool) -> str:
     text = inline_text(block.inlines, clean)
     if block.style == "subheading":
         return f"\n{text}"
@@ -42,8 +60,10 @@ def _para(block: Para, clean: bool) -> str | None:
 
 def _table(block: Table, clean: bool) -> list[str]:
     rows = [block.header] + list(block.rows)
+    changes = [block.change] + [block.change or (block.row_changes[i] if i < len(block.row_changes) else "")
+                                for i in range(len(block.rows))]
     cells = [[inline_text(c, clean) for c in row] for row in rows]
-    return [" | ".join(row) for row in cells]
+    return [_marked(" | ".join(row), change) for row, change in zip(cells, changes)]
 
 
 def _blocks(blocks, clean: bool) -> list[str]:
@@ -69,10 +89,10 @@ def write_text(document: Document, *, clean: bool = False) -> str:
     if document.operative_words:
         lines += ["", document.operative_words]
     for clause in document.clauses:
-        lines += ["", f"{clause.number}  {clause.title.upper()}"]
+        lines += ["", _heading(clause, f"{clause.number}  ")]
         lines += _blocks(clause.blocks, clean)
     for schedule in document.schedules:
-        lines += ["", f"SCHEDULE {schedule.number}  {schedule.title.upper()}"]
+        lines += ["", _heading(schedule, f"SCHEDULE {schedule.number}  ")]
         lines += _blocks(schedule.blocks, clean)
     if document.signatures:
         lines += ["", "EXECUTION"]
@@ -81,6 +101,11 @@ def write_text(document: Document, *, clean: bool = False) -> str:
                       f"Name: {block.signatory_name or '[●]'}", f"Title: {block.signatory_title or '[●]'}",
                       "Date: ........................................"]
     return "\n".join(lines) + "\n"
+
+
+def _heading(part, label: str) -> str:
+    title = inline_text(part.title_inlines) if part.title_inlines else part.title
+    return _marked(label + title.upper(), part.change)
 
 
 def _signature_intro(block) -> str:
