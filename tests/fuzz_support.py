@@ -76,10 +76,16 @@ HOSTILE_STRINGS = (
 _ANY_CHAR = st.characters(exclude_categories=())  # every code point, lone surrogates included
 _TEXTY_CHAR = st.one_of(st.sampled_from("<>&\"'{}%#|-[]\n\r\t \\"), _ANY_CHAR, st.characters(codec="utf-8"))
 
+def pick(seq):
+    """sampled_from without its repr (hypothesis warns about reprs of big element lists)."""
+    seq = tuple(seq)
+    return st.integers(0, len(seq) - 1).map(seq.__getitem__)
+
+
 hostile_text = st.one_of(
-    st.sampled_from(HOSTILE_STRINGS),
+    pick(HOSTILE_STRINGS),
     st.text(_TEXTY_CHAR, max_size=40),
-    st.builds(lambda a, b: a + b, st.sampled_from(HOSTILE_STRINGS), st.text(_TEXTY_CHAR, max_size=10)),
+    st.builds(lambda a, b: a + b, pick(HOSTILE_STRINGS), st.text(_TEXTY_CHAR, max_size=10)),
 )
 # text a valid deal can hold (no XML-invalid characters), for the full-pipeline property
 safe_text = hostile_text.map(lambda s: XML_INVALID.sub("", s)).filter(lambda s: s.strip() != "")
@@ -102,7 +108,9 @@ def _nested(depth: int, kind: str):
 
 
 other_values = st.one_of(
-    st.none(), st.booleans(), st.just([]), st.just({}), st.just(["x"]), st.just({"unknown": 1}),
+    # fresh containers every time (st.just would share one object between examples)
+    st.none(), st.booleans(), st.builds(list), st.builds(dict), st.builds(lambda: ["x"]),
+    st.builds(lambda: {"unknown": 1}),
     st.builds(_nested, st.integers(1, 60), st.sampled_from(["list", "dict"])),
     st.lists(st.one_of(st.none(), st.integers(), st.text(max_size=5)), max_size=4),
 )
@@ -181,7 +189,7 @@ def mutated_deal(draw, max_mutations: int = 6):
                           and not isinstance(get(data, p), bool)] or paths
         else:
             candidates = paths
-        path = draw(st.sampled_from(candidates))
+        path = draw(pick(candidates))
         done.append((op, path))
         if not path and op in ("remove", "replace", "string", "number"):
             data = draw(any_value)  # the whole document replaced
@@ -223,7 +231,7 @@ def text_mutated_deal(draw, max_fields: int = 8):
     loaded = sample(draw(st.integers(0, len(SAMPLE_FILES) - 1)))
     data = loaded.data
     paths = free_text_paths(data)
-    chosen = draw(st.lists(st.sampled_from(paths), min_size=1, max_size=max_fields, unique=True))
+    chosen = draw(st.lists(pick(paths), min_size=1, max_size=max_fields, unique=True))
     for path in chosen:
         get(data, path[:-1])[path[-1]] = draw(safe_text)
     return LoadedTerms(data, loaded.positions, loaded.path, loaded.files, loaded.register_ids), chosen

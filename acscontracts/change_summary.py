@@ -1,0 +1,80 @@
+"""A short "Summary of changes" for a board paper: each changed term in words, with the clauses it moved.
+
+``summary_document(comparison, old_deal, new_deal) -> tree.Document``, written like any other
+document by ``writers.text`` and ``writers.docx``.
+"""
+from __future__ import annotations
+
+from . import formatting
+from .termsdiff import ADDED, CHANGED, REMOVED, Comparison
+from .tree import Clause, Document, DocumentProperties, Para, Table, Text
+
+NAME = "summary-of-changes"
+
+
+def _version(deal) -> str:
+    label = deal.version if isinstance(getattr(deal, "version", None), str) else "draft"
+    when = formatting.date(deal.version_date) if hasattr(deal.version_date, "isoformat") else ""
+    return f"version {label}" + (f" of {when}" if when else "")
+
+
+def _cell(text: str) -> tuple:
+    return (Text(text),)
+
+
+def _where(refs) -> str:
+    if not refs:
+        return "none: the documents do not show this term"
+    by_doc: dict = {}
+    for ref in refs:
+        by_doc.setdefault(ref.document, []).append(ref.label + ("" if ref.status == CHANGED else f" ({ref.status})"))
+    return "; ".join(f"{doc}: {', '.join(labels)}" for doc, labels in by_doc.items())
+
+
+def summary_document(comparison: Comparison, old_deal, new_deal) -> Document:
+    rows = []
+    for change in comparison.changes:
+        was = change.old_text if change.kind != ADDED else "(not in the terms)"
+        now = change.new_text if change.kind != REMOVED else "(removed)"
+        rows.append((_cell(change.label or change.path), _cell(was), _cell(now), _cell(_where(change.affects))))
+    terms_blocks: tuple
+    if rows:
+        terms_blocks = (
+            Para((Text(f"{len(rows)} term(s) changed. Each row gives the term, its value before and after, and the "
+                       "clauses of each document whose wording it changed."),)),
+            Table((_cell("Term"), _cell("Was"), _cell("Now"), _cell("Clauses affected")), tuple(rows)),
+        )
+    else:
+        terms_blocks = (Para((Text("The terms have not changed."),)),)
+    doc_blocks = []
+    for impact in comparison.documents:
+        if impact.status == "unchanged":
+            text = f"{impact.document}: unchanged."
+        elif impact.status in (ADDED, REMOVED):
+            text = f"{impact.document}: a new document." if impact.status == ADDED else \
+                f"{impact.document}: no longer called for by the terms."
+        else:
+            labels = [c.ref.label + ("" if c.ref.status == CHANGED else f" ({c.ref.status})") for c in impact.clauses]
+            if impact.other_changes:
+                labels.append("the front page, parties or execution blocks")
+            text = f"{impact.document}: " + "; ".join(labels) + "."
+        doc_blocks.append(Para((Text(text),), level=1, number=f"2.{len(doc_blocks) + 1}"))
+    unexplained = comparison.unexplained
+    if unexplained:
+        doc_blocks.append(Para((Text("Changed by the terms as a whole (no single term explains them): "
+                                     + "; ".join(f"{r.document} {r.label}" for r in unexplained) + "."),), level=1,
+                               number=f"2.{len(doc_blocks) + 1}"))
+    deal = new_deal
+    properties = DocumentProperties(title="Summary of changes", subject=str(deal.title),
+                                    keywords=f"acscontracts; summary of changes; {deal.id}",
+                                    version=deal.version if isinstance(deal.version, str) else "draft",
+                                    created=deal.version_date.isoformat() if hasattr(deal.version_date, "isoformat")
+                                    else "2000-01-01")
+    return Document(
+        doc_type="summary", name=NAME, title="Summary of changes",
+        subtitle=f"{deal.title}: {_version(old_deal)} to {_version(new_deal)}",
+        date_text=formatting.date(deal.version_date) if hasattr(deal.version_date, "isoformat") else "",
+        status_label="", parties=(), preamble=(),
+        clauses=(Clause("changed-terms", "Changed terms", terms_blocks, number="1"),
+                 Clause("documents-affected", "Documents affected", tuple(doc_blocks), number="2")),
+        schedules=(), signatures=(), properties=properties, operative_words="")

@@ -1,0 +1,128 @@
+"""`acscontracts diff` and `acscontracts redline`: what changed between two versions of the terms.
+
+Standalone click commands, registered on the main group by ``cli.py``; they follow its
+conventions (problems raised as AcsError, handled by the group; exit codes from ``cli``).
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from .diagnostics import ERROR, AcsError, Diagnostic
+
+DOC_CHOICES = ("alliance_agreement", "subcontract", "aco_contract", "heads_of_terms")
+
+
+def _checked(engine, path: Path, ctx):
+    """Validated terms (validation.Checked) or exit 1 after printing the problems."""
+    from . import cli
+
+    checked = engine.check(path)
+    cli._report(checked.diagnostics)
+    if checked.model is None:
+        ctx.exit(cli.EXIT_INVALID)
+    return checked
+
+
+def revision_for(model):
+    """Who and when, for every tracked change: acscontracts, on the date the new terms were settled."""
+    from .tree import Revision
+
+    when = model.deal.version_date
+    return Revision("acscontracts", when.isoformat() if hasattr(when, "isoformat") else "2000-01-01")
+
+
+def _write(document, fmt: str, engine, output: Path) -> None:
+    from .files import atomic_write
+    from .writers.text import write_text
+
+    if fmt == "text":
+        data = write_text(document).encode("utf-8")
+    else:
+        from .writers.docx import write_docx
+
+        data = write_docx(document, reference=engine.reference)
+    atomic_write(output, data)
+
+
+@click.command()
+@click.argument("old", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("new", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--templates", "template_dirs", multiple=True, type=click.Path(file_okay=False),
+              help="A folder of clause templates overriding the built-in ones by id.")
+@click.option("--summary", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also write a summary of changes for a board paper (.docx, or .txt).")
+@click.pass_context
+def diff(ctx, old, new, fmt, template_dirs, summary):
+    """List every changed term between two versions of the terms, and the clauses it moved."""
+    from .cli import _engine
+    from .termsdiff import compare, format_text
+
+    ctx.ensure_object(dict)
+    ctx.obj["format"] = fmt
+    engine = _engine(template_dirs)
+    old_checked, new_checked = _checked(engine, old, ctx), _checked(engine, new, ctx)
+    comparison = compare(old_checked, new_checked, engine)
+    if fmt == "json":
+        click.echo(json.dumps(comparison.as_record(), indent=2, ensure_ascii=False))
+    else:
+        click.echo(format_text(comparison), nl=False)
+    if summary:
+        from .change_summary import summary_document
+
+        document = summary_document(comparison, old_checked.model.deal, new_checked.model.deal)
+        _write(document, "text" if summary.suffix.lower() == ".txt" else "docx", engine, summary)
+        click.echo(f"wrote {summary}", err=True)
+
+
+@click.command()
+@click.argument("terms", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--against", type=click.Path(dir_okay=False, path_type=Path),
+              help="Compare with an issued .docx instead of earlier terms (give only the NEW terms).")
+@click.option("--doc", "doc_type", type=click.Choice(DOC_CHOICES), required=True)
+@click.option("--id", "doc_id", help="Which alliance or subcontract, where the terms have several.")
+@click.option("--format", "fmt", type=click.Choice(["docx", "text"]), default="docx", show_default=True)
+@click.option("--reference-doc", type=click.Path(dir_okay=False), help="House style: a firm's own .docx.")
+@click.option("--templates", "template_dirs", multiple=True, type=click.Path(file_okay=False))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@click.pass_context
+def redline(ctx, terms, against, doc_type, doc_id, fmt, reference_doc, template_dirs, output):
+    """Write NEW's document with tracked changes against OLD's (OLD NEW), or against an issued .docx
+    (--against ISSUED.docx NEW)."""
+    from .cli import _engine
+    from .pack import resolved_document
+    from .plan import plan, select
+    from .redline import redline as make_redline
+
+    expected = 1 if against else 2
+    if len(terms) != expected:
+        raise click.UsageError("give OLD and NEW terms" if expected == 2 else
+                               "with --against, give only the NEW terms")
+    engine = _engine(template_dirs, reference_doc)
+    new_checked = _checked(engine, terms[-1], ctx)
+    new_doc = resolved_document(select(plan(new_checked.model), doc_type, doc_id), engine)
+    revision = revision_for(new_checked.model)
+    if against:
+        from .issued import read_issued
+
+        old_doc = read_issued(against, new_doc)
+        document = make_redline(old_doc, new_doc, revision, by_text=True)
+    else:
+        old_checked = _checked(engine, terms[0], ctx)
+        old_spec = _select_old(plan(old_checked.model), new_doc, doc_type, doc_id)
+        old_doc = resolved_document(old_spec, engine)
+        document = make_redline(old_doc, new_doc, revision)
+    _write(document, fmt, engine, output)
+    click.echo(f"wrote {output}", err=True)
+
+
+def _select_old(specs, new_doc, doc_type, doc_id):
+    """The old version's document of the same name (it may not exist: a new alliance or subcontract)."""
+    for spec in specs:
+        if spec.name == new_doc.name:
+            return spec
+    raise AcsError([Diagnostic(ERROR, "ACS-NO-DOCUMENT", f"the old terms call for no {new_doc.name}",
+                               "it is a new document: render it instead of redlining it")])
