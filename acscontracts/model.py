@@ -499,8 +499,8 @@ class Term:
     start: _dt.date = None
     end: _dt.date = None
     extension_years: int = None
-    break_points: tuple = ()
-    review_dates: tuple = ()
+    break_points: tuple[_dt.date, ...] = ()
+    review_dates: tuple[_dt.date, ...] = ()
 
     @property
     def years(self):

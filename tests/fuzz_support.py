@@ -129,18 +129,33 @@ def _sample(path: Path) -> LoadedTerms:
 def sample(index: int) -> LoadedTerms:
     """A fresh deep copy of sample ``index`` (data may be mutated; positions are shared)."""
     loaded = _sample(SAMPLE_FILES[index % len(SAMPLE_FILES)])
-    return LoadedTerms(copy.deepcopy(loaded.data), loaded.positions, loaded.path, loaded.files, loaded.register_ids)
+    return LoadedTerms(clone(loaded.data), loaded.positions, loaded.path, loaded.files, loaded.register_ids)
 
 
-def all_paths(data, path=()):
-    """Every JSON path in ``data`` (containers and leaves), root first."""
-    yield path
+def walk(data) -> list:
+    """Every (JSON path, value) in ``data``, containers and leaves, root first."""
+    out, stack = [], [((), data)]
+    while stack:
+        path, value = stack.pop()
+        out.append((path, value))
+        if isinstance(value, dict):
+            stack.extend((path + (k,), v) for k, v in reversed(value.items()))
+        elif isinstance(value, list):
+            stack.extend((path + (i,), v) for i, v in reversed(list(enumerate(value))))
+    return out
+
+
+def all_paths(data) -> list:
+    return [path for path, _ in walk(data)]
+
+
+def clone(data):
+    """A deep copy of plain JSON-like data (much faster than copy.deepcopy)."""
     if isinstance(data, dict):
-        for key, value in data.items():
-            yield from all_paths(value, path + (key,))
-    elif isinstance(data, list):
-        for index, value in enumerate(data):
-            yield from all_paths(value, path + (index,))
+        return {k: clone(v) for k, v in data.items()}
+    if isinstance(data, list):
+        return [clone(v) for v in data]
+    return data
 
 
 def get(data, path):
@@ -157,13 +172,11 @@ _NOT_FREE_TEXT_KEYS = {"notice_email", "schema_version", "partner_register", "$s
 def free_text_paths(data) -> list:
     """String leaves that hold prose (names, titles, descriptions), not ids, enum values or dates."""
     out = []
-    for path in all_paths(data):
-        if not path:
+    for path, value in walk(data):
+        if not path or not isinstance(value, str):
             continue
-        value = get(data, path)
         key = next((p for p in reversed(path) if isinstance(p, str)), "")
-        if (isinstance(value, str) and not _SLUG_OR_ENUM.match(value) and not _DATE.match(value)
-                and key not in _NOT_FREE_TEXT_KEYS):
+        if not _SLUG_OR_ENUM.match(value) and not _DATE.match(value) and key not in _NOT_FREE_TEXT_KEYS:
             out.append(path)
     return out
 
@@ -178,15 +191,15 @@ def mutated_deal(draw, max_mutations: int = 6):
     data = loaded.data
     done = []
     for _ in range(draw(st.integers(1, max_mutations))):
-        paths = list(all_paths(data))
+        items = walk(data)
+        paths = [p for p, _ in items]
         op = draw(st.sampled_from(OPERATIONS))
         if op == "string":  # prefer prose fields: "strings in every text field"
             candidates = free_text_paths(data) or paths
         elif op in ("empty", "duplicate"):
-            candidates = [p for p in paths if isinstance(get(data, p), list)] or paths
+            candidates = [p for p, v in items if isinstance(v, list)] or paths
         elif op == "number":
-            candidates = [p for p in paths if isinstance(get(data, p), (int, Decimal))
-                          and not isinstance(get(data, p), bool)] or paths
+            candidates = [p for p, v in items if isinstance(v, (int, Decimal)) and not isinstance(v, bool)] or paths
         else:
             candidates = paths
         path = draw(pick(candidates))
@@ -212,9 +225,9 @@ def mutated_deal(draw, max_mutations: int = 6):
                 target.clear()
         elif op == "duplicate":
             if isinstance(target, list):
-                target.extend(copy.deepcopy(target) * draw(st.integers(1, 3)))
+                target.extend(clone(target) * draw(st.integers(1, 3)))
             elif parent is not None:
-                parent[key] = [target, copy.deepcopy(target)]
+                parent[key] = [target, clone(target)]
         elif op == "unknown_key":
             if isinstance(target, dict):
                 target[draw(hostile_text)] = draw(any_value)

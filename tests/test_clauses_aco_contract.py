@@ -108,7 +108,7 @@ def test_improvement_scheme_absent(engine, base_data):
         del d["funding"]["incentives"]
     text = _render(engine, _variant(base_data, edit))
     assert "IMPROVEMENT PAYMENT SCHEME" not in text
-    assert "Not used: there is no Improvement Payment Scheme" in text
+    assert "Not used: there is no improvement payment scheme" in text
     assert "Improvement Measures" not in text.split("SCHEDULE 1")[0]
 
 
