@@ -102,9 +102,12 @@ def load_library(*roots: Path) -> ClauseLibrary:
                          digest.hexdigest())
 
 
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def _read_yaml(path: Path, text: str, problems: list, line_offset: int = 0):
     try:
-        return yaml.safe_load(text)
+        return yaml.load(text, Loader=_YAML_LOADER)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problems.append(Diagnostic(ERROR, "ACS-TEMPLATE-YAML", f"cannot be read: {getattr(exc, 'problem', exc)}",
@@ -204,6 +207,7 @@ class Renderer:
                            note=lambda text: Markup("<note>{}</note>").format(escape_value(text)))
         self.env = env
         self._expressions: dict = {}
+        self._strings: dict = {}  # inline templates (definitions, titles), compiled once
 
     def render(self, template_id: str, context: dict) -> str:
         tpl = self.library.clauses[template_id]
@@ -237,7 +241,10 @@ class Renderer:
     def render_string(self, source: str, context: dict, where: str) -> str:
         """Render a short inline template (a definition, a manifest title)."""
         try:
-            return self.env.from_string(source).render(context)
+            compiled = self._strings.get(source)
+            if compiled is None:
+                compiled = self._strings[source] = self.env.from_string(source)
+            return compiled.render(context)
         except TemplateSyntaxError as exc:
             raise AcsError([_template_error(where, exc.lineno, f"template syntax: {exc.message}")])
         except (TemplateError, SecurityError, ArithmeticError, TypeError, ValueError, AttributeError, KeyError) as exc:

@@ -134,15 +134,34 @@ def sample(index: int) -> LoadedTerms:
 
 def walk(data) -> list:
     """Every (JSON path, value) in ``data``, containers and leaves, root first."""
-    out, stack = [], [((), data)]
-    while stack:
-        path, value = stack.pop()
-        out.append((path, value))
-        if isinstance(value, dict):
-            stack.extend((path + (k,), v) for k, v in reversed(value.items()))
-        elif isinstance(value, list):
-            stack.extend((path + (i,), v) for i, v in reversed(list(enumerate(value))))
+    out = []
+    append = out.append
+
+    def visit(path, value):
+        append((path, value))
+        if type(value) is dict:
+            for key, item in value.items():
+                visit(path + (key,), item)
+        elif type(value) is list:
+            for index, item in enumerate(value):
+                visit(path + (index,), item)
+
+    visit((), data)
     return out
+
+
+@functools.lru_cache(maxsize=None)
+def _sample_candidates(index: int) -> dict:
+    """Mutation targets of sample ``index`` by operation (computed once: walking is the slow part)."""
+    data = _sample(SAMPLE_FILES[index]).data
+    items = walk(data)
+    paths = tuple(p for p, _ in items)
+    return {
+        "string": tuple(free_text_paths(data)) or paths,
+        "empty": tuple(p for p, v in items if isinstance(v, list)) or paths,
+        "number": tuple(p for p, v in items if isinstance(v, (int, Decimal)) and not isinstance(v, bool)) or paths,
+        "any": paths,
+    }
 
 
 def all_paths(data) -> list:
@@ -156,6 +175,16 @@ def clone(data):
     if isinstance(data, list):
         return [clone(v) for v in data]
     return data
+
+
+def _still_there(data, path) -> bool:
+    for part in path:
+        if isinstance(data, dict) and part in data or isinstance(data, list) and isinstance(part, int) \
+                and part < len(data):
+            data = data[part]
+        else:
+            return False
+    return True
 
 
 def get(data, path):
@@ -185,24 +214,18 @@ OPERATIONS = ("remove", "replace", "string", "number", "empty", "duplicate", "un
 
 
 @st.composite
-def mutated_deal(draw, max_mutations: int = 6):
+def mutated_deal(draw, max_mutations: int = 5):
     """(LoadedTerms, description) for a sample after random structural mutations."""
-    loaded = sample(draw(st.integers(0, len(SAMPLE_FILES) - 1)))
+    index = draw(st.integers(0, len(SAMPLE_FILES) - 1))
+    loaded = sample(index)
     data = loaded.data
     done = []
+    candidates = _sample_candidates(index)
     for _ in range(draw(st.integers(1, max_mutations))):
-        items = walk(data)
-        paths = [p for p, _ in items]
         op = draw(st.sampled_from(OPERATIONS))
-        if op == "string":  # prefer prose fields: "strings in every text field"
-            candidates = free_text_paths(data) or paths
-        elif op in ("empty", "duplicate"):
-            candidates = [p for p, v in items if isinstance(v, list)] or paths
-        elif op == "number":
-            candidates = [p for p, v in items if isinstance(v, (int, Decimal)) and not isinstance(v, bool)] or paths
-        else:
-            candidates = paths
-        path = draw(pick(candidates))
+        path = draw(pick(candidates.get({"duplicate": "empty"}.get(op, op), candidates["any"])))
+        if not _still_there(data, path):  # an earlier mutation removed or replaced it
+            continue
         done.append((op, path))
         if not path and op in ("remove", "replace", "string", "number"):
             data = draw(any_value)  # the whole document replaced
@@ -241,9 +264,10 @@ def mutated_deal(draw, max_mutations: int = 6):
 @st.composite
 def text_mutated_deal(draw, max_fields: int = 8):
     """A sample whose prose fields are replaced by hostile (but storable) text: meant to stay valid."""
-    loaded = sample(draw(st.integers(0, len(SAMPLE_FILES) - 1)))
+    index = draw(st.integers(0, len(SAMPLE_FILES) - 1))
+    loaded = sample(index)
     data = loaded.data
-    paths = free_text_paths(data)
+    paths = _sample_candidates(index)["string"]
     chosen = draw(st.lists(pick(paths), min_size=1, max_size=max_fields, unique=True))
     for path in chosen:
         get(data, path[:-1])[path[-1]] = draw(safe_text)
