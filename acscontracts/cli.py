@@ -5,13 +5,14 @@ Exit codes: 0 ok, 1 invalid terms (or stale/edited pack with --check), 2 usage,
 """
 from __future__ import annotations
 
+import re
 import traceback
 from pathlib import Path
 
 import click
 
 from . import __version__
-from .diagnostics import AcsError, format_all, has_errors
+from .diagnostics import AcsError, format_all, has_errors, sort_key
 
 EXIT_INVALID, EXIT_USAGE, EXIT_TEMPLATE, EXIT_WRITE, EXIT_INTERNAL = 1, 2, 3, 4, 5
 DOC_CHOICES = ("alliance_agreement", "subcontract", "aco_contract", "heads_of_terms")
@@ -27,11 +28,23 @@ def _exit_code(diagnostics) -> int:
     return EXIT_INVALID
 
 
+# Characters from the terms that must not reach a terminal raw (escape sequences, line breaks inside a
+# one-line message, lone surrogates that cannot be encoded): shown as Python escapes instead.
+_UNPRINTABLE = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+
+
+def _printable(text: str, newlines: bool = False) -> str:
+    text = text if newlines else text.replace("\n", "\\n")
+    return _UNPRINTABLE.sub(lambda m: m.group().encode("unicode_escape", "backslashreplace").decode("ascii"), text)
+
+
 def _report(diagnostics, fmt: str = "text") -> None:
     if not diagnostics:
         return
-    text = format_all(diagnostics, fmt)
-    click.echo(text, err=fmt == "text")
+    if fmt == "json":
+        click.echo(_printable(format_all(diagnostics, "json"), newlines=True))
+    else:
+        click.echo("\n".join(_printable(d.format()) for d in sorted(diagnostics, key=sort_key)), err=True)
 
 
 class _Group(click.Group):
@@ -52,8 +65,8 @@ class _Group(click.Group):
             if (ctx.obj or {}).get("debug"):
                 traceback.print_exc()
             else:
-                click.echo(f"internal error: {type(exc).__name__}: {exc} (run again with --debug and report the "
-                           "traceback)", err=True)
+                click.echo(_printable(f"internal error: {type(exc).__name__}: {exc} (run again with --debug and "
+                                      "report the traceback)"), err=True)
             ctx.exit(EXIT_INTERNAL)
 
 
@@ -89,7 +102,7 @@ def validate(ctx, files, final, fmt):
     for path in files:
         diagnostics.extend(check_file(path, validator, with_model=False).diagnostics)
     if fmt == "json":
-        click.echo(format_all(diagnostics, "json"))
+        click.echo(_printable(format_all(diagnostics, "json"), newlines=True))
     else:
         _report(diagnostics)
         errors = sum(d.is_error for d in diagnostics)

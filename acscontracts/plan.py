@@ -7,6 +7,7 @@ decides nothing about wording.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from . import formatting
 from .assemble import DocumentSpec
@@ -69,8 +70,8 @@ def _signature(p: Partner) -> SignatureBlock:
 def _spec(terms: DealTerms, doc_type: str, name: str, parties: tuple, extra: dict, subject: str) -> DocumentSpec:
     deal = terms.deal
     version = deal.version if isinstance(deal.version, str) else "draft"
-    created = deal.version_date.isoformat() if hasattr(deal.version_date, "isoformat") else "2000-01-01"
-    year = deal.effective_date.year if hasattr(deal.effective_date, "year") else ""
+    created = deal.version_date.isoformat() if isinstance(deal.version_date, date) else "2000-01-01"
+    year = deal.effective_date.year if isinstance(deal.effective_date, date) else ""
     context = {"terms": terms, "deal": deal, "parties": parties, "partner": terms.partner,
                "doc": {"type": doc_type, "short": SHORT_NAMES[doc_type], "name": name,
                        "party_term": PARTY_TERMS.get(doc_type, ("Party", "Parties"))[0],

@@ -200,7 +200,7 @@ class Renderer:
         self.library = library
         env = ImmutableSandboxedEnvironment(
             loader=_LibraryLoader(library), undefined=StrictUndefined, autoescape=True, finalize=_finalize,
-            trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True, auto_reload=False,
+            trim_blocks=False, lstrip_blocks=True, keep_trailing_newline=True, auto_reload=False,
         )
         env.filters.update(formatting.FILTERS)
         env.globals.update(blank=lambda hint="": Markup("<blank>{}</blank>").format(escape_value(hint)),

@@ -23,6 +23,7 @@ import yaml
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
+from acscontracts.cli import _printable
 from acscontracts.loader import LoadedTerms, load_terms
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -313,7 +314,9 @@ def assert_located(diagnostics, context="") -> None:
     for d in diagnostics:
         assert isinstance(d.message, str) and d.message, (context, d)
         text = d.format()
-        text.encode("utf-8")  # printable: no lone surrogates in messages
+        shown = _printable(text)  # what the CLI prints: one line, encodable, no terminal escapes
+        shown.encode("utf-8")
+        assert "\n" not in shown and "\x1b" not in shown, shown
         if d.is_error:
             has_line = d.location is not None and d.location.line > 0
             assert has_line or d.path, f"unlocated error {text!r} ({context})"

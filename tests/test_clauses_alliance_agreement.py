@@ -377,3 +377,35 @@ def test_draft_with_key_fields_removed_renders_blanks(engine, northvale):
     assert "at least [●] months' written notice" in text
     clean = render(engine, edited(northvale, strip), clean=True)
     assert "[Drafting note" not in clean
+
+
+@pytest.mark.parametrize("model, expected", [
+    ("alliance_board", "The Board is not a committee of any Partner"),
+    ("committees_in_common", "The Board meets as committees in common"),
+    ("joint_committee", "The Board is a joint committee of those Partners"),
+    ("lead_provider_board", "It has no delegated statutory functions"),
+])
+def test_governance_model(engine, northvale, model, expected):
+    def change(d):
+        d["governance"]["model"] = model
+    text = render(engine, edited(northvale, change))
+    assert expected in text
+
+
+def test_collaborative_variants_render(engine, riverbend):
+    def change(d):
+        a = d["contracting"]["alliances"][0]
+        a["governance"]["deadlock"] = {"route": "chair_casting_vote", "days": 14}
+        a["governance"]["voting_rule"] = "simple_majority"
+        a["observer_ids"] = []
+        d["liability"]["cap_basis"] = "pct_contract_value"
+        d["liability"]["cap_pct"] = Decimal("2")
+        d["enablers"]["data"]["personal_data_shared"] = False
+    text = render(engine, edited(riverbend, change), "acute-collaborative")
+    assert "has a second or casting vote" in text
+    assert "the casting vote may not be used to decide a Reserved Matter" in text
+    assert "more than half of the votes cast" in text
+    assert "The Board may invite any person to attend all or part of a meeting as an Observer" in text
+    assert "must be anonymised or aggregated" in text
+    for bad in ("Missing(", "Decimal(", "None", "&#"):
+        assert bad not in text

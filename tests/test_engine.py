@@ -254,3 +254,17 @@ def test_lint_finds_unknown_attributes_refs_and_terms(tmp_path):
     assert all(p.location.line == 6 for p in bad)
     attribute = next(p for p in bad if p.code == "ACS-LINT-ATTRIBUTE")
     assert "did you mean `board`" in attribute.hint
+
+
+def test_a_line_ending_in_a_block_tag_stays_its_own_paragraph(tmp_path):
+    files = dict(BASE)
+    files["clauses/main.j2"] = BASE["clauses/main.j2"] + (
+        "        - First{% if pooled %} with pool{% endif %}\n"
+        "        - Second\n"
+        "        {% for p in partners %}\n"
+        "        - Partner {{ loop.index }}\n"
+        "        {% endfor %}\n")
+    document, problems = _render(_library(tmp_path, files))
+    assert problems == []
+    texts = [b.inlines[0].text for b in document.clauses[2].blocks if isinstance(b, Para) and b.level == 1]
+    assert texts[-4:] == ["First with pool", "Second", "Partner 1", "Partner 2"]
