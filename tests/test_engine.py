@@ -258,7 +258,7 @@ def test_lint_finds_unknown_attributes_refs_and_terms(tmp_path):
 
 def test_a_line_ending_in_a_block_tag_stays_its_own_paragraph(tmp_path):
     files = dict(BASE)
-    files["clauses/main.j2"] = BASE["clauses/main.j2"] + (
+    files["clauses/main.j2"] = BASE["clauses/main.j2"].rstrip(" ") + (
         "        - First{% if pooled %} with pool{% endif %}\n"
         "        - Second\n"
         "        {% for p in partners %}\n"
