@@ -126,3 +126,51 @@ def _select_old(specs, new_doc, doc_type, doc_id):
             return spec
     raise AcsError([Diagnostic(ERROR, "ACS-NO-DOCUMENT", f"the old terms call for no {new_doc.name}",
                                "it is a new document: render it instead of redlining it")])
+
+
+# --------------------------------------------------------------------------- build --redline-against
+
+
+def build_redlines(old_terms: Path, new_terms: Path, outdir: Path, engine, *, text: bool = False,
+                   clean: bool = False) -> list[Path]:
+    """For `build --redline-against OLD_TERMS`: beside every document whose text differs between the
+    two versions of the terms, ``<name>.redline.docx`` (and ``.redline.txt`` with ``text``), plus
+    ``summary-of-changes.docx`` (and ``.txt``). Returns the files written. Raises AcsError when
+    either version does not validate. Documents that exist in only one version get no redline
+    (the summary lists them)."""
+    from .change_summary import NAME, summary_document
+    from .files import atomic_write
+    from .termsdiff import compare
+    from .writers.text import write_text
+
+    old_checked, new_checked = engine.check(old_terms), engine.check(new_terms)
+    for checked in (old_checked, new_checked):
+        if checked.model is None:
+            raise AcsError([d for d in checked.diagnostics if d.is_error] or
+                           [Diagnostic(ERROR, "ACS-INVALID", "the terms do not validate", "run validate")])
+    comparison = compare(old_checked, new_checked, engine)
+    revision = revision_for(new_checked.model)
+    written = []
+    from .redline import redline as make_redline
+    from .writers.docx import write_docx
+
+    for impact in comparison.documents:
+        if impact.status != "changed":
+            continue
+        old_doc, new_doc = comparison.old_docs[impact.document], comparison.new_docs[impact.document]
+        document = make_redline(old_doc, new_doc, revision)
+        outputs = [(outdir / f"{impact.document}.redline.docx",
+                    lambda d=document: write_docx(d, reference=engine.reference, clean=clean))]
+        if text:
+            outputs.append((outdir / f"{impact.document}.redline.txt",
+                            lambda d=document: write_text(d, clean=clean).encode("utf-8")))
+        for path, render in outputs:
+            atomic_write(path, render())
+            written.append(path)
+    summary = summary_document(comparison, old_checked.model.deal, new_checked.model.deal)
+    atomic_write(outdir / f"{NAME}.docx", write_docx(summary, reference=engine.reference))
+    written.append(outdir / f"{NAME}.docx")
+    if text:
+        atomic_write(outdir / f"{NAME}.txt", write_text(summary).encode("utf-8"))
+        written.append(outdir / f"{NAME}.txt")
+    return written

@@ -84,6 +84,9 @@ def _lint_template(env, source: str, path: str, local_names: set, problems: list
         problems.append(Diagnostic(ERROR, "ACS-LINT-SYNTAX", exc.message, "fix the template", Location(path, exc.lineno, 1)))
         return
     assigned = {n.name for n in ast.find_all(nodes.Name) if n.ctx in ("store", "param")}
+    assigned |= {n.target for n in ast.find_all(nodes.Import)} | {m.name for m in ast.find_all(nodes.Macro)}
+    assigned |= {name if isinstance(name, str) else name[-1] for n in ast.find_all(nodes.FromImport) for name in n.names}
+    assigned |= {"caller", "varargs", "kwargs"}
     for name in ast.find_all(nodes.Name):
         if name.ctx == "load" and name.name not in CONTEXT_TYPES and name.name not in assigned | local_names:
             problems.append(Diagnostic(ERROR, "ACS-LINT-VARIABLE", f"unknown variable `{name.name}`",

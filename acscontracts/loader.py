@@ -98,6 +98,15 @@ def load_terms(path: str | Path) -> LoadedTerms:
     return LoadedTerms(data, positions, path, tuple(files), register_ids)
 
 
+def _line_col(text: str, position: int) -> tuple[int, int]:
+    """1-based line and column of a reader position (the C reader counts UTF-8 bytes)."""
+    if _YamlLoader is not yaml.SafeLoader:
+        prefix = text.encode("utf-8", "surrogatepass")[:position].decode("utf-8", "replace")
+    else:
+        prefix = text[:position]
+    return prefix.count("\n") + 1, len(prefix) - (prefix.rfind("\n") + 1) + 1
+
+
 def parse(text: str, name: str = "<string>") -> tuple[object, dict]:
     """Parse YAML (or JSON, which is YAML) text into (data, positions)."""
     if "\t" in text:
@@ -115,11 +124,23 @@ def parse(text: str, name: str = "<string>") -> tuple[object, dict]:
                                  "check quoting, colons and indentation near this point",
                                  mark.line + 1 if mark else 0, mark.column + 1 if mark else 0,
                                  code="ACS-LOAD-SYNTAX")])
+    except yaml.reader.ReaderError as exc:  # a character YAML refuses (no mark: locate it ourselves)
+        char = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or "?")
+        line, col = _line_col(text, exc.position)
+        raise AcsError([_problem(name, f"contains the character U+{char:04X}, which YAML does not allow",
+                                 "remove it; it often comes from text pasted from Word or PDF", line, col,
+                                 code="ACS-LOAD-CHARACTER")])
+    except UnicodeEncodeError as exc:  # a lone surrogate in text handed to us as str
+        prefix = text[:exc.start]
+        raise AcsError([_problem(name, f"contains the character U+{ord(text[exc.start]):04X}, which YAML does not "
+                                 "allow", "remove it", prefix.count("\n") + 1, len(prefix) - (prefix.rfind("\n") + 1) + 1,
+                                 code="ACS-LOAD-CHARACTER")])
     except yaml.YAMLError as exc:
-        raise AcsError([_problem(name, f"not valid YAML/JSON: {exc}", code="ACS-LOAD-SYNTAX")])
+        raise AcsError([_problem(name, f"not valid YAML/JSON: {' '.join(str(exc).split())}", line=1, col=1,
+                                 code="ACS-LOAD-SYNTAX")])
     except RecursionError:
         raise AcsError([_problem(name, "is nested too deeply", f"keep nesting under {MAX_DEPTH} levels",
-                                 code="ACS-LOAD-DEPTH")])
+                                 1, 1, code="ACS-LOAD-DEPTH")])
     if node is None:
         raise AcsError([_problem(name, "is empty", "start from `acscontracts init`", 1, 1, code="ACS-LOAD-EMPTY")])
     builder = _Builder(name)

@@ -12,7 +12,7 @@ from datetime import date
 from . import formatting
 from .assemble import DocumentSpec
 from .diagnostics import ERROR, AcsError, Diagnostic, did_you_mean
-from .model import Alliance, DealTerms, Governance, Partner
+from .model import Alliance, DealTerms, Governance, Incentives, Partner, RiskShare
 from .tree import DocumentProperties, Party, SignatureBlock
 
 DOC_TYPES = ("alliance_agreement", "subcontract", "aco_contract", "heads_of_terms")
@@ -29,8 +29,8 @@ class AllianceView:
     members: tuple  # tuple[Partner, ...], in the order the terms give
     observers: tuple
     governance: Governance
-    risk_share: object
-    incentives: object
+    risk_share: RiskShare  # or Missing
+    incentives: Incentives  # or Missing
     pooled_funds: tuple
 
     def __getattr__(self, name):  # alliance fields read through: view.title, view.kind ...

@@ -278,7 +278,7 @@ def text_mutated_deal(draw, max_fields: int = 8):
 # --------------------------------------------------------------------------- YAML round trip
 
 
-class _Dumper(yaml.SafeDumper):
+class _Dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):
     pass
 
 

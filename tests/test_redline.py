@@ -339,3 +339,57 @@ def test_build_check_catches_term_edits_and_hand_edits(tmp_path):
     text_file.write_text(text_file.read_text(encoding="utf-8") + "\nA lawyer's note.\n", encoding="utf-8")
     edited_by_hand = _run("build", terms, "-o", out, "--text", "--check")
     assert edited_by_hand.returncode == 1 and "edited by hand" in edited_by_hand.stdout
+
+
+def _yaml_pair(tmp_path: Path, old_text: str, new_text: str, name: str = "northvale-alliance.yaml"):
+    source = (ROOT / "samples" / name).read_text(encoding="utf-8")
+    assert source.count(old_text) == 1
+    old, new = tmp_path / "old.yaml", tmp_path / "new.yaml"
+    old.write_text(source, encoding="utf-8")
+    new.write_text(source.replace(old_text, new_text), encoding="utf-8")
+    return old, new
+
+
+def test_redline_command_terms_and_issued_docx(tmp_path):
+    from click.testing import CliRunner
+
+    from acscontracts.cli_compare import redline as redline_command
+
+    old, new = _yaml_pair(tmp_path, "supermajority_pct: 75", "supermajority_pct: 70")
+    runner = CliRunner()
+    out_text = tmp_path / "red.txt"
+    result = runner.invoke(redline_command, [str(old), str(new), "--doc", "alliance_agreement", "--format", "text",
+                                             "-o", str(out_text)], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    text = out_text.read_text(encoding="utf-8")
+    assert text.count("[-75.00%-]{+70.00%+}") == text.count("{+") >= 1
+    out_docx = tmp_path / "red.docx"
+    result = runner.invoke(redline_command, [str(old), str(new), "--doc", "alliance_agreement",
+                                             "-o", str(out_docx)], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    xml = _document_xml(out_docx.read_bytes())
+    assert len(list(xml.iter(q("ins")))) == len(list(xml.iter(q("del")))) >= 1
+    # against the issued .docx of the old terms
+    issued = tmp_path / "issued.docx"
+    assert _run("render", old, "--doc", "alliance_agreement", "-o", issued).returncode == 0
+    against = tmp_path / "against.txt"
+    result = runner.invoke(redline_command, ["--against", str(issued), str(new), "--doc", "alliance_agreement",
+                                             "--format", "text", "-o", str(against)], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert against.read_text(encoding="utf-8").count("[-75.00%-]{+70.00%+}") == text.count("{+")
+    result = runner.invoke(redline_command, [str(new), "--doc", "alliance_agreement", "-o", str(against)])
+    assert result.exit_code == 2  # OLD missing
+
+
+def test_build_redlines_beside_changed_documents(tmp_path, engine):
+    from acscontracts.cli_compare import build_redlines
+
+    old, new = _yaml_pair(tmp_path, "cost_pa: 900000", "cost_pa: 950000")
+    written = build_redlines(old, new, tmp_path / "pack", engine, text=True)
+    names = sorted(p.name for p in written)
+    assert "alliance_agreement.redline.docx" in names and "alliance_agreement.redline.txt" in names
+    assert "summary-of-changes.docx" in names
+    summary = (tmp_path / "pack" / "summary-of-changes.txt").read_text(encoding="utf-8")
+    assert "£900,000" in summary and "£950,000" in summary and "Governance, alliance manager, annual cost" in summary
+    red = (tmp_path / "pack" / "alliance_agreement.redline.txt").read_text(encoding="utf-8")
+    assert "[-£900,000-]{+£950,000+}" in red
