@@ -6,6 +6,7 @@ Every function passes a ``Missing`` value straight through, so a blank stays a b
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 from decimal import Decimal
 
 LOCALE = "en_GB"
@@ -13,10 +14,18 @@ LOCALE = "en_GB"
 # Babel and num2words load on first use: `validate` and `--help` never need them.
 
 
+@functools.cache
+def _locale():
+    """The parsed en_GB locale (Babel re-parses a locale string on every call otherwise)."""
+    from babel import Locale
+
+    return Locale.parse(LOCALE)
+
+
 def format_decimal(value, **kwargs) -> str:
     from babel.numbers import format_decimal as _format_decimal
 
-    return _format_decimal(value, locale=LOCALE, **kwargs)
+    return _format_decimal(value, locale=_locale(), **kwargs)
 
 
 def num2words(value, **kwargs) -> str:
@@ -76,7 +85,7 @@ def money(value, words: bool = False):
     pattern = "¤#,##0" if amount == amount.to_integral_value() else "¤#,##0.00"
     from babel.numbers import format_currency
 
-    text = format_currency(amount, "GBP", format=pattern, locale=LOCALE, currency_digits=False)
+    text = format_currency(amount, "GBP", format=pattern, locale=_locale(), currency_digits=False)
     if words:
         text += f" ({money_in_words(amount)})"
     return text
@@ -111,7 +120,7 @@ def date(value):
         value = _dt.date.fromisoformat(value)
     from babel.dates import format_date
 
-    return format_date(value, "d MMMM y", locale=LOCALE)
+    return format_date(value, "d MMMM y", locale=_locale())
 
 
 def pct(value, places: int = 2):

@@ -178,6 +178,18 @@ def clone(data):
     return data
 
 
+def _own_path(root, path, owned: set) -> None:
+    """Replace every container on ``path`` (the target included) by a private shallow copy."""
+    node = root
+    for part in path:
+        child = node[part]
+        if isinstance(child, (dict, list)) and id(child) not in owned:
+            child = dict(child) if isinstance(child, dict) else list(child)
+            node[part] = child
+            owned.add(id(child))
+        node = child
+
+
 def _still_there(data, path) -> bool:
     for part in path:
         if isinstance(data, dict) and part in data or isinstance(data, list) and isinstance(part, int) \
@@ -218,8 +230,9 @@ OPERATIONS = ("remove", "replace", "string", "number", "empty", "duplicate", "un
 def mutated_deal(draw, max_mutations: int = 5):
     """(LoadedTerms, description) for a sample after random structural mutations."""
     index = draw(st.integers(0, len(SAMPLE_FILES) - 1))
-    loaded = sample(index)
-    data = loaded.data
+    loaded = _sample(SAMPLE_FILES[index])
+    data = dict(loaded.data)  # copy on write: containers are copied only along the paths we change
+    owned = {id(data)}
     done = []
     candidates = _sample_candidates(index)
     for _ in range(draw(st.integers(1, max_mutations))):
@@ -228,6 +241,7 @@ def mutated_deal(draw, max_mutations: int = 5):
         if not _still_there(data, path):  # an earlier mutation removed or replaced it
             continue
         done.append((op, path))
+        _own_path(data, path, owned)
         if not path and op in ("remove", "replace", "string", "number"):
             data = draw(any_value)  # the whole document replaced
             continue
@@ -249,9 +263,9 @@ def mutated_deal(draw, max_mutations: int = 5):
                 target.clear()
         elif op == "duplicate":
             if isinstance(target, list):
-                target.extend(clone(target) * draw(st.integers(1, 3)))
+                target.extend(target * draw(st.integers(1, 3)))
             elif parent is not None:
-                parent[key] = [target, clone(target)]
+                parent[key] = [target, target]
         elif op == "unknown_key":
             if isinstance(target, dict):
                 target[draw(hostile_text)] = draw(any_value)

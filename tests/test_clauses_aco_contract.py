@@ -69,7 +69,7 @@ def test_headline_money_and_term(eastmoor):
     assert "NHS Eastmoor Integrated Care Board | £265,000,000" in eastmoor
     assert "Eastmoor Council | £60,000,000" in eastmoor
     assert "Break Point: 31 March 2030 and 31 March 2032" in eastmoor
-    assert "31 March 2037 (the Expiry Date)" in eastmoor
+    assert "31 March 2037 (the “Expiry Date”)" in eastmoor
     assert "This Contract does not provide for an extension" in eastmoor
     assert "£6,500,000 (six million, five hundred thousand pounds)" in eastmoor
     assert "Emergency admissions | Non-elective admissions per 1,000 registered population | 98 | 90 | 25.00% | £1,625,000" in eastmoor
@@ -185,12 +185,12 @@ def test_liability_cap_bases(engine, base_data, eastmoor):
 
 def test_financial_safeguards_guarantee_and_subcontract_consent(engine, base_data, eastmoor):
     assert "No parent company guarantee is required" in eastmoor
-    assert "£20,000,000 (twenty million pounds) (the Minimum Net Assets)" in eastmoor
+    assert "£20,000,000 (twenty million pounds) (the “Minimum Net Assets”)" in eastmoor
     def edit(d):
         d["financial_safeguards"]["parent_guarantee"] = True
         d["contracting"]["subcontracts"][0]["commissioner_consent"] = "pending"
     text = _render(engine, _variant(base_data, edit))
-    assert "(the Guarantor)" in text
+    assert "(the “Guarantor”)" in text
     assert "has not yet been given" in text
     assert "has consented to the Material Sub-Contract with Eastmoor Hospitals" in text
 

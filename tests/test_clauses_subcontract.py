@@ -112,7 +112,7 @@ def test_eastmoor_nhs_contract_and_direct_risk_share(engine):
     text = _flat(_render(engine, _data(EASTMOOR), "sub-community-diagnostics"))
     assert "Eastmoor Integrated Care Provider Contract 2027-2037" in text
     assert "NHS Eastmoor Integrated Care Board and Eastmoor Council (each a Commissioner)" in text
-    assert "is an NHS contract within the meaning of section 9" in text
+    assert "is an NHS contract for the purposes of that section" in text
     assert "shares financial risk under the Risk Share" in text
     assert "limited to £1,770,000 for the Integrated Care Provider and £1,770,000 for Eastmoor Hospitals" in text
     assert "No measure under the Incentive Scheme is allocated to Eastmoor Hospitals" in text

@@ -39,14 +39,14 @@ def _check(loaded: LoadedTerms, final: bool = False, context=""):
 # --------------------------------------------------------------------------- structural mutations
 
 
-@fs.fuzz_settings(900)
+@fs.fuzz_settings(1000)
 @given(fs.mutated_deal(), st.booleans())
 def test_mutated_deals_give_a_model_or_located_errors(case, final):
     loaded, mutations = case
     _check(loaded, final, mutations)
 
 
-@fs.fuzz_settings(700)
+@fs.fuzz_settings(400)
 @given(fs.mutated_deal())
 def test_mutated_deals_through_yaml_text(case):
     loaded, mutations = case
@@ -63,7 +63,7 @@ def test_mutated_deals_through_yaml_text(case):
     _check(LoadedTerms(data, positions), False, mutations)
 
 
-@fs.fuzz_settings(300)
+@fs.fuzz_settings(200)
 @given(fs.text_mutated_deal())
 def test_prose_fields_accept_storable_text(case):
     """Names and titles full of markup, Jinja, bidi, emoji and 10,000 characters are just text."""
@@ -76,7 +76,7 @@ def test_prose_fields_accept_storable_text(case):
 # --------------------------------------------------------------------------- text Word cannot hold
 
 
-@fs.fuzz_settings(300)
+@fs.fuzz_settings(150)
 @given(st.integers(0, 3), st.data())
 def test_xml_invalid_characters_are_rejected_with_their_location(index, data):
     loaded = fs.sample(index)
