@@ -6,8 +6,11 @@ document), and rendering returns text for ``markup.parse_body``.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
+import threading
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -15,6 +18,7 @@ import yaml
 from jinja2 import StrictUndefined, TemplateError, TemplateNotFound, TemplateSyntaxError
 from jinja2.loaders import BaseLoader
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
+from jinja2.sandbox import safe_range as _safe_range
 from markupsafe import Markup
 
 from . import formatting
@@ -24,6 +28,8 @@ from .markup import escape_value
 KINDS = ("clause", "schedule", "preamble")
 DOC_TYPES = ("alliance_agreement", "subcontract", "aco_contract", "heads_of_terms")
 MAX_OUTPUT_CHARS = 2_000_000  # per clause: a runaway loop is an error, not a 2 GB document
+RENDER_SECONDS = 5.0  # per clause (or title, definition, condition): a real clause takes milliseconds
+MAX_POWER_BITS = 100_000  # `a ** b` on whole numbers: results up to ~30,000 digits
 _FRONT = re.compile(r"\A---\n(.*?)\n---\n", re.S)
 
 
@@ -185,6 +191,122 @@ class _LibraryLoader(BaseLoader):
         return tpl.source, tpl.path, lambda: True
 
 
+class TemplateLimitError(Exception):
+    """A template went over a render limit (time, output size, a huge string or number)."""
+
+
+_state = threading.local()  # the deadline of the render in progress on this thread
+_WIDE_FORMAT = re.compile(r"%[-#0 +]*(\d{7,}|\*)|%[-#0 +]*\d*\.\d{7,}|\{[^{}]*:[^{}]*\d{7,}")
+
+
+def _check_time() -> None:
+    deadline = getattr(_state, "deadline", None)
+    if deadline is not None and time.monotonic() > deadline:
+        raise TemplateLimitError(f"took more than {RENDER_SECONDS:g} seconds (a loop that does not end?)")
+
+
+class _time_limit:
+    """Context manager: a deadline for the render in progress (nested renders share the outer one)."""
+
+    def __enter__(self):
+        self.outer = getattr(_state, "deadline", None)
+        if self.outer is None:
+            _state.deadline = time.monotonic() + RENDER_SECONDS
+
+    def __exit__(self, *exc):
+        _state.deadline = self.outer
+
+
+def _check_size(value, count) -> None:
+    if isinstance(value, (str, list, tuple)) and isinstance(count, int) and len(value) * count > MAX_OUTPUT_CHARS:
+        raise TemplateLimitError(f"would build a value of more than {MAX_OUTPUT_CHARS:,} items or characters")
+
+
+def _check_ints(name: str, args) -> None:
+    for arg in args:
+        if isinstance(arg, int) and not isinstance(arg, bool) and abs(arg) > MAX_OUTPUT_CHARS:
+            raise TemplateLimitError(f"`{name}` was given {arg:,}; the limit is {MAX_OUTPUT_CHARS:,}")
+
+
+class _LimitedRange:
+    """`range()` for templates: Jinja's size cap, plus the render deadline checked as it is iterated."""
+
+    def __init__(self, *args):
+        self.range = args[0] if len(args) == 1 and isinstance(args[0], range) else _safe_range(*args)
+
+    def __iter__(self):
+        for count, item in enumerate(self.range):
+            if not count % 1000:
+                _check_time()
+            yield item
+
+    def __len__(self):
+        return len(self.range)
+
+    def __getitem__(self, index):
+        return self.range[index]
+
+    def __contains__(self, item):
+        return item in self.range
+
+    def __reversed__(self):
+        return iter(_LimitedRange(self.range[::-1]))
+
+
+def _guard_filter(func):
+    """Built-in filters that can build a huge string from a small number (center, indent, format, batch)."""
+
+    @functools.wraps(func)
+    def guarded(*args, **kwargs):
+        _check_time()
+        _check_ints(func.__name__.replace("do_", ""), list(args) + list(kwargs.values()))
+        if func.__name__ == "do_format" and args and isinstance(args[0], str) and _WIDE_FORMAT.search(args[0]):
+            raise TemplateLimitError("a format width of more than 999,999 characters")
+        return func(*args, **kwargs)
+
+    return guarded
+
+
+class _Sandbox(ImmutableSandboxedEnvironment):
+    """Jinja's immutable sandbox plus limits: time, and huge values from `*`, `**`, `%` and str methods."""
+
+    intercepted_binops = frozenset({"*", "**", "%"})
+
+    def call_binop(self, context, operator, left, right):
+        _check_time()
+        if operator == "*":
+            _check_size(left, right)
+            _check_size(right, left)
+        elif operator == "**" and isinstance(left, int) and isinstance(right, int) and abs(left) > 1 and \
+                right * abs(left).bit_length() > MAX_POWER_BITS:
+            raise TemplateLimitError(f"`{left} ** {right}` is too large a number")
+        elif operator == "%" and isinstance(left, str) and _WIDE_FORMAT.search(left):
+            raise TemplateLimitError("a format width of more than 999,999 characters")
+        return super().call_binop(context, operator, left, right)
+
+    def call(__self, __context, __obj, *args, **kwargs):  # noqa: N805 - Jinja's own signature
+        _check_time()
+        owner = getattr(__obj, "__self__", None)
+        if isinstance(owner, str):
+            name = getattr(__obj, "__name__", "a string method")
+            if name in ("format", "format_map") and _WIDE_FORMAT.search(owner):
+                raise TemplateLimitError("a format width of more than 999,999 characters")
+            _check_ints(name, list(args) + list(kwargs.values()))
+        return super().call(__context, __obj, *args, **kwargs)
+
+    def getattr(self, obj, attribute):
+        _check_time()
+        return super().getattr(obj, attribute)
+
+    def getitem(self, obj, argument):
+        _check_time()
+        return super().getitem(obj, argument)
+
+
+_RENDER_ERRORS = (TemplateError, SecurityError, TemplateLimitError, ArithmeticError, TypeError, ValueError,
+                  AttributeError, KeyError, IndexError, RecursionError, MemoryError)
+
+
 def _finalize(value):
     if isinstance(value, formatting.Missing):
         return Markup(f'<blank field="{value.path}"/>')
@@ -198,11 +320,15 @@ class Renderer:
 
     def __init__(self, library: ClauseLibrary):
         self.library = library
-        env = ImmutableSandboxedEnvironment(
+        env = _Sandbox(
             loader=_LibraryLoader(library), undefined=StrictUndefined, autoescape=True, finalize=_finalize,
             trim_blocks=False, lstrip_blocks=True, keep_trailing_newline=True, auto_reload=False,
         )
+        for name in ("center", "indent", "format", "batch", "wordwrap", "truncate"):
+            env.filters[name] = _guard_filter(env.filters[name])
         env.filters.update(formatting.FILTERS)
+        env.globals["range"] = _LimitedRange
+        env.globals.pop("lipsum", None)  # builds any amount of text in one call
         env.globals.update(blank=lambda hint="": Markup("<blank>{}</blank>").format(escape_value(hint)),
                            note=lambda text: Markup("<note>{}</note>").format(escape_value(text)))
         self.env = env
@@ -212,13 +338,20 @@ class Renderer:
     def render(self, template_id: str, context: dict) -> str:
         tpl = self.library.clauses[template_id]
         try:
-            text = self.env.get_template(template_id).render(context)
+            with _time_limit():
+                pieces, size = [], 0
+                for piece in self.env.get_template(template_id).generate(context):  # streamed: stop early
+                    size += len(piece)
+                    if size > MAX_OUTPUT_CHARS:
+                        raise TemplateLimitError(f"produced more than {MAX_OUTPUT_CHARS:,} characters")
+                    _check_time()
+                    pieces.append(piece)
+                text = "".join(pieces)
         except TemplateSyntaxError as exc:
             raise AcsError([_template_error(tpl.path, exc.lineno, f"template syntax: {exc.message}")])
         except RecursionError:
             raise AcsError([_template_error(tpl.path, 0, "template recursion is too deep")])
-        except (TemplateError, SecurityError, ArithmeticError, TypeError, ValueError, AttributeError,
-                KeyError, IndexError, OverflowError) as exc:
+        except _RENDER_ERRORS as exc:
             raise AcsError([_template_error(tpl.path, _template_line(exc, tpl.path), _explain(exc))])
         if len(text) > MAX_OUTPUT_CHARS:
             raise AcsError([_template_error(tpl.path, 0, f"produced more than {MAX_OUTPUT_CHARS:,} characters")])
@@ -229,31 +362,45 @@ class Renderer:
         if not expression:
             return True
         try:
-            compiled = self._expressions.get(expression)
-            if compiled is None:
-                compiled = self._expressions[expression] = self.env.compile_expression(expression)
-            return bool(compiled(**context))
+            with _time_limit():
+                compiled = self._expressions.get(expression)
+                if compiled is None:
+                    compiled = self._expressions[expression] = self.env.compile_expression(expression)
+                return bool(compiled(**context))
         except TemplateSyntaxError as exc:
             raise AcsError([_template_error(where, 0, f"condition `{expression}`: {exc.message}")])
-        except (TemplateError, SecurityError, ArithmeticError, TypeError, ValueError, AttributeError, KeyError) as exc:
+        except _RENDER_ERRORS as exc:
             raise AcsError([_template_error(where, 0, f"condition `{expression}`: {_explain(exc)}")])
 
     def render_string(self, source: str, context: dict, where: str) -> str:
         """Render a short inline template (a definition, a manifest title)."""
         try:
-            compiled = self._strings.get(source)
-            if compiled is None:
-                compiled = self._strings[source] = self.env.from_string(source)
-            return compiled.render(context)
+            with _time_limit():
+                compiled = self._strings.get(source)
+                if compiled is None:
+                    compiled = self._strings[source] = self.env.from_string(source)
+                text = compiled.render(context)
         except TemplateSyntaxError as exc:
             raise AcsError([_template_error(where, exc.lineno, f"template syntax: {exc.message}")])
-        except (TemplateError, SecurityError, ArithmeticError, TypeError, ValueError, AttributeError, KeyError) as exc:
+        except _RENDER_ERRORS as exc:
             raise AcsError([_template_error(where, 0, _explain(exc))])
+        if len(text) > MAX_OUTPUT_CHARS:
+            raise AcsError([_template_error(where, 0, f"produced more than {MAX_OUTPUT_CHARS:,} characters")])
+        return text
 
 
 def _explain(exc: Exception) -> str:
     if isinstance(exc, SecurityError):
         return f"not allowed in a template: {exc}"
+    if isinstance(exc, TemplateNotFound):
+        return (f"`{exc.name}` is not a clause id: include, import and extends can name only clauses of the "
+                "library, never files")
+    if isinstance(exc, TemplateLimitError):
+        return f"over a render limit: {exc}"
+    if isinstance(exc, RecursionError):
+        return "template recursion is too deep"
+    if isinstance(exc, MemoryError):
+        return "ran out of memory (a runaway loop or a huge value?)"
     text = str(exc)
     if "is undefined" in text or "has no attribute" in text:
         return f"{text} (check the name against `acscontracts schema`)"

@@ -257,7 +257,7 @@ def test_incentive_pool_pct_and_distribution(engine, northvale):
 def test_pooled_fund_basis_and_absence(engine, northvale):
     text = render(engine, northvale)
     assert "section 75 of the National Health Service Act 2006" in text
-    assert "hosted by Northvale County Council" in text
+    assert "hosted by the County Council" in text
     def s65(d):
         d["funding"]["pooled_funds"][0]["basis"] = "s65z6"
     assert "section 65Z6 of the National Health Service Act 2006" in render(engine, edited(northvale, s65))

@@ -104,7 +104,7 @@ def test_tupe_only_where_staff_transfer_to_this_subcontractor(engine):
 
 def test_premises_only_for_the_occupier(engine):
     docs = {k: _flat(v) for k, v in _render_all(engine, _data(WESTMOOR)).items()}
-    assert "Heathfield Centre, MSK clinic suite, owned by the Lead Provider, under a licence" in docs["sub-physiofirst"]
+    assert "Heathfield Centre, MSK clinic suite (the “Premises”), owned by the Lead Provider, under a licence" in docs["sub-physiofirst"]
     assert "from premises that it provides itself" in docs["sub-st-annes"]
 
 
