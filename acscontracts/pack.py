@@ -17,7 +17,7 @@ from .diagnostics import ERROR, WARNING, AcsError, Diagnostic, Location, has_err
 from .files import atomic_write, sha256
 from .resolve import resolve
 from .schema import SchemaValidator
-from .templating import ClauseLibrary, Renderer, load_library
+from .templating import ClauseLibrary, Renderer, bytecode_cache, load_library
 from .validation import Checked, check_file
 from .writers.text import write_text
 from . import resources
@@ -35,7 +35,7 @@ class Engine:
     _validators: dict = field(default_factory=dict)
 
     @classmethod
-    def create(cls, template_dirs=(), reference_doc: str | None = None) -> "Engine":
+    def create(cls, template_dirs=(), reference_doc: str | None = None, cache: bool = True) -> "Engine":
         library = load_library(resources.templates_dir(), *template_dirs)
         reference = None
         if reference_doc:
@@ -44,7 +44,7 @@ class Engine:
             except OSError as exc:
                 raise AcsError([Diagnostic(ERROR, "ACS-REFERENCE-DOC", f"cannot read the reference document ({exc.strerror})",
                                            "name an existing .docx file", Location(str(reference_doc)))])
-        return cls(library, Renderer(library), reference)
+        return cls(library, Renderer(library, bytecode_cache() if cache else None), reference)
 
     def validator(self, final: bool = False) -> SchemaValidator:
         if final not in self._validators:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
-from jinja2 import StrictUndefined, TemplateError, TemplateNotFound, TemplateSyntaxError
+from jinja2 import BytecodeCache, FileSystemBytecodeCache, StrictUndefined, TemplateError, TemplateNotFound, TemplateSyntaxError
 from jinja2.loaders import BaseLoader
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 from jinja2.sandbox import safe_range as _safe_range
@@ -183,12 +183,15 @@ class _LibraryLoader(BaseLoader):
 
     def __init__(self, library: ClauseLibrary):
         self.library = library
+        self.inline: dict = {}  # "inline:<sha>" -> source of a definition or title
 
     def get_source(self, environment, template):
         tpl = self.library.clauses.get(template)
-        if tpl is None:
-            raise TemplateNotFound(template)
-        return tpl.source, tpl.path, lambda: True
+        if tpl is not None:
+            return tpl.source, tpl.path, lambda: True
+        if template in self.inline:
+            return self.inline[template], None, lambda: True
+        raise TemplateNotFound(template)
 
 
 class TemplateLimitError(Exception):
@@ -315,13 +318,23 @@ def _finalize(value):
     return escape_value(value)
 
 
+def bytecode_cache() -> FileSystemBytecodeCache:
+    """Compiled templates shared between processes, in a private per-user folder under the system
+    temporary directory (Jinja checks its ownership and mode). Output never depends on it."""
+    from . import __version__
+
+    return FileSystemBytecodeCache(pattern=f"acscontracts-{__version__}-%s.cache")
+
+
 class Renderer:
     """A sandboxed Jinja environment over one clause library; compiles each template once."""
 
-    def __init__(self, library: ClauseLibrary):
+    def __init__(self, library: ClauseLibrary, bytecode_cache: BytecodeCache | None = None):
         self.library = library
+        self._loader = _LibraryLoader(library)
         env = _Sandbox(
-            loader=_LibraryLoader(library), undefined=StrictUndefined, autoescape=True, finalize=_finalize,
+            loader=self._loader, bytecode_cache=bytecode_cache, cache_size=5000, undefined=StrictUndefined, autoescape=True,
+            finalize=_finalize,
             trim_blocks=False, lstrip_blocks=True, keep_trailing_newline=True, auto_reload=False,
         )
         for name in ("center", "indent", "format", "batch", "wordwrap", "truncate"):
@@ -332,8 +345,6 @@ class Renderer:
         env.globals.update(blank=lambda hint="": Markup("<blank>{}</blank>").format(escape_value(hint)),
                            note=lambda text: Markup("<note>{}</note>").format(escape_value(text)))
         self.env = env
-        self._expressions: dict = {}
-        self._strings: dict = {}  # inline templates (definitions, titles), compiled once
 
     def render(self, template_id: str, context: dict) -> str:
         tpl = self.library.clauses[template_id]
@@ -362,24 +373,25 @@ class Renderer:
         if not expression:
             return True
         try:
+            # A one-line template rather than compile_expression, so the bytecode cache applies.
             with _time_limit():
-                compiled = self._expressions.get(expression)
-                if compiled is None:
-                    compiled = self._expressions[expression] = self.env.compile_expression(expression)
-                return bool(compiled(**context))
+                return self._inline_template("{%% if %s %%}1{%% endif %%}" % expression).render(context) == "1"
         except TemplateSyntaxError as exc:
             raise AcsError([_template_error(where, 0, f"condition `{expression}`: {exc.message}")])
         except _RENDER_ERRORS as exc:
             raise AcsError([_template_error(where, 0, f"condition `{expression}`: {_explain(exc)}")])
 
+    def _inline_template(self, source: str):
+        """A short template compiled once: named through the loader so every cache applies."""
+        name = "inline:" + hashlib.sha256(source.encode("utf-8")).hexdigest()
+        self._loader.inline[name] = source
+        return self.env.get_template(name)
+
     def render_string(self, source: str, context: dict, where: str) -> str:
         """Render a short inline template (a definition, a manifest title)."""
         try:
             with _time_limit():
-                compiled = self._strings.get(source)
-                if compiled is None:
-                    compiled = self._strings[source] = self.env.from_string(source)
-                text = compiled.render(context)
+                text = self._inline_template(source).render(context)
         except TemplateSyntaxError as exc:
             raise AcsError([_template_error(where, exc.lineno, f"template syntax: {exc.message}")])
         except _RENDER_ERRORS as exc:
