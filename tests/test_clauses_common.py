@@ -45,8 +45,12 @@ def engines(tmp_path_factory):
     (root / "clauses").mkdir()
     (root / "manifests").mkdir()
     (root / "clauses" / "test-common-parties.j2").write_text(PREAMBLE, encoding="utf-8")
+    # the ACO contract's precedence paragraph, to which the common definitions clause refers
+    (root / "clauses" / "test-aco-precedence.j2").write_text(
+        "---\nid: test-aco-precedence\ntitle: Precedence\ndocuments: [aco_contract]\n---\n"
+        "- [#precedence] The general conditions prevail.\n", encoding="utf-8")
     for doc_type in ("alliance_agreement", "subcontract", "aco_contract"):
-        body = "".join(f"  - {c}\n" for c in COMMON)
+        body = "".join(f"  - {c}\n" for c in COMMON + (["test-aco-precedence"] if doc_type == "aco_contract" else []))
         (root / "manifests" / f"{doc_type}.yaml").write_text(
             f"doc_type: {doc_type}\ntitle: \"'Test'\"\nsubtitle: \"''\"\npreamble: [test-common-parties]\n"
             f"body:\n{body}schedules: []\n", encoding="utf-8")
