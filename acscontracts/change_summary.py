@@ -22,21 +22,30 @@ def _cell(text: str) -> tuple:
     return (Text(text),)
 
 
-def _where(refs) -> str:
+def _document_labels(comparison: Comparison) -> dict:
+    """document name -> how a board paper names it: its title, with the name's suffix if titles repeat."""
+    docs = {**comparison.old_docs, **comparison.new_docs}
+    titles = [d.title for d in docs.values()]
+    return {name: d.title if titles.count(d.title) == 1 or "-" not in name else f"{d.title} ({name.split('-', 1)[1]})"
+            for name, d in docs.items()}
+
+
+def _where(refs, labels: dict) -> str:
     if not refs:
         return "none: the documents do not show this term"
     by_doc: dict = {}
     for ref in refs:
         by_doc.setdefault(ref.document, []).append(ref.label + ("" if ref.status == CHANGED else f" ({ref.status})"))
-    return "; ".join(f"{doc}: {', '.join(labels)}" for doc, labels in by_doc.items())
+    return "; ".join(f"{labels.get(doc, doc)}: {', '.join(items)}" for doc, items in by_doc.items())
 
 
 def summary_document(comparison: Comparison, old_deal, new_deal) -> Document:
+    labels = _document_labels(comparison)
     rows = []
     for change in comparison.changes:
         was = change.old_text if change.kind != ADDED else "(not in the terms)"
         now = change.new_text if change.kind != REMOVED else "(removed)"
-        rows.append((_cell(change.label or change.path), _cell(was), _cell(now), _cell(_where(change.affects))))
+        rows.append((_cell(change.label or change.path), _cell(was), _cell(now), _cell(_where(change.affects, labels))))
     terms_blocks: tuple
     if rows:
         terms_blocks = (
@@ -48,21 +57,24 @@ def summary_document(comparison: Comparison, old_deal, new_deal) -> Document:
         terms_blocks = (Para((Text("The terms have not changed."),)),)
     doc_blocks = []
     for impact in comparison.documents:
+        name = labels.get(impact.document, impact.document)
         if impact.status == "unchanged":
-            text = f"{impact.document}: unchanged."
+            text = f"{name}: unchanged."
         elif impact.status in (ADDED, REMOVED):
-            text = f"{impact.document}: a new document." if impact.status == ADDED else \
-                f"{impact.document}: no longer called for by the terms."
+            text = f"{name}: a new document." if impact.status == ADDED else \
+                f"{name}: no longer called for by the terms."
         else:
-            labels = [c.ref.label + ("" if c.ref.status == CHANGED else f" ({c.ref.status})") for c in impact.clauses]
+            clause_labels = [c.ref.label + ("" if c.ref.status == CHANGED else f" ({c.ref.status})")
+                             for c in impact.clauses]
             if impact.other_changes:
-                labels.append("the front page, parties or execution blocks")
-            text = f"{impact.document}: " + "; ".join(labels) + "."
+                clause_labels.append("the front page, parties or execution blocks")
+            text = f"{name}: " + "; ".join(clause_labels) + "."
         doc_blocks.append(Para((Text(text),), level=1, number=f"2.{len(doc_blocks) + 1}"))
     unexplained = comparison.unexplained
     if unexplained:
         doc_blocks.append(Para((Text("Changed by the terms as a whole (no single term explains them): "
-                                     + "; ".join(f"{r.document} {r.label}" for r in unexplained) + "."),), level=1,
+                                     + "; ".join(f"{labels.get(r.document, r.document)} {r.label}"
+                                                 for r in unexplained) + "."),), level=1,
                                number=f"2.{len(doc_blocks) + 1}"))
     deal = new_deal
     properties = DocumentProperties(title="Summary of changes", subject=str(deal.title),

@@ -6,8 +6,9 @@ them are aligned with difflib on their text, and matched paragraphs that differ 
 word by word. Changed words become ``Deleted``/``Inserted`` inline wrappers (deletions first);
 paragraphs, tables rows, clauses and schedules that exist in one version only are marked as a
 whole (``change = "inserted" | "deleted"``). A defined term, a cross-reference, a blank, a
-drafting note, an amount (``£1,320,000,000``), a percentage (``15.00%``), a date
-(``1 April 2027``) and a number are single tokens, so they change as one unit.
+drafting note, an amount (``£1,320,000,000``, ``(one million pounds)``), a percentage (``15.00%``),
+a date (``1 April 2027``), a count (``six (6)``) and a number are single tokens, so they change as
+one unit.
 
 The result is the new document (its numbers and references) plus the deleted material in
 place, and ``revision`` / ``previous`` set for the writers.
@@ -18,20 +19,25 @@ import difflib
 import re
 from dataclasses import replace
 
-from .tree import (Clause, Deleted, Document, Inserted, Note, Para, Placeholder, Ref, Revision, Schedule, Table,
-                   TermDef, TermUse, Text)
+from .tree import Deleted, Document, Inserted, Note, Para, Placeholder, Ref, Revision, Table, TermDef, TermUse, Text
 from .writers.text import inline_text
 
 INSERTED, DELETED = "inserted", "deleted"
 PAIR_RATIO = 0.5  # paragraphs at least this similar are compared word by word, not replaced whole
 
 _MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
+_NUMBER_WORD = ("(?:zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
+                "sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|"
+                "hundred|thousand|million|billion)")
+_IN_WORDS = rf"{_NUMBER_WORD}(?:(?:,?\s|-)(?:and\s)?{_NUMBER_WORD})*"
 TOKEN = re.compile(rf"""
-      £\d[\d,]*(?:\.\d+)?(?:\s(?:million|billion))?      # an amount
-    | \d{{1,2}}\s(?:{_MONTHS})\s\d{{4}}                    # a date
-    | \d[\d,]*(?:\.\d+)?%                                  # a percentage
-    | \d[\d,]*(?:\.\d+)?(?:st|nd|rd|th)?                   # a number
-    | [^\W\d_]+(?:['’-][^\W\d_]+)*                         # a word
+      £\d[\d,]*(?:\.\d+)?(?:\s(?:million|billion))?                # an amount
+    | \((?i:{_IN_WORDS})\spounds?(?:\sand\s(?i:{_IN_WORDS})\spence)?\)  # ... and in words
+    | (?i:{_IN_WORDS})\s\(\d[\d,]*\)                               # a count: six (6)
+    | \d{{1,2}}\s(?:{_MONTHS})\s\d{{4}}                              # a date
+    | \d[\d,]*(?:\.\d+)?%                                            # a percentage
+    | \d[\d,]*(?:\.\d+)?(?:st|nd|rd|th)?                             # a number
+    | [^\W\d_]+(?:['’-][^\W\d_]+)*                                   # a word
     | \s+
     | .
 """, re.X | re.S)

@@ -19,7 +19,6 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from . import formatting
-from .diagnostics import json_path
 
 # Keys that identify a record in a list, in order of preference.
 ID_KEYS = ("id", "partner_id", "use", "milestone", "risk", "property", "level", "name", "type", "metric")
@@ -71,8 +70,8 @@ class Change:
         return f"{self.path}: {self.old_text} → {self.new_text}"
 
     def as_record(self) -> dict:
-        return {"kind": self.kind, "path": self.path, "label": self.label or plain_words(self.parts), "old": self.old_text or None, "new": self.new_text or None,
-                "summary": self.words(),
+        return {"kind": self.kind, "path": self.path, "label": self.label or plain_words(self.parts),
+                "old": self.old_text or None, "new": self.new_text or None, "summary": self.words(),
                 "affects": [{"document": c.document, "clause": c.clause_id, "label": c.label, "status": c.status}
                             for c in self.affects]}
 

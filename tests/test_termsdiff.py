@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import copy
 import json
-import subprocess
-import sys
 from decimal import Decimal
 
 import pytest
 from click.testing import CliRunner
 
-from _pairs import PAIRS, ROOT, checked, edited, loaded, versions
+from _pairs import PAIRS, ROOT, edited, loaded, versions
 from acscontracts.termsdiff import ADDED, CHANGED, REMOVED, compare, diff_terms, format_text, plain_words
 
 

@@ -11,6 +11,8 @@ holds; cross-references are ``REF`` fields whose cached result is the resolved r
 """
 from __future__ import annotations
 
+import dataclasses
+
 import hashlib
 import math
 import re
@@ -189,6 +191,28 @@ def _numbered(para: tree.Para) -> bool:
         para.style in ("body", "definition") and para.level > 0)
 
 
+def _wrap(inlines: tuple, change: str) -> tuple:
+    """Inlines of a wholly inserted or deleted paragraph, wrapped as one tracked change."""
+    if change == "inserted":
+        return (tree.Inserted(inlines),)
+    if change == "deleted":
+        return (tree.Deleted(inlines),)
+    return inlines
+
+
+def _inherit(block, change: str):
+    """A block inside an inserted or deleted clause or schedule is inserted or deleted with it."""
+    if not change or getattr(block, "change", ""):
+        return block
+    return dataclasses.replace(block, change=change)
+
+
+def _as_deleted(runs: str) -> str:
+    """Runs written for display, turned into deleted runs (w:delText, w:delInstrText)."""
+    return (runs.replace("<w:t>", "<w:delText>").replace("<w:t xml:space", "<w:delText xml:space")
+            .replace("</w:t>", "</w:delText>").replace("w:instrText", "w:delInstrText"))
+
+
 class _Writer:
     """Writes one document; holds the bookmark plan and the running page estimate."""
 
@@ -201,6 +225,7 @@ class _Writer:
         self.own_bookmark: dict[int, str] = {}  # id(node) -> bookmark name placed there
         self.ref_target: dict[str, str] = {}  # target id -> bookmark a REF points at
         self._bm_id = 0
+        self._rev_id = 1_000_000  # revision ids, kept apart from bookmark ids
         self.lines = 0.0
         self.total_pages = 1
         self.toc: list[tuple[str, str, str, int]] = []  # (bookmark, number, title, page)
@@ -336,9 +361,9 @@ class _Writer:
     # ------------------------------------------------------------------ clauses and schedules
 
     def _clause(self, out: list, clause: tree.Clause) -> None:
-        out.append(ox.p_open(CLAUSE_STYLES[0], num=(self.numbering.num_ids[CLAUSES], 0)))
+        out.append(self._mark(ox.p_open(CLAUSE_STYLES[0], num=(self.numbering.num_ids[CLAUSES], 0)), clause.change))
         bm = self._bookmark_start(out, clause)
-        out.append(ox.run(clause.title))
+        self._heading(out, clause, clause.title)
         if bm:
             out.append(ox.bookmark_end(bm))
         out.append(ox.P_CLOSE)
@@ -346,14 +371,16 @@ class _Writer:
         self._count(clause.title)
         self.toc.append((self.own_bookmark[id(clause)], clause.number, clause.title, self._page()))
         for block in clause.blocks:
-            self._block(out, block, "clause", None)
+            self._block(out, _inherit(block, clause.change), "clause", None)
 
     def _schedule(self, out: list, schedule: tree.Schedule) -> None:
         self._new_page()
-        out.append(ox.p_open(SCHEDULE_HEADING, num=(self.numbering.num_ids[SCHEDULES], 0)))
+        out.append(self._mark(ox.p_open(SCHEDULE_HEADING, num=(self.numbering.num_ids[SCHEDULES], 0)),
+                              schedule.change))
         bm = self._bookmark_start(out, schedule)
         if schedule.title:
-            out.append(ox.run("\n" + schedule.title))
+            out.append(ox.run("\n"))
+            self._heading(out, schedule, schedule.title)
         if bm:
             out.append(ox.bookmark_end(bm))
         out.append(ox.P_CLOSE)
@@ -362,7 +389,7 @@ class _Writer:
                          schedule.title, self._page()))
         num_id = self.numbering.add_restart(SCHEDULE_PARAS, 4)
         for block in schedule.blocks:
-            self._block(out, block, "schedule", num_id)
+            self._block(out, _inherit(block, schedule.change), "schedule", num_id)
 
     def _block(self, out: list, block, where: str, sched_num: int | None,
                break_before: bool = False) -> bool:
@@ -377,9 +404,9 @@ class _Writer:
                 and all(isinstance(x, tree.Note) for x in block.inlines))):
             return False
         style, num = self._para_style(block, where, sched_num)
-        out.append(ox.p_open(style, num=num, break_before=break_before))
+        out.append(self._mark(ox.p_open(style, num=num, break_before=break_before), block.change))
         bm = self._bookmark_start(out, block)
-        self._count(self._inlines(out, block.inlines))
+        self._count(self._inlines(out, _wrap(block.inlines, block.change)))
         if bm:
             out.append(ox.bookmark_end(bm))
         out.append(ox.P_CLOSE)
@@ -438,9 +465,40 @@ class _Writer:
                     text = f"[Drafting note: {x.text}]"
                     out.append(run(text, italic=True, highlight=HIGHLIGHT_NOTE))
                     chars += len(text)
+            elif kind is tree.Inserted:
+                out.append(f"<w:ins {self._revision()}>")
+                chars += self._inlines(out, x.inlines)
+                out.append("</w:ins>")
+            elif kind is tree.Deleted:
+                deleted: list = []
+                self._inlines(deleted, x.inlines)
+                out.append(f"<w:del {self._revision()}>{_as_deleted(''.join(deleted))}</w:del>")
             else:
                 raise TypeError(f"not an inline: {kind.__name__}")
         return chars
+
+    # ------------------------------------------------------------------ tracked changes (redlines)
+
+    def _revision(self) -> str:
+        """Attributes of one w:ins / w:del: a unique id, the author and the date of the new terms."""
+        self._rev_id += 1
+        rev = self.doc.revision or tree.Revision("acscontracts", self.doc.properties.created)
+        return f'w:id="{self._rev_id}" w:author="{ox.esc_attr(rev.author)}" w:date="{ox.esc_attr(rev.date)}T00:00:00Z"'
+
+    def _mark(self, p_open: str, change: str) -> str:
+        """A paragraph opening whose mark is tracked as inserted or deleted (rPr is pPr's last child)."""
+        if not change:
+            return p_open
+        mark = f"<w:rPr><w:{'ins' if change == 'inserted' else 'del'} {self._revision()}/></w:rPr>"
+        if "</w:pPr>" in p_open:
+            return p_open.replace("</w:pPr>", mark + "</w:pPr>")
+        return p_open.replace("<w:p>", f"<w:p><w:pPr>{mark}</w:pPr>")
+
+    def _heading(self, out: list, part, title: str) -> None:
+        if part.title_inlines:
+            self._inlines(out, part.title_inlines)
+        else:
+            self._inlines(out, _wrap((tree.Text(title),), part.change))
 
     def _ref(self, out: list, ref: tree.Ref, *, absorbed: bool) -> int:
         number = ref.number or self.doc.references.get(ref.target, "")
@@ -464,13 +522,19 @@ class _Writer:
                    'w:lastColumn="0" w:noHBand="1" w:noVBand="1"/></w:tblPr><w:tblGrid>'
                    + f'<w:gridCol w:w="{width}"/>' * cols + "</w:tblGrid>")
         cell_open = f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/></w:tcPr>'
-        rows = ([(table.header, True)] if table.header else []) + [(r, False) for r in table.rows]
-        for cells, is_header in rows:
-            out.append("<w:tr><w:trPr><w:tblHeader/></w:trPr>" if is_header else "<w:tr>")
+        changes = table.row_changes or ("",) * len(table.rows)
+        rows = ([(table.header, True, table.change)] if table.header else []) + [
+            (r, False, table.change or change) for r, change in zip(table.rows, changes)]
+        for cells, is_header, change in rows:
+            row_mark = f"<w:{'ins' if change == 'inserted' else 'del'} {self._revision()}/>" if change else ""
+            if is_header or row_mark:
+                out.append("<w:tr><w:trPr>" + ("<w:tblHeader/>" if is_header else "") + row_mark + "</w:trPr>")
+            else:
+                out.append("<w:tr>")
             for c in range(cols):
                 out.append(cell_open + ox.p_open(TABLE_HEADER if is_header else TABLE_TEXT))
                 if c < len(cells):
-                    chars = self._inlines(out, tuple(cells[c]))
+                    chars = self._inlines(out, _wrap(tuple(cells[c]), change))
                     self.lines += chars / max(_CHARS_PER_LINE // cols, 8) / 2
                 out.append(ox.P_CLOSE + "</w:tc>")
             out.append("</w:tr>")
