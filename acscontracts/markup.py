@@ -113,7 +113,14 @@ def _inlines_or_report(content: str, source: Source, problems: list) -> tuple:
         return (Text(content),)
 
 
+# characters XML 1.0 (and so a .docx) cannot hold; data values are refused earlier, at validation
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
 def parse_inlines(content: str) -> tuple:
+    bad = _NOT_XML.search(content)
+    if bad:
+        raise MarkupError(f"the character U+{ord(bad.group()):04X} cannot be stored in a Word document", content)
     if "<" not in content and "&" not in content:
         return (Text(content),) if content else ()
     try:

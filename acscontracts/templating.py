@@ -90,7 +90,11 @@ def load_library(*roots: Path) -> ClauseLibrary:
                                        "name a folder holding clauses/, manifests/ or definitions/", Location(str(root))))
             continue
         for path in sorted(p for p in root.rglob("*") if p.is_file() and p.suffix in (".j2", ".yaml")):
-            digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+            try:
+                digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+            except OSError as exc:
+                problems.append(Diagnostic(ERROR, "ACS-TEMPLATES", f"cannot be read ({exc.strerror})",
+                                           "check the file's permissions", Location(str(path))))
         for path in sorted(root.glob("clauses/**/*.j2")):
             tpl = _read_clause(path, problems)
             if tpl:
@@ -122,8 +126,22 @@ def _read_yaml(path: Path, text: str, problems: list, line_offset: int = 0):
         return None
 
 
+def _read_text(path: Path, problems: list) -> str | None:
+    """A library file's text, or None with a problem (unreadable, not UTF-8)."""
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError:
+        return None  # already reported while fingerprinting the folder
+    except UnicodeDecodeError as exc:
+        problems.append(Diagnostic(ERROR, "ACS-TEMPLATES", f"is not valid UTF-8 (byte {exc.start + 1})",
+                                   "save the file as UTF-8", Location(str(path))))
+        return None
+
+
 def _read_clause(path: Path, problems: list) -> ClauseTemplate | None:
-    text = path.read_text(encoding="utf-8")
+    text = _read_text(path, problems)
+    if text is None:
+        return None
     match = _FRONT.match(text)
     if not match:
         problems.append(Diagnostic(ERROR, "ACS-TEMPLATE-FRONT", "has no front matter",
