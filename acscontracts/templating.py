@@ -149,9 +149,17 @@ def _read_clause(path: Path, problems: list) -> ClauseTemplate | None:
         return None
     meta = _read_yaml(path, match.group(1), problems, 1)
     if not isinstance(meta, dict):
+        if meta is not None or not problems:
+            problems.append(Diagnostic(ERROR, "ACS-TEMPLATE-FRONT", "front matter must be `key: value` lines",
+                                       "give id:, title: and documents:", Location(str(path), 2, 1)))
         return None
     missing = [k for k in ("id", "title", "documents") if k not in meta]
     kind = meta.get("kind", "clause")
+    documents = meta.get("documents")
+    if not missing and not (isinstance(documents, list) and all(isinstance(d, str) for d in documents)):
+        problems.append(Diagnostic(ERROR, "ACS-TEMPLATE-FRONT", "`documents` must be a list of document types",
+                                   f"e.g. documents: [{DOC_TYPES[0]}]", Location(str(path), 2, 1)))
+        return None
     if missing or kind not in KINDS:
         problems.append(Diagnostic(ERROR, "ACS-TEMPLATE-FRONT",
                                    f"front matter lacks {', '.join(missing)}" if missing else f"unknown kind {kind!r}",
@@ -164,7 +172,12 @@ def _read_clause(path: Path, problems: list) -> ClauseTemplate | None:
 
 
 def _read_manifest(path: Path, problems: list) -> Manifest | None:
-    meta = _read_yaml(path, path.read_text(encoding="utf-8"), problems)
+    text = _read_text(path, problems)
+    meta = _read_yaml(path, text, problems) if text is not None else None
+    if text is not None and isinstance(meta, dict) and not all(
+            isinstance(meta.get(k, []), list) and all(isinstance(i, str) for i in meta.get(k, []))
+            for k in ("preamble", "body", "schedules")):
+        meta = None  # a list that is not a list of clause ids
     if not isinstance(meta, dict) or "doc_type" not in meta:
         problems.append(Diagnostic(ERROR, "ACS-MANIFEST", "a manifest needs doc_type, title and body",
                                    "see templates/manifests/", Location(str(path), 1, 1)))
@@ -176,7 +189,9 @@ def _read_manifest(path: Path, problems: list) -> Manifest | None:
 
 
 def _read_definitions(path: Path, problems: list):
-    text = path.read_text(encoding="utf-8")
+    text = _read_text(path, problems)
+    if text is None:
+        return []
     meta = _read_yaml(path, text, problems)
     if not isinstance(meta, dict):
         return []
