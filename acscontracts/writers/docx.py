@@ -526,7 +526,9 @@ class _Writer:
         rows = ([(table.header, True, table.change)] if table.header else []) + [
             (r, False, table.change or change) for r, change in zip(table.rows, changes)]
         for cells, is_header, change in rows:
-            row_mark = f"<w:{'ins' if change == 'inserted' else 'del'} {self._revision()}/>" if change else ""
+            # cantSplit (off, the default) comes first: the SDK schema wants a base property before w:ins/w:del
+            row_mark = (f"<w:cantSplit w:val=\"off\"/><w:{'ins' if change == 'inserted' else 'del'} {self._revision()}/>"
+                        if change else "")
             if is_header or row_mark:
                 out.append("<w:tr><w:trPr>" + ("<w:tblHeader/>" if is_header else "") + row_mark + "</w:trPr>")
             else:
