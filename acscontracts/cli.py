@@ -6,6 +6,7 @@ Exit codes: 0 ok, 1 invalid terms (or stale/edited pack with --check), 2 usage,
 from __future__ import annotations
 
 import re
+import sys
 import traceback
 from pathlib import Path
 
@@ -30,7 +31,7 @@ def _exit_code(diagnostics) -> int:
 
 # Characters from the terms that must not reach a terminal raw (escape sequences, line breaks inside a
 # one-line message, lone surrogates that cannot be encoded): shown as Python escapes instead.
-_UNPRINTABLE = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+_UNPRINTABLE = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 
 
 def _printable(text: str, newlines: bool = False) -> str:
@@ -38,11 +39,16 @@ def _printable(text: str, newlines: bool = False) -> str:
     return _UNPRINTABLE.sub(lambda m: m.group().encode("unicode_escape", "backslashreplace").decode("ascii"), text)
 
 
+def _printable_json(text: str) -> str:
+    """The same for JSON output, with JSON's own escapes (json.dumps already escaped C0 controls)."""
+    return _UNPRINTABLE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
 def _report(diagnostics, fmt: str = "text") -> None:
     if not diagnostics:
         return
     if fmt == "json":
-        click.echo(_printable(format_all(diagnostics, "json"), newlines=True))
+        click.echo(_printable_json(format_all(diagnostics, "json")))
     else:
         click.echo("\n".join(_printable(d.format()) for d in sorted(diagnostics, key=sort_key)), err=True)
 
@@ -59,7 +65,7 @@ class _Group(click.Group):
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
         except KeyboardInterrupt:
-            click.echo("interrupted; earlier outputs are unchanged", err=True)
+            click.echo("interrupted; no file is left half-written: run the command again to finish", err=True)
             ctx.exit(130)
         except Exception as exc:  # noqa: BLE001 - the one catch-all: a bug report, not a traceback
             if (ctx.obj or {}).get("debug"):
@@ -102,7 +108,7 @@ def validate(ctx, files, final, fmt):
     for path in files:
         diagnostics.extend(check_file(path, validator, with_model=False).diagnostics)
     if fmt == "json":
-        click.echo(_printable(format_all(diagnostics, "json"), newlines=True))
+        click.echo(_printable_json(format_all(diagnostics, "json")))
     else:
         _report(diagnostics)
         errors = sum(d.is_error for d in diagnostics)
@@ -177,35 +183,55 @@ def render(ctx, terms, doc_type, doc_id, reference_doc, template_dirs, fmt, clea
 @click.option("--final", is_flag=True)
 @click.option("--check", "check_only", is_flag=True, help="Write nothing; exit 1 if any document is stale or edited.")
 @click.option("--force", is_flag=True, help="Overwrite documents edited by hand since the last build.")
+@click.option("-j", "--jobs", type=click.IntRange(1, 64), default=1, show_default=True,
+              help="Render documents in this many processes (same bytes as one).")
 @click.pass_context
-def build(ctx, terms, outdir, reference_doc, template_dirs, text, clean, final, check_only, force):
+def build(ctx, terms, outdir, reference_doc, template_dirs, text, clean, final, check_only, force, jobs):
     """Build every document the terms call for into a folder, with manifest.json."""
-    from .pack import build_pack
+    import contextlib
+
+    from .pack import build_pack, worker_pool
 
     engine = _engine(template_dirs, reference_doc)
     formats = ("docx", "text") if text else ("docx",)
     status = 0
-    for path in terms:
-        target = outdir if len(terms) == 1 else outdir / path.stem
-        report = build_pack(path, target, engine, clean=clean, formats=formats, check_only=check_only,
-                            force=force, final=final)
-        _report(report.diagnostics)
-        if has_errors(report.diagnostics):
-            status = max(status, _exit_code(report.diagnostics))
-            continue
-        if check_only:
-            for name in report.stale:
-                click.echo(f"stale: {target / name}")
-            for name in report.edited:
-                click.echo(f"edited by hand: {target / name}")
-            if report.stale or report.edited:
-                status = max(status, EXIT_INVALID)
-        else:
-            for name in report.written:
-                click.echo(f"wrote {target / name}")
-            if report.unchanged:
-                click.echo(f"{len(report.unchanged)} unchanged in {target}", err=True)
+    with contextlib.ExitStack() as stack:
+        pool = stack.enter_context(worker_pool(engine, jobs)) if jobs > 1 else None
+        for path in terms:
+            status = max(status, _build_one(path, outdir if len(terms) == 1 else outdir / path.stem, engine,
+                                            pool, clean=clean, formats=formats, check_only=check_only, force=force,
+                                            final=final))
     ctx.exit(status)
+
+
+def _progress(done: int, total: int, name: str) -> None:
+    """A progress bar on stderr, only for a terminal and for more than a few documents."""
+    if total <= 3 or not sys.stderr.isatty():
+        return
+    width = 30
+    filled = width * done // total
+    end = "\n" if done == total else ""
+    click.echo(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} {name[:40]:<40}{end}", err=True, nl=False)
+
+
+def _build_one(path, target, engine, pool, **options) -> int:
+    from .pack import build_pack
+
+    report = build_pack(path, target, engine, pool=pool, progress=_progress, **options)
+    _report(report.diagnostics)
+    if has_errors(report.diagnostics):
+        return _exit_code(report.diagnostics)
+    if options["check_only"]:
+        for name in report.stale:
+            click.echo(f"stale: {target / name}")
+        for name in report.edited:
+            click.echo(f"edited by hand: {target / name}")
+        return EXIT_INVALID if report.stale or report.edited else 0
+    for name in report.written:
+        click.echo(f"wrote {target / name}")
+    if report.unchanged:
+        click.echo(f"{len(report.unchanged)} unchanged in {target}", err=True)
+    return 0
 
 
 @main.group()

@@ -33,6 +33,7 @@ class Engine:
     renderer: Renderer
     reference: bytes | None = None
     _validators: dict = field(default_factory=dict)
+    options: tuple = ()  # (template_dirs, reference_doc): how worker processes make their own Engine
 
     @classmethod
     def create(cls, template_dirs=(), reference_doc: str | None = None, cache: bool = True) -> "Engine":
@@ -44,7 +45,8 @@ class Engine:
             except OSError as exc:
                 raise AcsError([Diagnostic(ERROR, "ACS-REFERENCE-DOC", f"cannot read the reference document ({exc.strerror})",
                                            "name an existing .docx file", Location(str(reference_doc)))])
-        return cls(library, Renderer(library, bytecode_cache() if cache else None), reference)
+        return cls(library, Renderer(library, bytecode_cache() if cache else None), reference,
+                   options=(tuple(str(d) for d in template_dirs), reference_doc))
 
     def validator(self, final: bool = False) -> SchemaValidator:
         if final not in self._validators:
@@ -89,6 +91,36 @@ class BuildReport:
     diagnostics: list = field(default_factory=list)
 
 
+# ----- parallel builds: each worker process makes its own Engine once (templates compiled once per process)
+
+_worker_engine: Engine | None = None  # set only inside pool worker processes, by _start_worker
+
+
+def _start_worker(options: tuple) -> None:
+    global _worker_engine
+    template_dirs, reference_doc = options
+    _worker_engine = Engine.create(template_dirs, reference_doc)
+
+
+def _render_in_worker(job: tuple) -> bytes:
+    """Render one document in a worker: terms are re-read there rather than pickled across."""
+    from .plan import plan
+
+    terms_path, final, name, fmt, clean = job
+    checked = _worker_engine.check(terms_path, final=final)
+    if checked.model is None:
+        raise AcsError(list(checked.diagnostics))
+    spec = next(s for s in plan(checked.model) if s.name == name)
+    return render(spec, _worker_engine, fmt, clean)
+
+
+def worker_pool(engine: Engine, jobs: int):
+    """A process pool whose workers render like ``engine`` (same templates and house style)."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    return ProcessPoolExecutor(max_workers=jobs, initializer=_start_worker, initargs=(engine.options,))
+
+
 def read_manifest(outdir: Path) -> dict:
     try:
         return json.loads((outdir / MANIFEST).read_text(encoding="utf-8"))
@@ -103,8 +135,27 @@ def _disk_hash(path: Path) -> str | None:
         return None
 
 
+def _word_lock(outdir: Path, filename: str) -> bool:
+    """Word keeps `~$` + the name (its first two characters dropped when long) beside an open document."""
+    return filename.endswith(".docx") and any(
+        (outdir / f"~${name}").exists() for name in {filename, filename[2:], filename[1:]})
+
+
+def _remove_stale_temp_files(outdir: Path, filenames) -> None:
+    """Temporary files a killed build left behind (files.atomic_write names them `.NAME.XXXX.tmp`)."""
+    for filename in filenames:
+        for tmp in outdir.glob(f".{filename}.*.tmp"):
+            try:
+                tmp.unlink()
+            except OSError:
+                pass
+
+
 def build_pack(terms_path: Path, outdir: Path, engine: Engine, *, clean: bool = False, formats=("docx",),
-               check_only: bool = False, force: bool = False, final: bool = False) -> BuildReport:
+               check_only: bool = False, force: bool = False, final: bool = False, pool=None,
+               progress=None) -> BuildReport:
+    """Render every document of one deal (across ``pool``'s processes when given), then write the
+    changed ones and the manifest. ``progress(done, total, name)`` is called as documents finish."""
     report = BuildReport()
     checked = engine.check(terms_path, final=final)
     report.diagnostics.extend(checked.diagnostics)
@@ -112,23 +163,36 @@ def build_pack(terms_path: Path, outdir: Path, engine: Engine, *, clean: bool = 
         return report
     from .plan import plan
 
+    specs = [s for s in plan(checked.model) if s.doc_type in engine.library.manifests]
+    work = [(spec, fmt) for spec in specs for fmt in formats]
+    if pool is not None and len(work) > 1:
+        rendered = pool.map(_render_in_worker, [(str(terms_path), final, s.name, fmt, clean) for s, fmt in work])
+    else:
+        rendered = (render(spec, engine, fmt, clean) for spec, fmt in work)
     outputs: dict[str, tuple[DocumentSpec, bytes]] = {}
-    for spec in plan(checked.model):
-        if spec.doc_type not in engine.library.manifests:
-            continue
-        for fmt in formats:
-            suffix = ".docx" if fmt == "docx" else ".txt"
-            outputs[spec.name + suffix] = (spec, render(spec, engine, fmt, clean))
-    previous = read_manifest(outdir).get("documents", {})
+    for done, ((spec, fmt), data) in enumerate(zip(work, rendered), 1):
+        outputs[spec.name + (".docx" if fmt == "docx" else ".txt")] = (spec, data)
+        if progress:
+            progress(done, len(work), spec.name)
+    prior = read_manifest(outdir)
+    prior = prior if isinstance(prior, dict) else {}
+    previous = prior.get("documents") if isinstance(prior.get("documents"), dict) else {}
+    # files an interrupted build may have written before it could record them (see the write phase below)
+    pending = prior.get("pending") if isinstance(prior.get("pending"), dict) else {}
     to_write = {}
+    locked = []
     for filename, (spec, data) in outputs.items():
         new_hash = sha256(data)
         on_disk = _disk_hash(outdir / filename)
-        recorded = previous.get(filename, {}).get("sha256")
-        if on_disk is not None and recorded is not None and on_disk != recorded:
-            report.edited.append(filename)
+        record = previous.get(filename)
+        ours = {record.get("sha256") if isinstance(record, dict) else None, pending.get(filename)} - {None}
+        if on_disk is not None and on_disk != new_hash and on_disk not in ours:
+            report.edited.append(filename)  # edited by hand, or never written by a build here
             if not force:
                 continue
+        if on_disk != new_hash and _word_lock(outdir, filename) and not force:
+            locked.append(filename)
+            continue
         if on_disk == new_hash:
             report.unchanged.append(filename)
         else:
@@ -139,8 +203,18 @@ def build_pack(terms_path: Path, outdir: Path, engine: Engine, *, clean: bool = 
             ERROR if not check_only else WARNING, "ACS-EDITED",
             f"{len(report.edited)} file(s) were changed by hand since the last build: {', '.join(report.edited)}",
             "save your edits elsewhere, or rebuild with --force to overwrite them", Location(str(outdir))))
+    if locked:
+        report.diagnostics.append(Diagnostic(
+            ERROR if not check_only else WARNING, "ACS-LOCKED",
+            f"{len(locked)} file(s) are open in Word (a ~$ lock file is beside them): {', '.join(locked)}",
+            "close them in Word and build again, or rebuild with --force", Location(str(outdir))))
     if check_only:
         return report
+    _remove_stale_temp_files(outdir, list(outputs) + [MANIFEST])
+    if to_write:  # first record what we are about to write: a build killed half-way leaves a consistent pack
+        interim = {**prior, "documents": previous,
+                   "pending": {**pending, **{name: sha256(data) for name, data in to_write.items()}}}
+        atomic_write(outdir / MANIFEST, (json.dumps(interim, indent=2, sort_keys=True) + "\n").encode("utf-8"))
     for filename, data in to_write.items():
         atomic_write(outdir / filename, data)
     manifest = {
@@ -154,8 +228,10 @@ def build_pack(terms_path: Path, outdir: Path, engine: Engine, *, clean: bool = 
             for filename, (spec, data) in sorted(outputs.items())
         },
     }
-    for filename in report.edited:  # keep the record of hand-edited files we did not overwrite
+    for filename in report.edited + locked:  # keep the record of files we did not overwrite
         if not force and filename in previous:
             manifest["documents"][filename] = previous[filename]
+        elif not force:
+            del manifest["documents"][filename]
     atomic_write(outdir / MANIFEST, (json.dumps(manifest, indent=2, sort_keys=True) + "\n").encode("utf-8"))
     return report
