@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .diagnostics import ERROR, AcsError, Diagnostic, Location
-from .markup import parse_body, parse_inlines
+from .markup import MarkupError, parse_body, parse_inlines
 from .templating import Renderer
 from .tree import Clause, Definition, Document, DocumentProperties, Schedule, Source, Text
 
@@ -28,9 +28,14 @@ class DocumentSpec:
     inputs: tuple = ()  # JSON paths of the terms this document depends on (for staleness)
 
 
-def plain_text(rendered: str) -> str:
+def plain_text(rendered: str, where: str = "") -> str:
     """Rendered markup (escaped data) back to plain text, for titles."""
-    return "".join(i.text if isinstance(i, Text) else getattr(i, "text", "") for i in parse_inlines(rendered.strip()))
+    try:
+        inlines = parse_inlines(rendered.strip())
+    except MarkupError as exc:
+        raise AcsError([Diagnostic(ERROR, "ACS-TEMPLATE-MARKUP", f"title: {exc}", "fix the title's markup",
+                                   Location(where) if where else None)])
+    return "".join(i.text if isinstance(i, Text) else getattr(i, "text", "") for i in inlines)
 
 
 def assemble(spec: DocumentSpec, renderer: Renderer) -> Document:
@@ -41,8 +46,9 @@ def assemble(spec: DocumentSpec, renderer: Renderer) -> Document:
                                    "add templates/manifests/%s.yaml" % spec.doc_type)])
     problems: list[Diagnostic] = []
     context = spec.context
-    title = plain_text(renderer.render_string("{{ %s }}" % manifest.title, context, manifest.path))
-    subtitle = plain_text(renderer.render_string("{{ %s }}" % manifest.subtitle, context, manifest.path))
+    title = plain_text(renderer.render_string("{{ %s }}" % manifest.title, context, manifest.path), manifest.path)
+    subtitle = plain_text(renderer.render_string("{{ %s }}" % manifest.subtitle, context, manifest.path),
+                          manifest.path)
     context = {**context, "doc": {**context.get("doc", {}), "title": title}}
 
     def parts(ids, expected_kind):
@@ -83,7 +89,7 @@ def assemble(spec: DocumentSpec, renderer: Renderer) -> Document:
 def _title(tpl, renderer: Renderer, context: dict) -> str:
     if "{" not in tpl.title:
         return tpl.title
-    return plain_text(renderer.render_string(tpl.title, context, tpl.path))
+    return plain_text(renderer.render_string(tpl.title, context, tpl.path), tpl.path)
 
 
 def _glossary(doc_type: str, renderer: Renderer, context: dict):

@@ -9,6 +9,7 @@ accept (duplicate keys, alias bombs, deep nesting).
 from __future__ import annotations
 
 import re
+import stat
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -66,7 +67,10 @@ def read_text(path: Path) -> str:
     """Read a UTF-8 file within the size limit; AcsError (with location) otherwise."""
     name = str(path)
     try:
-        raw = path.read_bytes()
+        if not stat.S_ISREG(path.stat().st_mode) and not path.is_dir():  # /dev/zero, a FIFO: never read
+            raise AcsError([_problem(name, "is not a regular file", "name a .yaml or .json file", code="ACS-IO")])
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_FILE_BYTES + 1)  # never more than the limit, whatever the file claims
     except FileNotFoundError:
         raise AcsError([_problem(name, "file not found", "check the path", code="ACS-IO")])
     except IsADirectoryError:
@@ -74,7 +78,7 @@ def read_text(path: Path) -> str:
     except OSError as exc:
         raise AcsError([_problem(name, f"cannot be read ({exc.strerror})", "check permissions", code="ACS-IO")])
     if len(raw) > MAX_FILE_BYTES:
-        raise AcsError([_problem(name, f"is {len(raw):,} bytes; the limit is {MAX_FILE_BYTES:,}",
+        raise AcsError([_problem(name, f"is more than {MAX_FILE_BYTES:,} bytes, the limit",
                                  "split the terms or remove pasted material", code="ACS-LOAD-SIZE")])
     try:
         text = raw.decode("utf-8-sig")

@@ -12,12 +12,14 @@ import re
 from lxml import etree
 from markupsafe import Markup
 
-from .diagnostics import ERROR, Diagnostic, Location
+from .diagnostics import ERROR, AcsError, Diagnostic, Location
 from .tree import Note, Para, Placeholder, Ref, Source, Table, TermDef, TermUse, Text
 
 _ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&#34;", "'": "&#39;",
                           "\n": "&#10;", "\r": "&#13;", "-": "&#45;", "|": "&#124;", "#": "&#35;",
-                          "[": "&#91;", "{": "&#123;"})
+                          "[": "&#91;", "{": "&#123;",
+                          # the other characters str.splitlines() breaks lines at: data must not start a paragraph
+                          "\x85": "&#133;", "\u2028": "&#8232;", "\u2029": "&#8233;"})
 
 
 def escape_value(value) -> Markup:
@@ -33,10 +35,19 @@ _PREFIXED = re.compile(r"^>(party|recital) (.*)$")
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
 
 
-class MarkupError(Exception):
+class MarkupError(AcsError):
+    """Bad inline markup. An AcsError too, so that markup parsed outside a clause body (a title) still
+    ends in a template error, not an internal one."""
+
     def __init__(self, message: str, line_text: str):
-        super().__init__(message)
+        shown = line_text.strip() if len(line_text.strip()) < 80 else line_text.strip()[:77] + "..."
+        super().__init__([Diagnostic(ERROR, "ACS-TEMPLATE-MARKUP", f"{message} in `{shown}`",
+                                     "check the inline tags: term, define, ref, blank, note, b, i")])
+        self.message = message
         self.line_text = line_text
+
+    def __str__(self) -> str:
+        return self.message
 
 
 def parse_body(text: str, source: Source) -> tuple[tuple, list[Diagnostic]]:
@@ -61,7 +72,7 @@ def parse_body(text: str, source: Source) -> tuple[tuple, list[Diagnostic]]:
                 style = "note"
             blocks.append(Para(inlines, level, style, anchor, "", source))
 
-    for raw in text.splitlines():
+    for raw in text.split("\n"):  # only a real newline ends a line (not U+2028, U+0085 and the like)
         line = raw.rstrip()
         if not line.strip():
             continue

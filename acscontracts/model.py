@@ -212,8 +212,8 @@ class Share:
 
 @dataclass(frozen=True)
 class Corridor:
-    from_pct: Decimal
-    to_pct: Decimal
+    from_pct: Decimal = None
+    to_pct: Decimal = None
     direction: str = "both"
     shares: tuple[Share, ...] = ()
 

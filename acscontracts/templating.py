@@ -23,7 +23,7 @@ from markupsafe import Markup
 
 from . import formatting
 from .diagnostics import ERROR, AcsError, Diagnostic, Location
-from .markup import escape_value
+from .markup import _NOT_XML, escape_value
 
 KINDS = ("clause", "schedule", "preamble")
 DOC_TYPES = ("alliance_agreement", "subcontract", "aco_contract", "heads_of_terms")
@@ -129,13 +129,21 @@ def _read_yaml(path: Path, text: str, problems: list, line_offset: int = 0):
 def _read_text(path: Path, problems: list) -> str | None:
     """A library file's text, or None with a problem (unreadable, not UTF-8)."""
     try:
-        return path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8")
     except OSError:
         return None  # already reported while fingerprinting the folder
     except UnicodeDecodeError as exc:
         problems.append(Diagnostic(ERROR, "ACS-TEMPLATES", f"is not valid UTF-8 (byte {exc.start + 1})",
                                    "save the file as UTF-8", Location(str(path))))
         return None
+    bad = _NOT_XML.search(text)
+    if bad:  # a control character a Word document cannot hold (front matter, titles and bodies alike)
+        line = text.count("\n", 0, bad.start()) + 1
+        problems.append(Diagnostic(ERROR, "ACS-TEMPLATES", f"contains the character U+{ord(bad.group()):04X}, "
+                                   "which a Word document cannot hold", "remove it",
+                                   Location(str(path), line, bad.start() - text.rfind("\n", 0, bad.start()))))
+        return None
+    return text
 
 
 def _read_clause(path: Path, problems: list) -> ClauseTemplate | None:
@@ -322,7 +330,7 @@ class _Sandbox(ImmutableSandboxedEnvironment):
 
     def call(__self, __context, __obj, *args, **kwargs):  # noqa: N805 - Jinja's own signature
         _check_time()
-        owner = getattr(__obj, "__self__", None)
+        owner = getattr(getattr(__obj, "__wrapped__", __obj), "__self__", None)  # str.format comes wrapped
         if isinstance(owner, str):
             name = getattr(__obj, "__name__", "a string method")
             if name in ("format", "format_map") and _WIDE_FORMAT.search(owner):
@@ -356,7 +364,9 @@ def bytecode_cache() -> FileSystemBytecodeCache:
     temporary directory (Jinja checks its ownership and mode). Output never depends on it."""
     from . import __version__
 
-    return FileSystemBytecodeCache(pattern=f"acscontracts-{__version__}-%s.cache")
+    # the sandbox's intercepted operators are compiled into the bytecode: a change of policy needs new entries
+    policy = hashlib.sha256(" ".join(sorted(_Sandbox.intercepted_binops)).encode()).hexdigest()[:8]
+    return FileSystemBytecodeCache(pattern=f"acscontracts-{__version__}-{policy}-%s.cache")
 
 
 class Renderer:

@@ -79,6 +79,10 @@ def text_and_limits(loaded: LoadedTerms) -> list[Diagnostic]:
         path, value = stack.pop()
         if isinstance(value, str):
             text(path, value)
+            if path and path[-1] == "short_name" and value != " ".join(value.split()):
+                problem(path, "ACS-TEXT-SPACING", "a short name is a defined term: it cannot start or end with "
+                        "a space, or hold a line break, a tab or two spaces together",
+                        f"write it as {' '.join(value.split())!r}" if value.strip() else "give a short name")
         elif isinstance(value, bool) or value is None:
             continue
         elif isinstance(value, (int, Decimal)):

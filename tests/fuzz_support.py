@@ -2,12 +2,16 @@
 deals (hypothesis strategies), a YAML round trip, the diagnostics invariant, a small clause
 library that prints every kind of deal value, and the OOXML checks of a written .docx.
 
-Settings: ``ACS_FUZZ_EXAMPLES`` sets the base number of examples; ``ACS_FUZZ_NIGHTLY=1`` multiplies
-every budget by 20 and lets hypothesis pick fresh random cases (CI runs are derandomized).
+Settings (environment):
+
+* ``ACS_FUZZ_EXAMPLES``: examples of the main property (mutated deals into the validator, default 1500);
+  every other property's budget is scaled in proportion. The CI defaults put about 2,500 generated deals
+  through load + validate and about 100 documents through the whole .docx pipeline in under a minute.
+* ``ACS_FUZZ_NIGHTLY=1``: every budget x 20, and hypothesis draws fresh random cases on each run
+  (CI runs are derandomized, so they are repeatable).
 """
 from __future__ import annotations
 
-import copy
 import functools
 import importlib.util
 import io
@@ -15,15 +19,23 @@ import os
 import re
 import sys
 import textwrap
+import warnings
 import zipfile
 from decimal import Decimal
 from pathlib import Path
 
 import yaml
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, Phase, settings
 from hypothesis import strategies as st
 
 from acscontracts.cli import _printable
+
+with warnings.catch_warnings():  # hypothesis' pytest plugin imports this to report a failure; under our
+    warnings.simplefilter("ignore")  # `filterwarnings = error` its DeprecationWarnings would hide the report
+    try:
+        import hypothesis.extra._patching  # noqa: F401
+    except Exception:  # pragma: no cover - optional dependency (libcst)
+        pass
 from acscontracts.loader import LoadedTerms, load_terms
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -32,18 +44,21 @@ SAMPLE_FILES = tuple(sorted(SAMPLES_DIR.glob("*.yaml")))
 SHARED_TOOLS = Path(os.environ.get("ACS_SHARED_TOOLS", "/work/shared/tools"))
 
 NIGHTLY = os.environ.get("ACS_FUZZ_NIGHTLY") == "1"
+MAIN_EXAMPLES = 1500  # the main property's default budget; ACS_FUZZ_EXAMPLES replaces it
 BASE_EXAMPLES = int(os.environ.get("ACS_FUZZ_EXAMPLES", "0") or 0)
 
 
 def budget(default: int) -> int:
-    """Examples for one property: ACS_FUZZ_EXAMPLES (scaled to this property's share) x 20 at night."""
-    n = default if not BASE_EXAMPLES else max(1, BASE_EXAMPLES * default // 1000)
+    """Examples for a property whose CI default is ``default``: scaled by ACS_FUZZ_EXAMPLES, x 20 at night."""
+    n = default if not BASE_EXAMPLES else max(1, BASE_EXAMPLES * default // MAIN_EXAMPLES)
     return n * 20 if NIGHTLY else n
 
 
 def fuzz_settings(default_examples: int):
+    # no "explain" phase: it imports libcst & co., whose DeprecationWarnings turn a failure report into an
+    # INTERNALERROR under our `filterwarnings = error`
     return settings(max_examples=budget(default_examples), deadline=None, derandomize=not NIGHTLY,
-                    database=None, print_blob=True,
+                    database=None, print_blob=True, phases=[p for p in Phase if p is not Phase.explain],
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
                                            HealthCheck.filter_too_much, HealthCheck.function_scoped_fixture])
 
@@ -57,6 +72,7 @@ HOSTILE_STRINGS = (
     "Alpha\x00Beta", "\x01", "line\x0bbreak pasted from Word", "page\x0cbreak", "\x1f\x1e", "del\x7f", "nel\x85",
     "\ufffe", "\uffff", "lone \ud800 high", "lone \udfff low", "\udbff\udc00 reversed pair ok?",
     "tab\tinside", "new\nline", "cr\rreturn", "crlf\r\nline", "\u2028line sep\u2029para sep",
+    "inject\u2028- [#evil] a new numbered paragraph", "nel\x85# a heading", "ps\u2029| a | table |",
     # XML and markup specials
     "<w:b/>bold?", "A & B <c> \"d\" 'e'", "]]>", "<!DOCTYPE x [<!ENTITY e SYSTEM 'file:///etc/passwd'>]>&e;",
     "&amp; &lt; &#0; &#xD800;", "<ref to=\"clause-1\"/>", "<term>Board</term>", "<blank/>", "<note>n</note>",
@@ -347,7 +363,7 @@ FUZZ_LIBRARY = {
         title: "alliance.title"
         subtitle: "'relating to ' ~ deal.system_name"
         preamble: [fz-parties]
-        body: [fz-deal, fz-partners]
+        body: [definitions, fz-deal, fz-partners]
         schedules: [fz-schedule]
     """,
     "manifests/subcontract.yaml": """
@@ -355,7 +371,7 @@ FUZZ_LIBRARY = {
         title: "'Sub-Contract'"
         subtitle: "'for ' ~ subcontractor.legal_name"
         preamble: [fz-parties]
-        body: [fz-deal, fz-sub]
+        body: [definitions, fz-deal, fz-sub]
         schedules: [fz-schedule]
     """,
     "manifests/aco_contract.yaml": """
@@ -363,7 +379,7 @@ FUZZ_LIBRARY = {
         title: "aco.title"
         subtitle: "deal.title"
         preamble: [fz-parties]
-        body: [fz-deal, fz-partners]
+        body: [definitions, fz-deal, fz-partners]
         schedules: [fz-schedule]
     """,
     "manifests/heads_of_terms.yaml": """
@@ -371,12 +387,20 @@ FUZZ_LIBRARY = {
         title: "'Heads of Terms'"
         subtitle: "deal.title"
         preamble: [fz-parties]
-        body: [fz-deal, fz-partners]
+        body: [definitions, fz-deal, fz-partners]
         schedules: [fz-schedule]
     """,
     "definitions/common.yaml": """
         Deal: "the arrangements called {{ deal.title }}"
         Partner: "each of {{ parties | map(attribute='short_name') | join(', ') }}"
+    """,
+    "clauses/fz-definitions.j2": """
+        ---
+        id: definitions
+        title: Definitions
+        documents: [alliance_agreement, subcontract, aco_contract, heads_of_terms]
+        ---
+        - [#definitions-list] In this document:
     """,
     "clauses/fz-parties.j2": """
         ---
@@ -520,3 +544,35 @@ def docx_problems(data: bytes, schema: bool = True) -> list[str]:
             module.check_schema(package, check, sset, max_per_part=5)
             problems.extend(check.errors)
     return problems
+
+
+# --------------------------------------------------------------------------- big but legitimate deals
+
+
+def big_deal(partners: int = 0, subcontracts: int = 0) -> dict:
+    """The lead-provider sample grown to ``partners`` extra subcontractor partners and ``subcontracts``
+    subcontracts in all (spread over those partners), keeping every rule satisfied."""
+    data = clone(_sample(SAMPLES_DIR / "westmoor-lead-provider.yaml").data)
+    template_partner = next(p for p in data["partners"] if p["id"] == "westmoor-gp-federation")
+    template_sub = data["contracting"]["subcontracts"][0]
+    new_ids = []
+    for i in range(partners):
+        partner = clone(template_partner)
+        partner.update(id=f"provider-{i:04d}", legal_name=f"Provider {i:04d} Community Services Ltd",
+                       short_name=f"Provider {i:04d}", company_no=f"{10_000_000 + i:08d}")
+        partner["signatory"] = {"name": f"Signatory {i}", "title": "Director"}
+        data["partners"].append(partner)
+        new_ids.append(partner["id"])
+    subs = data["contracting"]["subcontracts"]
+    for i in range(max(0, subcontracts - len(subs))):
+        sub = clone(template_sub)
+        sub.update(id=f"sub-extra-{i:04d}", value_pa=100_000 + i, material=False,
+                   subcontractor_id=new_ids[i % len(new_ids)] if new_ids else template_sub["subcontractor_id"])
+        sub.pop("pass_through_pct", None)
+        subs.append(sub)
+    return data
+
+
+def write_terms(path: Path, data) -> Path:
+    path.write_text(to_yaml(data), encoding="utf-8")
+    return path

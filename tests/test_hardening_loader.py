@@ -39,14 +39,14 @@ def _check(loaded: LoadedTerms, final: bool = False, context=""):
 # --------------------------------------------------------------------------- structural mutations
 
 
-@fs.fuzz_settings(1000)
+@fs.fuzz_settings(1500)
 @given(fs.mutated_deal(), st.booleans())
 def test_mutated_deals_give_a_model_or_located_errors(case, final):
     loaded, mutations = case
     _check(loaded, final, mutations)
 
 
-@fs.fuzz_settings(400)
+@fs.fuzz_settings(600)
 @given(fs.mutated_deal())
 def test_mutated_deals_through_yaml_text(case):
     loaded, mutations = case
@@ -198,3 +198,22 @@ def test_loader_refusals(text, code):
         assert code is None or exc.diagnostics[0].code == code, exc.diagnostics
     else:
         assert code is None
+
+
+# --------------------------------------------------------------------------- found by the fuzzer
+
+
+@pytest.mark.parametrize("field", ["from_pct", "to_pct"])
+def test_draft_corridor_without_its_bounds(field):
+    loaded = fs.sample(0)
+    del loaded.data["funding"]["risk_share"]["corridors"][0][field]
+    _check(loaded)
+
+
+@pytest.mark.parametrize("name", [" ICB", "ICB ", "the  ICB", "the\nICB", " "])
+def test_short_names_are_usable_as_defined_terms(name):
+    """Found by the pipeline fuzzer: a short name with stray spaces could never match its own definition."""
+    loaded = fs.sample(1)
+    loaded.data["partners"][0]["short_name"] = name
+    [d] = [d for d in _check(loaded).diagnostics if d.code == "ACS-TEXT-SPACING"]
+    assert d.path == "partners[0].short_name" and d.location.line > 0
