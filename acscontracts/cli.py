@@ -185,13 +185,18 @@ def render(ctx, terms, doc_type, doc_id, reference_doc, template_dirs, fmt, clea
 @click.option("--force", is_flag=True, help="Overwrite documents edited by hand since the last build.")
 @click.option("-j", "--jobs", type=click.IntRange(1, 64), default=1, show_default=True,
               help="Render documents in this many processes (same bytes as one).")
+@click.option("--redline-against", type=click.Path(dir_okay=False, path_type=Path),
+              help="Earlier terms: write <name>.redline.docx beside every changed document, and summary-of-changes.docx.")
 @click.pass_context
-def build(ctx, terms, outdir, reference_doc, template_dirs, text, clean, final, check_only, force, jobs):
+def build(ctx, terms, outdir, reference_doc, template_dirs, text, clean, final, check_only, force, jobs,
+          redline_against):
     """Build every document the terms call for into a folder, with manifest.json."""
     import contextlib
 
-    from .pack import build_pack, worker_pool
+    from .pack import worker_pool
 
+    if redline_against and len(terms) > 1:
+        raise click.UsageError("--redline-against takes one TERMS file")
     engine = _engine(template_dirs, reference_doc)
     formats = ("docx", "text") if text else ("docx",)
     status = 0
@@ -201,6 +206,11 @@ def build(ctx, terms, outdir, reference_doc, template_dirs, text, clean, final, 
             status = max(status, _build_one(path, outdir if len(terms) == 1 else outdir / path.stem, engine,
                                             pool, clean=clean, formats=formats, check_only=check_only, force=force,
                                             final=final))
+    if redline_against and not check_only and status == 0:
+        from .cli_compare import build_redlines
+
+        for written in build_redlines(redline_against, terms[0], outdir, engine, text=text, clean=clean):
+            click.echo(f"wrote {written}")
     ctx.exit(status)
 
 
@@ -251,6 +261,11 @@ def templates_check(ctx, folder):
     click.echo(f"{len(diagnostics)} problem(s)", err=True)
     ctx.exit(EXIT_TEMPLATE if has_errors(diagnostics) else 0)
 
+
+from .cli_compare import diff, redline  # noqa: E402  (commands defined in their own module)
+
+main.add_command(diff)
+main.add_command(redline)
 
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -66,10 +66,12 @@ def diff(ctx, old, new, fmt, template_dirs, summary):
     engine = _engine(template_dirs)
     old_checked, new_checked = _checked(engine, old, ctx), _checked(engine, new, ctx)
     comparison = compare(old_checked, new_checked, engine)
-    if fmt == "json":
-        click.echo(json.dumps(comparison.as_record(), indent=2, ensure_ascii=False))
+    if fmt == "json":  # ASCII only: nothing from the terms reaches the terminal raw
+        click.echo(json.dumps(comparison.as_record(), indent=2, ensure_ascii=True))
     else:
-        click.echo(format_text(comparison), nl=False)
+        from .cli import _printable
+
+        click.echo(_printable(format_text(comparison), newlines=True), nl=False)
     if summary:
         from .change_summary import summary_document
 

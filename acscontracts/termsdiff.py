@@ -121,6 +121,7 @@ def format_value(parts, value) -> str:
                 return formatting.date(value)
             except ValueError:
                 return value
+        value = value.replace("\r", "\\r").replace("\n", "\\n")  # one change, one line
         return f"“{value}”" if " " in value or not value else value
     if isinstance(value, dict):
         return _describe_record(value)

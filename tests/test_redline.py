@@ -143,33 +143,6 @@ def test_single_percentage_tree_redline_is_that_change_only(rendered):
         assert inline_text(wrapper.inlines) == ("75.00%" if isinstance(wrapper, Deleted) else "70.00%")
 
 
-# --------------------------------------------------------------------------- tracked-change fragments
-
-
-def test_tracked_fragments():
-    from acscontracts.writers import tracked
-
-    rev = tracked.Revisions("acscontracts", "2026-02-13")
-    p = ('<w:p><w:pPr><w:pStyle w:val="Clause2"/></w:pPr><w:bookmarkStart w:id="3" w:name="_Ref_x"/>'
-         '<w:r><w:t xml:space="preserve">see </w:t></w:r><w:r><w:instrText xml:space="preserve"> REF _Ref_x '
-         '</w:instrText></w:r><w:bookmarkEnd w:id="3"/></w:p>')
-    out = tracked.mark_paragraph(p, "deleted", rev)
-    root = etree.fromstring(f'<w:body xmlns:w="{W}">{out}</w:body>')
-    mark = root.find("w:p/w:pPr/w:rPr/w:del", NS)
-    assert mark is not None and mark.get(q("date")) == "2026-02-13T00:00:00Z"
-    (deleted,) = root.findall("w:p/w:del", NS)
-    assert deleted.find(".//w:delText", NS).text == "see " and deleted.find(".//w:delInstrText", NS) is not None
-    assert [c.tag.split("}")[1] for c in root.find("w:p", NS)] == ["pPr", "bookmarkStart", "del", "bookmarkEnd"]
-    ids = [e.get(q("id")) for e in root.iter(q("del"))]
-    assert len(set(ids)) == 2
-    row = tracked.mark_row('<w:tr><w:tc><w:p><w:r><w:t>x</w:t></w:r></w:p></w:tc></w:tr>', "inserted", rev)
-    tr = etree.fromstring(f'<w:tbl xmlns:w="{W}">{row}</w:tbl>').find("w:tr", NS)
-    assert tr.find("w:trPr/w:ins", NS) is not None and tr.find(".//w:p/w:ins/w:r", NS) is not None
-    assert tracked.merge_paragraphs(["<w:p><w:r><w:t>a</w:t></w:r></w:p>"],
-                                    ["<w:p><w:r><w:t>a</w:t></w:r></w:p><w:p><w:r><w:t>b</w:t></w:r></w:p>"],
-                                    rev)[0] == "<w:p><w:r><w:t>a</w:t></w:r></w:p>"
-
-
 # --------------------------------------------------------------------------- Word: accept / reject over XML
 
 

@@ -189,3 +189,15 @@ def test_diff_command_text_json_and_summary(tmp_path, engine):
                            catch_exceptions=False)
     text = (tmp_path / "summary.txt").read_text(encoding="utf-8")
     assert "SUMMARY OF CHANGES" in text and "15.00%" in text and "20.00%" in text
+
+
+def test_diff_output_never_passes_terminal_escapes(tmp_path, engine):
+    from acscontracts.cli_compare import diff
+
+    old, new = _write_yaml_edit(tmp_path, "mediator: the Centre for Effective Dispute Resolution (CEDR)",
+                                'mediator: "CEDR \\u202Edesrever\\nred"')
+    runner = CliRunner()
+    for args in ([], ["--format", "json"]):
+        result = runner.invoke(diff, [str(old), str(new), *args], catch_exceptions=False)
+        assert result.exit_code == 0, result.output
+        assert "\u202e" not in result.output and "disputes.mediator" in result.output

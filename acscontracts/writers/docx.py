@@ -12,7 +12,7 @@ holds; cross-references are ``REF`` fields whose cached result is the resolved r
 from __future__ import annotations
 
 import dataclasses
-
+import difflib
 import hashlib
 import math
 import re
@@ -207,6 +207,10 @@ def _inherit(block, change: str):
     return dataclasses.replace(block, change=change)
 
 
+_PARAGRAPH = re.compile(r"<w:p>.*?</w:p>", re.S)  # paragraphs of the front and execution pages
+_PARAGRAPH_PARTS = re.compile(r"(<w:p>(?:<w:pPr>.*?</w:pPr>)?)(.*)</w:p>\Z", re.S)
+
+
 def _as_deleted(runs: str) -> str:
     """Runs written for display, turned into deleted runs (w:delText, w:delInstrText)."""
     return (runs.replace("<w:t>", "<w:delText>").replace("<w:t xml:space", "<w:delText xml:space")
@@ -274,7 +278,7 @@ class _Writer:
     def document(self, page: list, *, header_rid: str, footer_rid: str) -> bytes:
         """document.xml; also sets ``total_pages`` for the footer and app properties."""
         out = [ox.DOC_OPEN]
-        self._front_page(out)
+        self._tracked_part(out, self._front_page)
         out.append(ox.p_open(CONTENTS_HEADING) + ox.run("Contents") + ox.P_CLOSE)
         toc_at = len(out)
         self.lines = 0.0
@@ -289,8 +293,9 @@ class _Writer:
             self._clause(out, clause)
         for schedule in self.doc.schedules:
             self._schedule(out, schedule)
-        if self.doc.signatures:
-            self._execution(out)
+        previous = self.doc.previous
+        if self.doc.signatures or (previous is not None and previous.signatures):
+            self._tracked_part(out, self._execution)
         # The contents come first but are written last, when the page estimates are known.
         toc_pages = 1 + (len(self.toc) + 2) // (_LINES_PER_PAGE - 4)
         out.insert(toc_at, self._toc(page_offset=1 + toc_pages))
@@ -369,7 +374,8 @@ class _Writer:
         out.append(ox.P_CLOSE)
         self.lines += 1.5
         self._count(clause.title)
-        self.toc.append((self.own_bookmark[id(clause)], clause.number, clause.title, self._page()))
+        if clause.change != "deleted":
+            self.toc.append((self.own_bookmark[id(clause)], clause.number, clause.title, self._page()))
         for block in clause.blocks:
             self._block(out, _inherit(block, clause.change), "clause", None)
 
@@ -379,14 +385,16 @@ class _Writer:
                               schedule.change))
         bm = self._bookmark_start(out, schedule)
         if schedule.title:
-            out.append(ox.run("\n"))
-            self._heading(out, schedule, schedule.title)
+            if not schedule.change:
+                out.append(ox.run("\n"))
+            self._heading(out, schedule, ("\n" if schedule.change else "") + schedule.title)
         if bm:
             out.append(ox.bookmark_end(bm))
         out.append(ox.P_CLOSE)
         self.lines += 3
-        self.toc.append((self.own_bookmark[id(schedule)], f"Schedule {schedule.number}",
-                         schedule.title, self._page()))
+        if schedule.change != "deleted":
+            self.toc.append((self.own_bookmark[id(schedule)], f"Schedule {schedule.number}",
+                             schedule.title, self._page()))
         num_id = self.numbering.add_restart(SCHEDULE_PARAS, 4)
         for block in schedule.blocks:
             self._block(out, _inherit(block, schedule.change), "schedule", num_id)
@@ -493,6 +501,37 @@ class _Writer:
         if "</w:pPr>" in p_open:
             return p_open.replace("</w:pPr>", mark + "</w:pPr>")
         return p_open.replace("<w:p>", f"<w:p><w:pPr>{mark}</w:pPr>")
+
+    def _tracked_part(self, out: list, write) -> None:
+        """A part the writer makes itself (front page, execution page). In a redline it is written
+        for both versions: the new paragraphs, with those of the old version that are gone deleted."""
+        previous = self.doc.previous
+        if previous is None:
+            write(out)
+            return
+        new, old = [], []
+        write(new)
+        current, lines = self.doc, self.lines
+        self.doc = previous
+        try:
+            write(old)
+        finally:
+            self.doc, self.lines = current, lines
+        new, old = _PARAGRAPH.findall("".join(new)), _PARAGRAPH.findall("".join(old))
+        for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes():
+            if op == "equal":
+                out.extend(new[j1:j2])
+                continue
+            out.extend(self._whole(p, "deleted") for p in old[i1:i2])
+            out.extend(self._whole(p, "inserted") for p in new[j1:j2])
+
+    def _whole(self, p_xml: str, change: str) -> str:
+        """A written paragraph (without bookmarks) inserted or deleted as a whole: mark and runs."""
+        head, runs = _PARAGRAPH_PARTS.match(p_xml).groups()
+        if runs:
+            tag = "ins" if change == "inserted" else "del"
+            runs = f"<w:{tag} {self._revision()}>{runs if tag == 'ins' else _as_deleted(runs)}</w:{tag}>"
+        return self._mark(head, change) + runs + ox.P_CLOSE
 
     def _heading(self, out: list, part, title: str) -> None:
         if part.title_inlines:
