@@ -21,11 +21,6 @@ SAMPLE = ROOT / "samples" / "eastmoor-icp.yaml"
 
 
 @pytest.fixture(scope="module")
-def engine():
-    return Engine.create()
-
-
-@pytest.fixture(scope="module")
 def base_data():
     return load_terms(SAMPLE).data
 

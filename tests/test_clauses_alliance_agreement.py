@@ -21,11 +21,6 @@ SAMPLES = ROOT / "samples"
 
 
 @pytest.fixture(scope="module")
-def engine():
-    return pack.Engine.create()
-
-
-@pytest.fixture(scope="module")
 def northvale():
     return load_terms(SAMPLES / "northvale-alliance.yaml").data
 

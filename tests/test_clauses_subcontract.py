@@ -20,11 +20,6 @@ WESTMOOR = SAMPLES / "westmoor-lead-provider.yaml"
 EASTMOOR = SAMPLES / "eastmoor-icp.yaml"
 
 
-@pytest.fixture(scope="module")
-def engine():
-    return Engine.create()
-
-
 def _data(path):
     return copy.deepcopy(load_terms(path).data)
 
