@@ -1,0 +1,266 @@
+"""Cross-field rules X1-X13 of the domain brief's data model, section (c)."""
+from __future__ import annotations
+
+from ..diagnostics import json_path
+from .context import (
+    HUNDRED, COMMISSIONER_TYPES, S75_HOST_TYPES, PROVIDER_ROLES, COMMISSIONER_ROLES, _dict, _list,
+    _num, _date, _pct, _money, Ctx, _walk, _sum,
+)
+
+
+# --------------------------------------------------------------------------- (c) cross-field rules X1-X13
+
+
+def host_in_pool(c: Ctx):
+    """X1: a pooled fund's host partner is one of its partners."""
+    for path, fund in c.pooled_funds():
+        host = fund.get("host_partner_id")
+        members = _list(fund.get("partner_ids"))
+        if isinstance(host, str) and host in c.partners and members and host not in members:
+            yield c.error("X1", path + ("host_partner_id",), f"host partner `{host}` is not one of pool "
+                          f"`{fund.get('id')}`'s partner_ids", f"add `{host}` to partner_ids or choose a host from them")
+
+
+def duplicate_ids(c: Ctx):
+    """X2: ids are unique within their list; a partner appears once in a list of partner references."""
+    for path, key, value in _walk(c.data):
+        if not isinstance(value, list):
+            continue
+        if isinstance(key, str) and key.endswith("_ids"):
+            items = [(path + (i,), v) for i, v in enumerate(value)]
+        elif all(isinstance(v, dict) for v in value) and any("id" in v for v in value):
+            items = [(path + (i, "id"), v.get("id")) for i, v in enumerate(value)]
+        elif key in ("members", "shares", "caps") or (key == "contributions" and path[:2] == ("funding", "pooled_funds")):
+            items = [(path + (i, "partner_id"), _dict(v).get("partner_id")) for i, v in enumerate(value)]
+        else:
+            continue
+        seen = {}
+        for item_path, ident in items:
+            if not isinstance(ident, str):
+                continue
+            if ident in seen:
+                yield c.error("X2", item_path, f"`{ident}` appears twice in {json_path(path)} "
+                              f"(first at {json_path(seen[ident])})", "remove the repeat or give it a different id")
+            else:
+                seen[ident] = item_path
+
+
+def supermajority_pct(c: Ctx):
+    """X3: weighted_supermajority needs supermajority_pct above 50."""
+    for path, gov in c.governances():
+        if gov.get("voting_rule") != "weighted_supermajority":
+            continue
+        pct = _num(gov.get("supermajority_pct"))
+        if "supermajority_pct" not in gov:
+            yield c.error("X3", path, "voting rule is weighted_supermajority but no supermajority_pct is given",
+                          "add supermajority_pct, e.g. 75")
+        elif pct is not None and pct <= 50:
+            yield c.error("X3", path + ("supermajority_pct",), f"supermajority_pct is {_pct(pct)}: a supermajority "
+                          "must be more than 50%", "use a value above 50, e.g. 66.67 or 75")
+
+
+def board_membership(c: Ctx):
+    """X4: board members belong to the partnership; the chair sits on the board or is independent."""
+    for path, gov in c.governances():
+        board = _dict(gov.get("board"))
+        member_ids = [_dict(m).get("partner_id") for m in _list(board.get("members"))]
+        chair = board.get("chair")
+        if isinstance(chair, str) and chair != "independent" and chair in c.partners and chair not in member_ids:
+            yield c.error("X4", path + ("board", "chair"), f"the chair `{chair}` is not a member of the board",
+                          "add the chair's organisation to board.members, or use `independent`")
+    for i, alliance in c.alliances():
+        gpath, gov = c.effective_governance(i, alliance)
+        allowed = set(_list(alliance.get("member_ids"))) | set(_list(alliance.get("observer_ids")))
+        if not allowed:
+            continue
+        for j, member in enumerate(_list(_dict(gov.get("board")).get("members"))):
+            pid = _dict(member).get("partner_id")
+            if isinstance(pid, str) and pid in c.partners and pid not in allowed:
+                yield c.error("X4", gpath + ("board", "members", j, "partner_id"),
+                              f"board member `{pid}` is not a member or observer of alliance `{alliance.get('id')}`",
+                              "add it to the alliance's member_ids, or remove it from the board")
+
+
+def head_provider_role(c: Ctx):
+    """X5: a subcontract's head provider is the lead provider / ICP holder holding the head contract."""
+    head = _dict(c.service_contracts().get(c.contracting.get("head_contract_id")))
+    for path, sub in c.subcontracts():
+        pid = sub.get("head_provider_id")
+        if not isinstance(pid, str) or pid not in c.partners:
+            continue
+        if not c.roles(pid) & {"lead_provider", "icp_holder"}:
+            yield c.error("X5", path + ("head_provider_id",), f"head provider `{pid}` has neither the "
+                          "`lead_provider` nor the `icp_holder` role", f"add `lead_provider` to `{pid}`'s roles")
+        elif isinstance(head.get("provider_id"), str) and head["provider_id"] != pid:
+            yield c.error("X5", path + ("head_provider_id",), f"head provider `{pid}` is not the provider of the "
+                          f"head contract (`{head['provider_id']}`)", "the head provider must hold the head contract")
+
+
+def pooled_fund_total(c: Ctx):
+    """X6: a pooled fund's contributions add up to its total."""
+    for path, fund in c.pooled_funds():
+        total = _num(fund.get("total"))
+        amounts = [_num(_dict(x).get("amount")) for x in _list(fund.get("contributions"))]
+        if total is None or not amounts or any(a is None for a in amounts):
+            continue
+        added = _sum(amounts)
+        if added != total:
+            yield c.error("X6", path + ("total",), f"pool `{fund.get('id')}` contributions add up to "
+                          f"{_money(added)}, but its total is {_money(total)}",
+                          "correct the contributions or the total so that they agree")
+
+
+def model_roles(c: Ctx):
+    """X7: what each contracting model needs."""
+    model = c.model
+    contracting = c.contracting
+    if not c.partners_ok:
+        model = None
+    if model == "icp_contract":
+        if not isinstance(contracting.get("aco"), dict):
+            yield c.error("X7", ("contracting",), "an icp_contract deal has no contracting.aco",
+                          "add contracting.aco with holder_id and title_style")
+        holders = c.with_role("icp_holder")
+        if len(holders) != 1:
+            yield c.error("X7", ("partners",), f"an icp_contract deal needs exactly one partner with the "
+                          f"`icp_holder` role; found {len(holders)}" + (f" ({', '.join(holders)})" if holders else ""),
+                          "give the `icp_holder` role to the one organisation that holds the contract")
+        if not c.with_role("commissioner"):
+            yield c.error("X7", ("partners",), "an icp_contract deal has no partner with the `commissioner` role",
+                          "add the ICB (and the council, for council services) as commissioner")
+        if not c.with_role("coordinating_commissioner") and not _dict(contracting.get("aco")).get("coordinating_commissioner_id"):
+            yield c.error("X7", ("partners",), "an icp_contract deal has no coordinating commissioner",
+                          "give one commissioner the `coordinating_commissioner` role")
+        if not contracting.get("integration_level"):
+            yield c.error("X7", ("contracting",), "an icp_contract deal has no integration_level",
+                          "set contracting.integration_level: virtual, partial or full")
+    elif model == "lead_provider":
+        leads = c.with_role("lead_provider")
+        if len(leads) != 1:
+            yield c.error("X7", ("partners",), f"a lead_provider deal needs exactly one partner with the "
+                          f"`lead_provider` role; found {len(leads)}" + (f" ({', '.join(leads)})" if leads else ""),
+                          "give the `lead_provider` role to the head provider only")
+        if not list(c.subcontracts()):
+            yield c.error("X7", ("contracting",), "a lead_provider deal has no subcontracts",
+                          "add at least one entry under contracting.subcontracts")
+            if "head_contract_id" not in contracting:
+                yield c.error("X7", ("contracting",), "a lead_provider deal has no head_contract_id",
+                              "set contracting.head_contract_id to the head contract's id")
+        if not c.with_role("subcontractor"):
+            yield c.error("X7", ("partners",), "a lead_provider deal has no partner with the `subcontractor` role",
+                          "give each subcontractor the `subcontractor` role")
+    elif model == "alliance":
+        members = c.with_role("alliance_member")
+        if len(members) < 2:
+            yield c.error("X7", ("partners",), f"an alliance needs at least 2 partners with the `alliance_member` "
+                          f"role; found {len(members)}", "give each alliance partner the `alliance_member` role")
+    for i, alliance in c.alliances():
+        ids = {m for m in _list(alliance.get("member_ids")) if isinstance(m, str) and m in c.partners}
+        if len(ids) < 2:
+            yield c.error("X7", ("contracting", "alliances", i, "member_ids"), f"alliance `{alliance.get('id')}` has "
+                          f"{len(ids)} member(s) that are partners; it needs at least 2",
+                          "list at least two partner ids in member_ids")
+
+
+def percentage_contributions(c: Ctx):
+    """X8: percentage contributions add up to 100%; each contribution is an amount or a pct."""
+    for path, items in c.contribution_lists():
+        pcts = []
+        for i, item in enumerate(items):
+            item = _dict(item)
+            has_amount, has_pct = "amount" in item, "pct" in item
+            if has_amount and has_pct:
+                yield c.error("X8", path + (i,), "a contribution gives both amount and pct",
+                              "give either an amount or a percentage")
+            elif has_pct:
+                pcts.append(_num(item.get("pct")))
+        if pcts and all(p is not None for p in pcts):
+            total = _sum(pcts)
+            if total != HUNDRED:
+                yield c.error("X8", path, f"percentage contributions add up to {_pct(total)}, not 100.00%",
+                              "change the pct values so that they add up to exactly 100")
+
+
+def role_eligibility(c: Ctx):
+    """X9: commissioner roles only for commissioning bodies; an s75 host only for prescribed bodies."""
+    for pid in c.partners:
+        org = c.org_type(pid)
+        if org is None:
+            continue
+        for role in sorted(c.roles(pid) & COMMISSIONER_ROLES):
+            if org not in COMMISSIONER_TYPES:
+                yield c.error("X9", c.role_path(pid, role), f"`{pid}` is a {org.replace('_', ' ')} and cannot "
+                              f"hold the `{role}` role", "only ICBs, NHS England and councils commission services")
+    for path, fund in c.s75_pools():
+        host = fund.get("host_partner_id")
+        org = c.org_type(host)
+        if org and org not in S75_HOST_TYPES:
+            yield c.error("X9", path + ("host_partner_id",), f"`{host}` ({org.replace('_', ' ')}) cannot host a "
+                          "section 75 pool", "choose an ICB, NHS trust, foundation trust or council as host")
+
+
+def la_tier_only_for_councils(c: Ctx):
+    """X10: la_tier is only for local authorities."""
+    for pid, p in c.partners.items():
+        if "la_tier" in p and p.get("org_type") != "local_authority":
+            yield c.error("X10", ("partners", c.partner_index[pid], "la_tier"),
+                          f"`{pid}` has la_tier but is a {str(p.get('org_type')).replace('_', ' ')}",
+                          "remove la_tier, or correct org_type to local_authority")
+
+
+def incentive_pool_size(c: Ctx):
+    """X11: pool_pct_of_budget above 20% is probably a mistake."""
+    for path, inc in c.funding_blocks("incentives"):
+        pct = _num(inc.get("pool_pct_of_budget"))
+        if pct is not None and pct > 20:
+            yield c.warn("X11", path + ("pool_pct_of_budget",), f"the incentive pool is {_pct(pct)} of the budget",
+                         "check the figure: incentive pools are usually a few per cent (at most 20%)")
+
+
+def reference_roles(c: Ctx):
+    """X12: a partner named in a place that implies a role holds that role."""
+    wanted = []  # (path, partner id, acceptable roles, description)
+    for i, a in c.alliances():
+        for key, role in (("member_ids", "alliance_member"), ("observer_ids", "observer")):
+            for j, pid in enumerate(_list(a.get(key))):
+                wanted.append((("contracting", "alliances", i, key, j), pid, {role}, f"{key} of `{a.get('id')}`"))
+    for i, sc in enumerate(_list(c.contracting.get("service_contracts"))):
+        sc = _dict(sc)
+        for j, pid in enumerate(_list(sc.get("commissioner_ids"))):
+            wanted.append((("contracting", "service_contracts", i, "commissioner_ids", j), pid, COMMISSIONER_ROLES,
+                           f"a commissioner of `{sc.get('id')}`"))
+        wanted.append((("contracting", "service_contracts", i, "provider_id"), sc.get("provider_id"),
+                       PROVIDER_ROLES, f"the provider of `{sc.get('id')}`"))
+    for path, sub in c.subcontracts():
+        wanted.append((path + ("subcontractor_id",), sub.get("subcontractor_id"), {"subcontractor"},
+                       f"subcontractor of `{sub.get('id')}`"))
+    aco = _dict(c.contracting.get("aco"))
+    wanted.append((("contracting", "aco", "holder_id"), aco.get("holder_id"), {"icp_holder"}, "the contract holder"))
+    wanted.append((("contracting", "aco", "coordinating_commissioner_id"), aco.get("coordinating_commissioner_id"),
+                   {"coordinating_commissioner"}, "the coordinating commissioner"))
+    for path, fund in c.pooled_funds():
+        wanted.append((path + ("host_partner_id",), fund.get("host_partner_id"), {"host_partner"},
+                       f"the host of pool `{fund.get('id')}`"))
+    for path, pid, roles, what in wanted:
+        if isinstance(pid, str) and pid in c.partners and not c.roles(pid) & roles:
+            need = " or ".join(f"`{r}`" for r in sorted(roles))
+            yield c.warn("X12", path, f"`{pid}` is {what} but does not have the {need} role",
+                         f"add {need} to `{pid}`'s roles")
+
+
+def end_before_start(c: Ctx):
+    """X13: periods end after they start."""
+    term = c.section("term")
+    periods = [(("term",), term.get("start"), term.get("end"), "end", "the term")]
+    for i, sc in enumerate(_list(c.contracting.get("service_contracts"))):
+        sc = _dict(sc)
+        periods.append((("contracting", "service_contracts", i), sc.get("start"), sc.get("end_date"), "end_date",
+                        f"service contract `{sc.get('id')}`"))
+    for path, sub in c.subcontracts():
+        periods.append((path, sub.get("start"), sub.get("end"), "end", f"subcontract `{sub.get('id')}`"))
+    for path, start, end, end_key, what in periods:
+        s, e = _date(start), _date(end)
+        if s and e and e <= s:
+            yield c.error("X13", path + (end_key,), f"{what} ends on {e}, not after it starts ({s})",
+                          "make the end date later than the start date")
+
