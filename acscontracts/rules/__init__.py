@@ -26,96 +26,10 @@ defensively: anything of the wrong shape is skipped, and no rule raises.
 from __future__ import annotations
 
 from ..diagnostics import Diagnostic
+from . import integrity, policy, structure
 from .context import Ctx
-from .structure import (
-    ccg_after_abolition,
-    commissioner_as_provider,
-    icp_holder_type,
-    risk_share_arithmetic,
-    partner_references,
-    phase_dates,
-    s75_pool_partners,
-    s75_pool_contents,
-    subcontract_head_contract,
-)
-from .policy import (
-    material_subcontract_consent,
-    gp_practice_subcontract_notice,
-    public_body_subcontract_procurement,
-    award_without_psr,
-    icp_council_services,
-    integration_agreements,
-    icp_assurance,
-    long_term_without_breaks,
-    unanimity_deadlock,
-    reserved_matters,
-    courts_between_nhs_bodies,
-    jv_with_competitors,
-    open_book_with_competitors,
-    tupe_without_pension,
-    data_sharing_agreement,
-    icp_abbreviation,
-    uncapped_small_body_loss,
-    short_withdrawal_notice,
-)
-from .integrity import (
-    host_in_pool,
-    duplicate_ids,
-    supermajority_pct,
-    board_membership,
-    head_provider_role,
-    pooled_fund_total,
-    model_roles,
-    percentage_contributions,
-    role_eligibility,
-    la_tier_only_for_councils,
-    incentive_pool_size,
-    reference_roles,
-    end_before_start,
-)
 
-RULES = (
-    ccg_after_abolition,
-    commissioner_as_provider,
-    icp_holder_type,
-    risk_share_arithmetic,
-    partner_references,
-    phase_dates,
-    s75_pool_partners,
-    s75_pool_contents,
-    subcontract_head_contract,
-    material_subcontract_consent,
-    gp_practice_subcontract_notice,
-    public_body_subcontract_procurement,
-    award_without_psr,
-    icp_council_services,
-    integration_agreements,
-    icp_assurance,
-    long_term_without_breaks,
-    unanimity_deadlock,
-    reserved_matters,
-    courts_between_nhs_bodies,
-    jv_with_competitors,
-    open_book_with_competitors,
-    tupe_without_pension,
-    data_sharing_agreement,
-    icp_abbreviation,
-    uncapped_small_body_loss,
-    short_withdrawal_notice,
-    host_in_pool,
-    duplicate_ids,
-    supermajority_pct,
-    board_membership,
-    head_provider_role,
-    pooled_fund_total,
-    model_roles,
-    percentage_contributions,
-    role_eligibility,
-    la_tier_only_for_councils,
-    incentive_pool_size,
-    reference_roles,
-    end_before_start,
-)
+RULES = structure.RULES + policy.RULES + integrity.RULES  # run in this order
 
 
 def check(loaded, *, final: bool = False, strict: bool = True) -> list[Diagnostic]:

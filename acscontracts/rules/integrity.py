@@ -264,3 +264,19 @@ def end_before_start(c: Ctx):
             yield c.error("X13", path + (end_key,), f"{what} ends on {e}, not after it starts ({s})",
                           "make the end date later than the start date")
 
+
+RULES = (
+    host_in_pool,
+    duplicate_ids,
+    supermajority_pct,
+    board_membership,
+    head_provider_role,
+    pooled_fund_total,
+    model_roles,
+    percentage_contributions,
+    role_eligibility,
+    la_tier_only_for_councils,
+    incentive_pool_size,
+    reference_roles,
+    end_before_start,
+)

@@ -256,3 +256,24 @@ def short_withdrawal_notice(c: Ctx):
 # V28 (conflicts-of-interest clause) is not checked: the schema has no field that says whether the
 # documents include a conflicts-of-interest clause.
 
+
+RULES = (
+    material_subcontract_consent,
+    gp_practice_subcontract_notice,
+    public_body_subcontract_procurement,
+    award_without_psr,
+    icp_council_services,
+    integration_agreements,
+    icp_assurance,
+    long_term_without_breaks,
+    unanimity_deadlock,
+    reserved_matters,
+    courts_between_nhs_bodies,
+    jv_with_competitors,
+    open_book_with_competitors,
+    tupe_without_pension,
+    data_sharing_agreement,
+    icp_abbreviation,
+    uncapped_small_body_loss,
+    short_withdrawal_notice,
+)

@@ -252,3 +252,14 @@ def subcontract_head_contract(c: Ctx):
                           f"contract `{head_id}` ends ({head_end})", f"end it on or before {head_end}")
 
 
+RULES = (
+    ccg_after_abolition,
+    commissioner_as_provider,
+    icp_holder_type,
+    risk_share_arithmetic,
+    partner_references,
+    phase_dates,
+    s75_pool_partners,
+    s75_pool_contents,
+    subcontract_head_contract,
+)
