@@ -75,7 +75,9 @@ def _spec(terms: DealTerms, doc_type: str, name: str, parties: tuple, extra: dic
     context = {"terms": terms, "deal": deal, "parties": parties, "partner": terms.partner,
                "doc": {"type": doc_type, "short": SHORT_NAMES[doc_type], "name": name,
                        "party_term": PARTY_TERMS.get(doc_type, ("Party", "Parties"))[0],
-                       "parties_term": PARTY_TERMS.get(doc_type, ("Party", "Parties"))[1]}, **extra}
+                       "parties_term": PARTY_TERMS.get(doc_type, ("Party", "Parties"))[1],
+                       # "the other Party" in a two-party document, "the other Parties" otherwise
+                       "others": PARTY_TERMS.get(doc_type, ("Party", "Parties"))[len(parties) != 2]}, **extra}
     properties = DocumentProperties(title="", subject=subject, keywords=f"acscontracts; {doc_type}; {deal.id}",
                                     version=version, created=created)
     return DocumentSpec(doc_type, name, context, tuple(_party(p) for p in parties),

@@ -229,3 +229,11 @@ def test_draft_with_missing_fields_shows_blanks(engine):
     assert "[●]" in text
     for bad in ("Missing(", "Decimal(", "None"):
         assert bad not in text
+
+
+def test_two_party_document_says_the_other_party(engine):
+    """Shared clauses speak of "the other Party" in a two-party sub-contract, never "the other Parties"."""
+    for text in _render_all(engine, _data(WESTMOOR)).values():
+        flat = _flat(text)
+        assert "the other Parties" not in flat
+        assert "must tell the other Party promptly" in flat
