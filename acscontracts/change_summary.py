@@ -13,9 +13,8 @@ NAME = "summary-of-changes"
 
 
 def _version(deal) -> str:
-    label = deal.version if isinstance(getattr(deal, "version", None), str) else "draft"
-    when = formatting.date(deal.version_date) if hasattr(deal.version_date, "isoformat") else ""
-    return f"version {label}" + (f" of {when}" if when else "")
+    when = formatting.date(deal.version_date) if deal.version_date else ""
+    return f"version {deal.version_label}" + (f" of {when}" if when else "")
 
 
 def _cell(text: str) -> tuple:
@@ -79,13 +78,11 @@ def summary_document(comparison: Comparison, old_deal, new_deal) -> Document:
     deal = new_deal
     properties = DocumentProperties(title="Summary of changes", subject=str(deal.title),
                                     keywords=f"acscontracts; summary of changes; {deal.id}",
-                                    version=deal.version if isinstance(deal.version, str) else "draft",
-                                    created=deal.version_date.isoformat() if hasattr(deal.version_date, "isoformat")
-                                    else "2000-01-01")
+                                    version=deal.version_label, created=deal.settled_on)
     return Document(
         doc_type="summary", name=NAME, title="Summary of changes",
         subtitle=f"{deal.title}: {_version(old_deal)} to {_version(new_deal)}",
-        date_text=formatting.date(deal.version_date) if hasattr(deal.version_date, "isoformat") else "",
+        date_text=formatting.date(deal.version_date) if deal.version_date else "",
         status_label="", parties=(), preamble=(),
         clauses=(Clause("changed-terms", "Changed terms", terms_blocks, number="1"),
                  Clause("documents-affected", "Documents affected", tuple(doc_blocks), number="2")),

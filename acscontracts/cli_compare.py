@@ -30,8 +30,7 @@ def revision_for(model):
     """Who and when, for every tracked change: acscontracts, on the date the new terms were settled."""
     from .tree import Revision
 
-    when = model.deal.version_date
-    return Revision("acscontracts", when.isoformat() if hasattr(when, "isoformat") else "2000-01-01")
+    return Revision("acscontracts", model.deal.settled_on)
 
 
 def _write(document, fmt: str, engine, output: Path) -> None:

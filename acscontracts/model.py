@@ -124,6 +124,17 @@ class Deal:
     place: str = None
 
     @property
+    def version_label(self) -> str:
+        """The terms version stamped on documents ("draft" until the terms give one)."""
+        return self.version if isinstance(self.version, str) else "draft"
+
+    @property
+    def settled_on(self) -> str:
+        """ISO date the terms were settled: the documents' date stamp and every redline's date.
+        A fixed date until the terms give one, never the clock (outputs stay deterministic)."""
+        return self.version_date.isoformat() if isinstance(self.version_date, _dt.date) else "2000-01-01"
+
+    @property
     def legal_regime(self) -> str:
         if not isinstance(self.effective_date, _dt.date):
             return "post_psr"

@@ -69,8 +69,6 @@ def _signature(p: Partner) -> SignatureBlock:
 
 def _spec(terms: DealTerms, doc_type: str, name: str, parties: tuple, extra: dict, subject: str) -> DocumentSpec:
     deal = terms.deal
-    version = deal.version if isinstance(deal.version, str) else "draft"
-    created = deal.version_date.isoformat() if isinstance(deal.version_date, date) else "2000-01-01"
     year = deal.effective_date.year if isinstance(deal.effective_date, date) else ""
     context = {"terms": terms, "deal": deal, "parties": parties, "partner": terms.partner,
                "doc": {"type": doc_type, "short": SHORT_NAMES[doc_type], "name": name,
@@ -79,7 +77,7 @@ def _spec(terms: DealTerms, doc_type: str, name: str, parties: tuple, extra: dic
                        # "the other Party" in a two-party document, "the other Parties" otherwise
                        "others": PARTY_TERMS.get(doc_type, ("Party", "Parties"))[len(parties) != 2]}, **extra}
     properties = DocumentProperties(title="", subject=subject, keywords=f"acscontracts; {doc_type}; {deal.id}",
-                                    version=version, created=created)
+                                    version=deal.version_label, created=deal.settled_on)
     return DocumentSpec(doc_type, name, context, tuple(_party(p) for p in parties),
                         tuple(_signature(p) for p in parties), properties, f"[●] {year}".strip())
 

@@ -395,3 +395,30 @@ def test_build_redlines_beside_changed_documents(tmp_path, engine):
     assert "£900,000" in summary and "£950,000" in summary and "Governance, alliance manager, annual cost" in summary
     red = (tmp_path / "pack" / "alliance_agreement.redline.txt").read_text(encoding="utf-8")
     assert "[-£900,000-]{+£950,000+}" in red
+
+
+def test_draft_without_version_date_redlines_and_summarises(tmp_path):
+    """A draft may leave out deal.version_date: redline and the change summary still work, dated by the
+    fixed fallback rather than crashing (found in review: `hasattr(Missing, "isoformat")` is true)."""
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parent.parent
+    text = (root / "samples" / "northvale-alliance.yaml").read_text(encoding="utf-8")
+    assert "  version_date: 2026-02-13\n" in text and "  supermajority_pct: 75\n" in text
+    old, new = tmp_path / "old.yaml", tmp_path / "new.yaml"
+    old.write_text(text.replace("  version_date: 2026-02-13\n", ""), encoding="utf-8")
+    new.write_text(old.read_text(encoding="utf-8").replace("  supermajority_pct: 75\n", "  supermajority_pct: 70\n"),
+                   encoding="utf-8")
+    run = [sys.executable, "-m", "acscontracts"]
+    red = subprocess.run(run + ["redline", str(old), str(new), "--doc", "alliance_agreement", "-o",
+                                str(tmp_path / "r.docx")], capture_output=True, text=True, cwd=root)
+    assert red.returncode == 0, red.stderr
+    with zipfile.ZipFile(tmp_path / "r.docx") as z:
+        body = z.read("word/document.xml").decode("utf-8")
+    assert body.count('w:date="2000-01-01T00:00:00Z"') >= 2  # the percentage, deleted and inserted
+    summary = subprocess.run(run + ["diff", str(old), str(new), "--summary", str(tmp_path / "s.txt")],
+                             capture_output=True, text=True, cwd=root)
+    assert summary.returncode == 0, summary.stderr
+    assert "75.00% → 70.00%" in summary.stdout
+    assert "version 0.3" in (tmp_path / "s.txt").read_text(encoding="utf-8")
