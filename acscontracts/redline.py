@@ -20,7 +20,7 @@ import re
 from dataclasses import replace
 
 from .tree import Deleted, Document, Inserted, Note, Para, Placeholder, Ref, Revision, Table, TermDef, TermUse, Text
-from .writers.text import inline_text
+from .writers.text import block_text as _block_text, inline_text
 
 INSERTED, DELETED = "inserted", "deleted"
 PAIR_RATIO = 0.5  # paragraphs at least this similar are compared word by word, not replaced whole
@@ -193,12 +193,6 @@ def _block_key(block) -> tuple:
 
 def _columns(table: Table) -> set:
     return {len(row) for row in (table.header,) + tuple(table.rows)}
-
-
-def _block_text(block) -> str:
-    if isinstance(block, Para):
-        return inline_text(block.inlines)
-    return "\n".join(" | ".join(inline_text(c) for c in row) for row in (block.header,) + tuple(block.rows))
 
 
 def _ratio(a, b) -> float:

@@ -301,17 +301,10 @@ class DocumentImpact:
 
 def _part_texts(document) -> dict:
     """clause id -> (label, text) for the preamble, every clause and every schedule."""
-    from .writers.text import inline_text
+    from .writers.text import block_text
 
     def text(blocks):
-        lines = []
-        for block in blocks:
-            if hasattr(block, "inlines"):
-                lines.append(inline_text(block.inlines))
-            else:
-                for row in (block.header,) + tuple(block.rows):
-                    lines.append(" | ".join(inline_text(c) for c in row))
-        return "\n".join(lines)
+        return "\n".join(block_text(b) for b in blocks)
 
     parts = {"preamble": ("the parties and recitals", text(document.preamble))}
     for clause in document.clauses:

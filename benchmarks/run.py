@@ -31,7 +31,7 @@ from acscontracts.plan import plan  # noqa: E402
 from acscontracts.resolve import resolve  # noqa: E402
 from acscontracts.validation import check_loaded  # noqa: E402
 from acscontracts.writers.docx import write_docx  # noqa: E402
-from acscontracts.writers.text import inline_text, write_text  # noqa: E402
+from acscontracts.writers.text import block_text, inline_text, write_text  # noqa: E402
 
 SAMPLES = sorted((ROOT / "samples").glob("*.yaml"))
 
@@ -106,16 +106,7 @@ def scaled(loaded: LoadedTerms, factor: int) -> LoadedTerms:
 
 
 def words_of(document) -> int:
-    count = 0
-    for part in document.clauses + document.schedules:
-        for block in part.blocks:
-            inlines = getattr(block, "inlines", None)
-            if inlines is not None:
-                count += len(inline_text(inlines).split())
-            else:
-                for row in (block.header,) + block.rows:
-                    count += sum(len(inline_text(c).split()) for c in row)
-    return count
+    return sum(len(block_text(b).split()) for part in document.clauses + document.schedules for b in part.blocks)
 
 
 def python_docx_reference(document) -> float:

@@ -31,6 +31,18 @@ def inline_text(inlines, clean: bool = False) -> str:
     return "".join(parts).replace("\n", " ")
 
 
+def row_texts(table: Table, clean: bool = False) -> list[str]:
+    """Each row of a table (header first) as one line, cells separated by " | "."""
+    return [" | ".join(inline_text(c, clean) for c in row) for row in (table.header,) + tuple(table.rows)]
+
+
+def block_text(block, clean: bool = False) -> str:
+    """The words of a paragraph, or of a table one row a line: no numbers, no layout."""
+    if isinstance(block, Para):
+        return inline_text(block.inlines, clean)
+    return "\n".join(row_texts(block, clean))
+
+
 def _marked(line: str, change: str) -> str:
     """A whole line inserted or deleted in a redline: {+...+} / [-...-], indentation kept."""
     if not change:
@@ -59,11 +71,9 @@ def _para_line(block: Para, clean: bool) -> str:
 
 
 def _table(block: Table, clean: bool) -> list[str]:
-    rows = [block.header] + list(block.rows)
     changes = [block.change] + [block.change or (block.row_changes[i] if i < len(block.row_changes) else "")
                                 for i in range(len(block.rows))]
-    cells = [[inline_text(c, clean) for c in row] for row in rows]
-    return [_marked(" | ".join(row), change) for row, change in zip(cells, changes)]
+    return [_marked(line, change) for line, change in zip(row_texts(block, clean), changes)]
 
 
 def _blocks(blocks, clean: bool) -> list[str]:
