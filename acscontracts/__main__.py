@@ -1,3 +1,3 @@
-from .cli import main
+from acscontracts.cli import main
 
 main()

@@ -11,7 +11,7 @@ import tempfile
 import threading
 from pathlib import Path
 
-from .diagnostics import ERROR, AcsError, Diagnostic, Location
+from acscontracts.diagnostics import ERROR, AcsError, Diagnostic, Location
 
 
 def sha256(data: bytes) -> str:

@@ -11,16 +11,16 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import __version__
-from .assemble import DocumentSpec, assemble
-from .diagnostics import ERROR, WARNING, AcsError, Diagnostic, Location, has_errors
-from .files import atomic_write, sha256
-from .resolve import resolve
-from .schema import SchemaValidator
-from .templating import ClauseLibrary, Renderer, bytecode_cache, load_library
-from .validation import Checked, check_file
-from .writers.text import write_text
-from . import resources
+from acscontracts import __version__
+from acscontracts.engine.assemble import DocumentSpec, assemble
+from acscontracts.diagnostics import ERROR, WARNING, AcsError, Diagnostic, Location, has_errors
+from acscontracts.files import atomic_write, sha256
+from acscontracts.engine.resolve import resolve
+from acscontracts.terms.schema import SchemaValidator
+from acscontracts.engine.templating import ClauseLibrary, Renderer, bytecode_cache, load_library
+from acscontracts.terms.validation import Checked, check_file
+from acscontracts.writers.text import write_text
+from acscontracts import resources
 
 MANIFEST = "manifest.json"
 
@@ -68,7 +68,7 @@ def render(spec: DocumentSpec, engine: Engine, fmt: str = "docx", clean: bool = 
     document = resolved_document(spec, engine)
     if fmt == "text":
         return write_text(document, clean=clean).encode("utf-8")
-    from .writers.docx import write_docx  # the heaviest import: only when a .docx is wanted
+    from acscontracts.writers.docx import write_docx  # the heaviest import: only when a .docx is wanted
 
     try:
         return write_docx(document, reference=engine.reference, clean=clean)
@@ -104,7 +104,7 @@ def _start_worker(options: tuple) -> None:
 
 def _render_in_worker(job: tuple) -> bytes:
     """Render one document in a worker: terms are re-read there rather than pickled across."""
-    from .plan import plan
+    from acscontracts.engine.plan import plan
 
     terms_path, final, name, fmt, clean = job
     checked = _worker_engine.check(terms_path, final=final)
@@ -161,7 +161,7 @@ def build_pack(terms_path: Path, outdir: Path, engine: Engine, *, clean: bool = 
     report.diagnostics.extend(checked.diagnostics)
     if checked.model is None:
         return report
-    from .plan import plan
+    from acscontracts.engine.plan import plan
 
     specs = [s for s in plan(checked.model) if s.doc_type in engine.library.manifests]
     work = [(spec, fmt) for spec in specs for fmt in formats]

@@ -24,12 +24,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from acscontracts.assemble import assemble  # noqa: E402
-from acscontracts.loader import LoadedTerms, load_terms  # noqa: E402
+from acscontracts.engine.assemble import assemble  # noqa: E402
+from acscontracts.terms.loader import LoadedTerms, load_terms  # noqa: E402
 from acscontracts.pack import Engine  # noqa: E402
-from acscontracts.plan import plan  # noqa: E402
-from acscontracts.resolve import resolve  # noqa: E402
-from acscontracts.validation import check_loaded  # noqa: E402
+from acscontracts.engine.plan import plan  # noqa: E402
+from acscontracts.engine.resolve import resolve  # noqa: E402
+from acscontracts.terms.validation import check_loaded  # noqa: E402
 from acscontracts.writers.docx import write_docx  # noqa: E402
 from acscontracts.writers.text import block_text, inline_text, write_text  # noqa: E402
 

@@ -12,9 +12,9 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Callable
 
-from acscontracts.loader import LoadedTerms, load_terms
-from acscontracts.schema import SchemaValidator
-from acscontracts.validation import check_loaded
+from acscontracts.terms.loader import LoadedTerms, load_terms
+from acscontracts.terms.schema import SchemaValidator
+from acscontracts.terms.validation import check_loaded
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"

@@ -36,7 +36,7 @@ with warnings.catch_warnings():  # hypothesis' pytest plugin imports this to rep
         import hypothesis.extra._patching  # noqa: F401
     except Exception:  # pragma: no cover - optional dependency (libcst)
         pass
-from acscontracts.loader import LoadedTerms, load_terms
+from acscontracts.terms.loader import LoadedTerms, load_terms
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES_DIR = ROOT / "samples"
@@ -320,7 +320,7 @@ def _represent_decimal(dumper, value: Decimal):
 
 
 def _represent_str(dumper, value: str):
-    from acscontracts import loader
+    from acscontracts.terms import loader
 
     plain_would_change = (value in loader._NULL or value in loader._TRUE or value in loader._FALSE
                           or loader._INT.match(value) or loader._FLOAT.match(value))
@@ -483,7 +483,7 @@ def write_library(root: Path, files: dict = FUZZ_LIBRARY) -> Path:
 def fuzz_engine(root: Path):
     """An Engine over the test library only (no built-in clauses)."""
     from acscontracts.pack import Engine
-    from acscontracts.templating import Renderer, load_library
+    from acscontracts.engine.templating import Renderer, load_library
 
     library = load_library(write_library(root))
     return Engine(library, Renderer(library))

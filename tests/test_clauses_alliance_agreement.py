@@ -12,9 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from acscontracts import pack, plan
-from acscontracts.loader import load_terms
-from acscontracts.model import build_model
+from acscontracts import pack
+from acscontracts.engine import plan
+from acscontracts.terms.loader import load_terms
+from acscontracts.terms.model import build_model
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"

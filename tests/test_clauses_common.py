@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from acscontracts.loader import load_terms
-from acscontracts.model import build_model
+from acscontracts.terms.loader import load_terms
+from acscontracts.terms.model import build_model
 from acscontracts.pack import Engine, render
-from acscontracts.plan import plan
+from acscontracts.engine.plan import plan
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"

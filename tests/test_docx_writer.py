@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from acscontracts.tree import (Clause, Document, DocumentProperties, Note, Para, Party,
+from acscontracts.engine.tree import (Clause, Document, DocumentProperties, Note, Para, Party,
                                Placeholder, Ref, Schedule, SignatureBlock, Table, TermDef,
                                TermUse, Text)
 from acscontracts.writers import docx as house

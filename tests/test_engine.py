@@ -6,14 +6,14 @@ from pathlib import Path
 
 import pytest
 
-from acscontracts.assemble import DocumentSpec, assemble
+from acscontracts.engine.assemble import DocumentSpec, assemble
 from acscontracts.diagnostics import AcsError
 from acscontracts.formatting import Missing
-from acscontracts.lint import lint
-from acscontracts.markup import parse_body
-from acscontracts.resolve import alpha, resolve, roman
-from acscontracts.templating import Renderer, load_library
-from acscontracts.tree import DocumentProperties, Para, Source, Table, TermDef
+from acscontracts.engine.lint import lint
+from acscontracts.engine.markup import parse_body
+from acscontracts.engine.resolve import alpha, resolve, roman
+from acscontracts.engine.templating import Renderer, load_library
+from acscontracts.engine.tree import DocumentProperties, Para, Source, Table, TermDef
 from acscontracts.writers.text import write_text
 
 HOSTILE = '{{ 7*7 }} <w:b/> & "Co" | - [#x] {% raw %}'

@@ -13,9 +13,9 @@ import pytest
 from hypothesis import given, strategies as st
 
 from acscontracts.diagnostics import AcsError, format_all
-from acscontracts.loader import LoadedTerms, parse
-from acscontracts.schema import SchemaValidator
-from acscontracts.validation import check_loaded
+from acscontracts.terms.loader import LoadedTerms, parse
+from acscontracts.terms.schema import SchemaValidator
+from acscontracts.terms.validation import check_loaded
 
 import fuzz_support as fs
 
@@ -105,7 +105,7 @@ def test_text_character_message_from_a_file(tmp_path):
     text = text.replace("Integrated Care Board\n", 'Integrated Care Board"\n', 1)
     path = tmp_path / "pasted.yaml"
     path.write_text(text, encoding="utf-8")
-    from acscontracts.validation import check_file
+    from acscontracts.terms.validation import check_file
 
     checked = check_file(path, VALIDATORS[False])
     [d] = [d for d in checked.diagnostics if d.code == "ACS-TEXT-CHARACTER"]
@@ -167,7 +167,7 @@ def test_loader_on_arbitrary_text(text):
 @fs.fuzz_settings(100)
 @given(st.binary(max_size=300))
 def test_loader_on_arbitrary_bytes(tmp_path_factory, raw):
-    from acscontracts.validation import check_file
+    from acscontracts.terms.validation import check_file
 
     path = tmp_path_factory.mktemp("bytes") / "terms.yaml"
     path.write_bytes(raw)

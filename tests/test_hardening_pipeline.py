@@ -21,8 +21,8 @@ import fuzz_support as fs
 from acscontracts import pack
 from acscontracts.cli import main
 from acscontracts.diagnostics import AcsError
-from acscontracts.plan import plan
-from acscontracts.validation import check_loaded
+from acscontracts.engine.plan import plan
+from acscontracts.terms.validation import check_loaded
 
 pytestmark = pytest.mark.filterwarnings("ignore:Generating overly large repr")
 
@@ -142,7 +142,7 @@ def test_hostile_template_is_refused(hostile_results, case):
     assert len(lines) == 1, lines[:5]
     assert "aa-parties.j2" in lines[0] and _expectation(HOSTILE / f"{case}.j2") in lines[0], lines[0]
     assert not output.exists()
-    from acscontracts.templating import RENDER_SECONDS
+    from acscontracts.engine.templating import RENDER_SECONDS
 
     assert seconds < RENDER_SECONDS + 20
 
@@ -156,7 +156,7 @@ def test_corpus_covers_the_issue():
 
 def test_render_limits_in_process(tmp_path):
     """The same limits without a subprocess: a condition (`when:`) and a definition are sandboxed too."""
-    from acscontracts.templating import Renderer, load_library
+    from acscontracts.engine.templating import Renderer, load_library
 
     library = load_library(fs.write_library(tmp_path, {
         **fs.FUZZ_LIBRARY,
@@ -247,12 +247,12 @@ def test_unwritable_output(tmp_path):
 
 
 def test_internal_error_is_one_line_and_debug_shows_the_traceback(tmp_path, monkeypatch):
-    import acscontracts.plan
+    import acscontracts.engine.plan
 
     def broken_plan(*args, **kwargs):
         raise RuntimeError("injected bug")
 
-    monkeypatch.setattr(acscontracts.plan, "plan", broken_plan)
+    monkeypatch.setattr(acscontracts.engine.plan, "plan", broken_plan)
     args = ["render", SAMPLE, "--doc", "heads_of_terms", "-o", tmp_path / "o.docx"]
     result = _invoke(*args)
     assert result.exit_code == 5
@@ -298,7 +298,7 @@ def test_json_output_stays_valid_json_with_hostile_keys(tmp_path):
 
 
 def test_markup_refuses_characters_word_cannot_hold():
-    from acscontracts.markup import MarkupError, parse_inlines
+    from acscontracts.engine.markup import MarkupError, parse_inlines
 
     with pytest.raises(MarkupError, match="U\\+0001 cannot be stored"):
         parse_inlines("plain \x01 text")

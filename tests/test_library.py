@@ -12,11 +12,11 @@ import yaml
 
 from acscontracts import resources
 from acscontracts.diagnostics import AcsError, has_errors
-from acscontracts.lint import lint
-from acscontracts.loader import LoadedTerms, load_terms
+from acscontracts.engine.lint import lint
+from acscontracts.terms.loader import LoadedTerms, load_terms
 from acscontracts.pack import render
-from acscontracts.plan import plan
-from acscontracts.validation import check_loaded
+from acscontracts.engine.plan import plan
+from acscontracts.terms.validation import check_loaded
 
 from conftest import ROOT, SAMPLES
 
@@ -87,7 +87,7 @@ def test_every_schema_field_is_drafted_or_waived(engine):
     waivers = yaml.safe_load((resources.templates_dir() / "unused-fields.yaml").read_text(encoding="utf-8"))
     sources = "\n".join(t.source for t in engine.library.clauses.values())
     sources += "\n".join(d.text for d in engine.library.definitions)
-    sources += (ROOT / "acscontracts" / "plan.py").read_text() + (ROOT / "acscontracts" / "model.py").read_text()
+    sources += (ROOT / "acscontracts" / "engine" / "plan.py").read_text() + (ROOT / "acscontracts" / "terms" / "model.py").read_text()
     unused = []
     for path in sorted(_schema_leaves(schema)):
         leaf = path.split(".")[-1]

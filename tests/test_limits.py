@@ -25,11 +25,12 @@ from pathlib import Path
 import pytest
 
 import fuzz_support as fs
-from acscontracts import loader, templating, validation
+from acscontracts.engine import templating
+from acscontracts.terms import loader, validation
 from acscontracts.diagnostics import AcsError
-from acscontracts.loader import LoadedTerms, parse
-from acscontracts.schema import SchemaValidator
-from acscontracts.validation import check_file, check_loaded
+from acscontracts.terms.loader import LoadedTerms, parse
+from acscontracts.terms.schema import SchemaValidator
+from acscontracts.terms.validation import check_file, check_loaded
 
 VALIDATOR = SchemaValidator()
 

@@ -20,9 +20,9 @@ import pytest
 from lxml import etree
 
 from _pairs import PAIRS, ROOT, versions
-from acscontracts.redline import (TOKEN, accept_all, count_changes, diff_inlines, redline, reject_all)
-from acscontracts.termsdiff import render_pack
-from acscontracts.tree import Deleted, Inserted, Para, Placeholder, Ref, Revision, TermUse, Text
+from acscontracts.compare.redline import (TOKEN, accept_all, count_changes, diff_inlines, redline, reject_all)
+from acscontracts.compare.termsdiff import render_pack
+from acscontracts.engine.tree import Deleted, Inserted, Para, Placeholder, Ref, Revision, TermUse, Text
 from acscontracts.writers.text import inline_text, write_text
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -286,7 +286,7 @@ def test_redline_opens_in_libreoffice(word, tmp_path):
 @pytest.mark.parametrize("pair", PAIRS, ids=lambda p: p.name)
 def test_redline_against_an_issued_docx(pair, rendered, tmp_path):
     """Compared with the .docx of the old version (text only), the redline finds the same changes."""
-    from acscontracts.issued import read_issued
+    from acscontracts.compare.issued import read_issued
     from acscontracts.writers.docx import write_docx
 
     old_doc, new_doc, from_terms = rendered[pair.name]
@@ -355,7 +355,7 @@ def _yaml_pair(tmp_path: Path, old_text: str, new_text: str, name: str = "northv
 def test_redline_command_terms_and_issued_docx(tmp_path):
     from click.testing import CliRunner
 
-    from acscontracts.cli_compare import redline as redline_command
+    from acscontracts.cli.compare import redline as redline_command
 
     old, new = _yaml_pair(tmp_path, "supermajority_pct: 75", "supermajority_pct: 70")
     runner = CliRunner()
@@ -384,7 +384,7 @@ def test_redline_command_terms_and_issued_docx(tmp_path):
 
 
 def test_build_redlines_beside_changed_documents(tmp_path, engine):
-    from acscontracts.cli_compare import build_redlines
+    from acscontracts.cli.compare import build_redlines
 
     old, new = _yaml_pair(tmp_path, "cost_pa: 900000", "cost_pa: 950000")
     written = build_redlines(old, new, tmp_path / "pack", engine, text=True)

@@ -1,4 +1,4 @@
-"""Domain rules (acscontracts/rules.py): one mutation of a valid sample per rule code.
+"""Domain rules (acscontracts/terms/rules/): one mutation of a valid sample per rule code.
 
 Each case loads a sample, deep-copies its data, changes one thing, and checks that the rule's code
 is reported with the right severity and JSON path. The samples themselves must be clean.
@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from acscontracts import rules
+from acscontracts.terms import rules
 from acscontracts.diagnostics import ERROR, WARNING
-from acscontracts.loader import LoadedTerms, load_terms
-from acscontracts.schema import SchemaValidator
-from acscontracts.validation import check_file
+from acscontracts.terms.loader import LoadedTerms, load_terms
+from acscontracts.terms.schema import SchemaValidator
+from acscontracts.terms.validation import check_file
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 NORTHVALE, RIVERBEND, WESTMOOR, EASTMOOR = ("northvale-alliance.yaml", "riverbend-system.yaml",

@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from _pairs import PAIRS, ROOT, edited, loaded, versions
-from acscontracts.termsdiff import ADDED, CHANGED, REMOVED, compare, diff_terms, format_text, plain_words
+from acscontracts.compare.termsdiff import ADDED, CHANGED, REMOVED, compare, diff_terms, format_text, plain_words
 
 
 def _paths(changes):
@@ -169,7 +169,7 @@ def _write_yaml_edit(tmp_path, old_text: str, new_text: str, name="northvale-all
 
 
 def test_diff_command_text_json_and_summary(tmp_path, engine):
-    from acscontracts.cli_compare import diff
+    from acscontracts.cli.compare import diff
 
     old, new = _write_yaml_edit(tmp_path, "{partner_id: northvale-hospitals, pct: 15}",
                                 "{partner_id: northvale-hospitals, pct: 20}")
@@ -192,7 +192,7 @@ def test_diff_command_text_json_and_summary(tmp_path, engine):
 
 
 def test_diff_output_never_passes_terminal_escapes(tmp_path, engine):
-    from acscontracts.cli_compare import diff
+    from acscontracts.cli.compare import diff
 
     old, new = _write_yaml_edit(tmp_path, "mediator: the Centre for Effective Dispute Resolution (CEDR)",
                                 'mediator: "CEDR \\u202Edesrever\\nred"')

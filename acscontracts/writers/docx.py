@@ -20,9 +20,9 @@ from pathlib import Path
 
 from lxml import etree
 
-from .. import tree
-from . import ooxml as ox
-from .ooxml import Level, ListDef, w
+from acscontracts.engine import tree
+from acscontracts.writers import ooxml as ox
+from acscontracts.writers.ooxml import Level, ListDef, w
 
 # --------------------------------------------------------------------------- house style ids
 

@@ -4,7 +4,7 @@ For review and for ``git diff``: one paragraph a line, numbers first, sub-levels
 """
 from __future__ import annotations
 
-from ..tree import Deleted, Document, Inserted, Note, Para, Placeholder, Ref, Table, TermDef, TermUse, Text
+from acscontracts.engine.tree import Deleted, Document, Inserted, Note, Para, Placeholder, Ref, Table, TermDef, TermUse, Text
 
 _INDENT = {0: "", 1: "", 2: "    ", 3: "        "}
 

@@ -15,11 +15,11 @@ from pathlib import Path
 
 from jinja2 import TemplateSyntaxError, nodes
 
-from . import resources
-from .diagnostics import ERROR, AcsError, Diagnostic, Location, did_you_mean
-from .model import Aco, Alliance, Deal, DealTerms, Partner, ServiceContract, Subcontract
-from .plan import AllianceView
-from .templating import DOC_TYPES, ClauseLibrary, Renderer, load_library
+from acscontracts import resources
+from acscontracts.diagnostics import ERROR, AcsError, Diagnostic, Location, did_you_mean
+from acscontracts.terms.model import Aco, Alliance, Deal, DealTerms, Partner, ServiceContract, Subcontract
+from acscontracts.engine.plan import AllianceView
+from acscontracts.engine.templating import DOC_TYPES, ClauseLibrary, Renderer, load_library
 
 # The names plan.py gives templates, and the type of each (None: not checked further).
 CONTEXT_TYPES = {

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from .diagnostics import ERROR, Diagnostic, Location
-from .tree import Clause, Definition, Document, Para, Ref, Schedule, Table, TermDef, TermUse, Text
+from acscontracts.diagnostics import ERROR, Diagnostic, Location
+from acscontracts.engine.tree import Clause, Definition, Document, Para, Ref, Schedule, Table, TermDef, TermUse, Text
 
 DEFINITIONS_CLAUSE = "definitions"
 DEFINITIONS_ANCHOR = "definitions-list"

@@ -21,9 +21,9 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 from jinja2.sandbox import safe_range as _safe_range
 from markupsafe import Markup
 
-from . import formatting
-from .diagnostics import ERROR, AcsError, Diagnostic, Location
-from .markup import _NOT_XML, escape_value
+from acscontracts import formatting
+from acscontracts.diagnostics import ERROR, AcsError, Diagnostic, Location
+from acscontracts.engine.markup import _NOT_XML, escape_value
 
 KINDS = ("clause", "schedule", "preamble")
 DOC_TYPES = ("alliance_agreement", "subcontract", "aco_contract", "heads_of_terms")
@@ -362,7 +362,7 @@ def _finalize(value):
 def bytecode_cache() -> FileSystemBytecodeCache:
     """Compiled templates shared between processes, in a private per-user folder under the system
     temporary directory (Jinja checks its ownership and mode). Output never depends on it."""
-    from . import __version__
+    from acscontracts import __version__
 
     # the sandbox's intercepted operators are compiled into the bytecode: a change of policy needs new entries
     policy = hashlib.sha256(" ".join(sorted(_Sandbox.intercepted_binops)).encode()).hexdigest()[:8]

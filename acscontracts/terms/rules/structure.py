@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime as _dt
 
-from ..diagnostics import did_you_mean
-from .context import (
+from acscontracts.diagnostics import did_you_mean
+from acscontracts.terms.rules.context import (
     CCG_ABOLISHED, HUNDRED, HEALTH_SERVICE_BODIES, NHS_COMMISSIONER_TYPES, NHS_PROVIDER_TYPES,
     COUNCIL_TYPES, PROVIDER_ROLES, _dict, _list, _str, _num, _date, _pct, Ctx, _walk,
     _is_partner_ref_key, _sum,

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import yaml
 
-from .diagnostics import ERROR, AcsError, Diagnostic, Location
+from acscontracts.diagnostics import ERROR, AcsError, Diagnostic, Location
 
 MAX_FILE_BYTES = 5 * 1024 * 1024  # a deal-terms file is a few tens of KB
 MAX_NODES = 200_000  # values after alias expansion

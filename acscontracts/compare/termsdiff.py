@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
-from . import formatting
+from acscontracts import formatting
 
 # Keys that identify a record in a list, in order of preference.
 ID_KEYS = ("id", "partner_id", "use", "milestone", "risk", "property", "level", "name", "type", "metric")
@@ -301,7 +301,7 @@ class DocumentImpact:
 
 def _part_texts(document) -> dict:
     """clause id -> (label, text) for the preamble, every clause and every schedule."""
-    from .writers.text import block_text
+    from acscontracts.writers.text import block_text
 
     def text(blocks):
         return "\n".join(block_text(b) for b in blocks)
@@ -450,8 +450,8 @@ class Comparison:
 
 def render_pack(model, engine) -> dict:
     """{document name: resolved Document} for every document the terms call for."""
-    from .pack import resolved_document
-    from .plan import plan
+    from acscontracts.pack import resolved_document
+    from acscontracts.engine.plan import plan
 
     return {spec.name: resolved_document(spec, engine) for spec in plan(model)
             if spec.doc_type in engine.library.manifests}

@@ -2,7 +2,7 @@
 (warnings, with V14 an error)."""
 from __future__ import annotations
 
-from .context import (
+from acscontracts.terms.rules.context import (
     CCG_ABOLISHED, PSR_IN_FORCE, HEALTH_SERVICE_BODIES, NHS_PROVIDER_TYPES, COUNCIL_TYPES,
     COMMISSIONER_ROLES, SMALL_BODY_TYPES, ICP_WORD, _dict, _list, _num, _date, Ctx, _walk,
 )

@@ -6,7 +6,7 @@ import re
 from decimal import Decimal
 from typing import Iterable, Iterator
 
-from ..diagnostics import ERROR, WARNING, Diagnostic, did_you_mean, json_path
+from acscontracts.diagnostics import ERROR, WARNING, Diagnostic, did_you_mean, json_path
 
 CCG_ABOLISHED = _dt.date(2022, 7, 1)
 PSR_IN_FORCE = _dt.date(2024, 1, 1)

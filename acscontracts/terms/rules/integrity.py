@@ -1,8 +1,8 @@
 """Cross-field rules X1-X13 of the domain brief's data model, section (c)."""
 from __future__ import annotations
 
-from ..diagnostics import json_path
-from .context import (
+from acscontracts.diagnostics import json_path
+from acscontracts.terms.rules.context import (
     HUNDRED, COMMISSIONER_TYPES, S75_HOST_TYPES, PROVIDER_ROLES, COMMISSIONER_ROLES, _dict, _list,
     _num, _date, _pct, _money, Ctx, _walk, _sum,
 )

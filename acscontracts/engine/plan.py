@@ -9,11 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from . import formatting
-from .assemble import DocumentSpec
-from .diagnostics import ERROR, AcsError, Diagnostic, did_you_mean
-from .model import Alliance, DealTerms, Governance, Incentives, Partner, RiskShare
-from .tree import DocumentProperties, Party, SignatureBlock
+from acscontracts import formatting
+from acscontracts.engine.assemble import DocumentSpec
+from acscontracts.diagnostics import ERROR, AcsError, Diagnostic, did_you_mean
+from acscontracts.terms.model import Alliance, DealTerms, Governance, Incentives, Partner, RiskShare
+from acscontracts.engine.tree import DocumentProperties, Party, SignatureBlock
 
 DOC_TYPES = ("alliance_agreement", "subcontract", "aco_contract", "heads_of_terms")
 SHORT_NAMES = {"alliance_agreement": "Agreement", "subcontract": "Sub-Contract", "aco_contract": "Contract",

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .diagnostics import ERROR, AcsError, Diagnostic, Location
-from .tree import Clause, Document, Para, Schedule, Table, Text
+from acscontracts.diagnostics import ERROR, AcsError, Diagnostic, Location
+from acscontracts.engine.tree import Clause, Document, Para, Schedule, Table, Text
 
 SKIP_STYLES = {"Title", "Subtitle", "CoverText", "CoverParty", "CoverStatus", "ContentsHeading", "TOC1", "TOC2",
                "TOC3", "Header", "Footer"}

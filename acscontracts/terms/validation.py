@@ -6,10 +6,10 @@ import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
 
-from . import rules
-from .diagnostics import ERROR, AcsError, Diagnostic, did_you_mean, has_errors, json_path
-from .loader import LoadedTerms, load_terms
-from .schema import SchemaValidator
+from acscontracts.terms import rules
+from acscontracts.diagnostics import ERROR, AcsError, Diagnostic, did_you_mean, has_errors, json_path
+from acscontracts.terms.loader import LoadedTerms, load_terms
+from acscontracts.terms.schema import SchemaValidator
 
 
 @dataclass(frozen=True)
@@ -115,7 +115,7 @@ def check_loaded(loaded: LoadedTerms, validator: SchemaValidator, with_model: bo
     diagnostics += rules.check(loaded, final=validator.final, strict=schema_ok)
     model = None
     if with_model and not has_errors(diagnostics):
-        from .model import build_model  # ~50 dataclasses: only when a model is wanted
+        from acscontracts.terms.model import build_model  # ~50 dataclasses: only when a model is wanted
 
         model = build_model(loaded.data)
     return Checked(loaded, model, tuple(diagnostics))

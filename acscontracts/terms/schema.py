@@ -7,8 +7,8 @@ from decimal import Decimal
 from jsonschema import Draft202012Validator, validators
 from jsonschema.exceptions import ValidationError, best_match
 
-from . import resources
-from .diagnostics import ERROR, Diagnostic, did_you_mean, json_path
+from acscontracts import resources
+from acscontracts.diagnostics import ERROR, Diagnostic, did_you_mean, json_path
 
 FINAL_KEYWORD = "x-required-final"
 

@@ -25,9 +25,11 @@ defensively: anything of the wrong shape is skipped, and no rule raises.
 """
 from __future__ import annotations
 
-from ..diagnostics import Diagnostic
-from . import integrity, policy, structure
-from .context import Ctx
+from acscontracts.diagnostics import Diagnostic
+from acscontracts.terms.rules import integrity
+from acscontracts.terms.rules import policy
+from acscontracts.terms.rules import structure
+from acscontracts.terms.rules.context import Ctx
 
 RULES = structure.RULES + policy.RULES + integrity.RULES  # run in this order
 

@@ -5,9 +5,9 @@ document by ``writers.text`` and ``writers.docx``.
 """
 from __future__ import annotations
 
-from . import formatting
-from .termsdiff import ADDED, CHANGED, REMOVED, Comparison
-from .tree import Clause, Document, DocumentProperties, Para, Table, Text
+from acscontracts import formatting
+from acscontracts.compare.termsdiff import ADDED, CHANGED, REMOVED, Comparison
+from acscontracts.engine.tree import Clause, Document, DocumentProperties, Para, Table, Text
 
 NAME = "summary-of-changes"
 

@@ -12,8 +12,8 @@ import re
 from lxml import etree
 from markupsafe import Markup
 
-from .diagnostics import ERROR, AcsError, Diagnostic, Location
-from .tree import Note, Para, Placeholder, Ref, Source, Table, TermDef, TermUse, Text
+from acscontracts.diagnostics import ERROR, AcsError, Diagnostic, Location
+from acscontracts.engine.tree import Note, Para, Placeholder, Ref, Source, Table, TermDef, TermUse, Text
 
 _ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&#34;", "'": "&#39;",
                           "\n": "&#10;", "\r": "&#13;", "-": "&#45;", "|": "&#124;", "#": "&#35;",

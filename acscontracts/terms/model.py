@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, fields
 from decimal import Decimal
 from functools import cached_property
 
-from .formatting import Missing
+from acscontracts.formatting import Missing
 
 REGIME_CCG_ABOLISHED = _dt.date(2022, 7, 1)
 REGIME_PSR = _dt.date(2024, 1, 1)

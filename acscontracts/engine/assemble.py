@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .diagnostics import ERROR, AcsError, Diagnostic, Location
-from .markup import MarkupError, parse_body, parse_inlines
-from .templating import Renderer
-from .tree import Clause, Definition, Document, DocumentProperties, Schedule, Source, Text
+from acscontracts.diagnostics import ERROR, AcsError, Diagnostic, Location
+from acscontracts.engine.markup import MarkupError, parse_body, parse_inlines
+from acscontracts.engine.templating import Renderer
+from acscontracts.engine.tree import Clause, Definition, Document, DocumentProperties, Schedule, Source, Text
 
 
 @dataclass(frozen=True)

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import click
 
-from . import __version__
-from .diagnostics import AcsError, format_all, has_errors, sort_key
+from acscontracts import __version__
+from acscontracts.diagnostics import AcsError, format_all, has_errors, sort_key
 
 EXIT_INVALID, EXIT_USAGE, EXIT_TEMPLATE, EXIT_WRITE, EXIT_INTERNAL = 1, 2, 3, 4, 5
 DOC_CHOICES = ("alliance_agreement", "subcontract", "aco_contract", "heads_of_terms")
@@ -87,7 +87,7 @@ def main(ctx, debug):
 
 
 def _engine(templates=(), reference_doc=None):
-    from .pack import Engine
+    from acscontracts.pack import Engine
 
     return Engine.create(templates, reference_doc)
 
@@ -99,8 +99,8 @@ def _engine(templates=(), reference_doc=None):
 @click.pass_context
 def validate(ctx, files, final, fmt):
     """Check deal terms against the schema and the domain rules; report every problem."""
-    from .schema import SchemaValidator
-    from .validation import check_file
+    from acscontracts.terms.schema import SchemaValidator
+    from acscontracts.terms.validation import check_file
 
     ctx.obj["format"] = fmt
     validator = SchemaValidator(final=final)
@@ -120,7 +120,7 @@ def validate(ctx, files, final, fmt):
 @main.command()
 def schema():
     """Print the deal-terms JSON Schema (draft 2020-12)."""
-    from . import resources
+    from acscontracts import resources
 
     click.echo(resources.schema_path().read_text(encoding="utf-8"), nl=False)
 
@@ -131,8 +131,8 @@ def schema():
 @click.option("--force", is_flag=True, help="Overwrite FILE if it exists.")
 def init(file, model, force):
     """Write a commented starter terms file that validates in draft mode."""
-    from . import resources
-    from .files import atomic_write
+    from acscontracts import resources
+    from acscontracts.files import atomic_write
 
     if file.exists() and not force:
         raise click.UsageError(f"{file} exists; use --force to overwrite it")
@@ -162,9 +162,9 @@ def _check_terms(engine, terms, final, ctx):
 @click.pass_context
 def render(ctx, terms, doc_type, doc_id, reference_doc, template_dirs, fmt, clean, final, output):
     """Render one document."""
-    from .files import atomic_write
-    from .pack import render as render_document
-    from .plan import plan, select
+    from acscontracts.files import atomic_write
+    from acscontracts.pack import render as render_document
+    from acscontracts.engine.plan import plan, select
 
     engine = _engine(template_dirs, reference_doc)
     model = _check_terms(engine, terms, final, ctx)
@@ -193,7 +193,7 @@ def build(ctx, terms, outdir, reference_doc, template_dirs, text, clean, final, 
     """Build every document the terms call for into a folder, with manifest.json."""
     import contextlib
 
-    from .pack import worker_pool
+    from acscontracts.pack import worker_pool
 
     if redline_against and len(terms) > 1:
         raise click.UsageError("--redline-against takes one TERMS file")
@@ -207,7 +207,7 @@ def build(ctx, terms, outdir, reference_doc, template_dirs, text, clean, final, 
                                             pool, clean=clean, formats=formats, check_only=check_only, force=force,
                                             final=final))
     if redline_against and not check_only and status == 0:
-        from .cli_compare import build_redlines
+        from acscontracts.cli.compare import build_redlines
 
         for written in build_redlines(redline_against, terms[0], outdir, engine, text=text, clean=clean):
             click.echo(f"wrote {written}")
@@ -225,7 +225,7 @@ def _progress(done: int, total: int, name: str) -> None:
 
 
 def _build_one(path, target, engine, pool, **options) -> int:
-    from .pack import build_pack
+    from acscontracts.pack import build_pack
 
     report = build_pack(path, target, engine, pool=pool, progress=_progress, **options)
     _report(report.diagnostics)
@@ -254,7 +254,7 @@ def templates():
 @click.pass_context
 def templates_check(ctx, folder):
     """Lint a clause library: variables, references, terms and manifests."""
-    from .lint import lint_library
+    from acscontracts.engine.lint import lint_library
 
     diagnostics = lint_library(folder)
     _report(diagnostics)
@@ -262,7 +262,7 @@ def templates_check(ctx, folder):
     ctx.exit(EXIT_TEMPLATE if has_errors(diagnostics) else 0)
 
 
-from .cli_compare import diff, redline  # noqa: E402  (commands defined in their own module)
+from acscontracts.cli.compare import diff, redline  # noqa: E402  (commands defined in their own module)
 
 main.add_command(diff)
 main.add_command(redline)

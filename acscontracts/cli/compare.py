@@ -10,14 +10,14 @@ from pathlib import Path
 
 import click
 
-from .diagnostics import ERROR, AcsError, Diagnostic
+from acscontracts.diagnostics import ERROR, AcsError, Diagnostic
 
 DOC_CHOICES = ("alliance_agreement", "subcontract", "aco_contract", "heads_of_terms")
 
 
 def _checked(engine, path: Path, ctx):
     """Validated terms (validation.Checked) or exit 1 after printing the problems."""
-    from . import cli
+    from acscontracts import cli
 
     checked = engine.check(path)
     cli._report(checked.diagnostics)
@@ -28,19 +28,19 @@ def _checked(engine, path: Path, ctx):
 
 def revision_for(model):
     """Who and when, for every tracked change: acscontracts, on the date the new terms were settled."""
-    from .tree import Revision
+    from acscontracts.engine.tree import Revision
 
     return Revision("acscontracts", model.deal.settled_on)
 
 
 def _write(document, fmt: str, engine, output: Path) -> None:
-    from .files import atomic_write
-    from .writers.text import write_text
+    from acscontracts.files import atomic_write
+    from acscontracts.writers.text import write_text
 
     if fmt == "text":
         data = write_text(document).encode("utf-8")
     else:
-        from .writers.docx import write_docx
+        from acscontracts.writers.docx import write_docx
 
         data = write_docx(document, reference=engine.reference)
     atomic_write(output, data)
@@ -57,8 +57,8 @@ def _write(document, fmt: str, engine, output: Path) -> None:
 @click.pass_context
 def diff(ctx, old, new, fmt, template_dirs, summary):
     """List every changed term between two versions of the terms, and the clauses it moved."""
-    from .cli import _engine
-    from .termsdiff import compare, format_text
+    from acscontracts.cli import _engine
+    from acscontracts.compare.termsdiff import compare, format_text
 
     ctx.ensure_object(dict)
     ctx.obj["format"] = fmt
@@ -68,11 +68,11 @@ def diff(ctx, old, new, fmt, template_dirs, summary):
     if fmt == "json":  # ASCII only: nothing from the terms reaches the terminal raw
         click.echo(json.dumps(comparison.as_record(), indent=2, ensure_ascii=True))
     else:
-        from .cli import _printable
+        from acscontracts.cli import _printable
 
         click.echo(_printable(format_text(comparison), newlines=True), nl=False)
     if summary:
-        from .change_summary import summary_document
+        from acscontracts.compare.change_summary import summary_document
 
         document = summary_document(comparison, old_checked.model.deal, new_checked.model.deal)
         _write(document, "text" if summary.suffix.lower() == ".txt" else "docx", engine, summary)
@@ -93,10 +93,10 @@ def diff(ctx, old, new, fmt, template_dirs, summary):
 def redline(ctx, terms, against, doc_type, doc_id, fmt, reference_doc, template_dirs, output):
     """Write NEW's document with tracked changes against OLD's (OLD NEW), or against an issued .docx
     (--against ISSUED.docx NEW)."""
-    from .cli import _engine
-    from .pack import resolved_document
-    from .plan import plan, select
-    from .redline import redline as make_redline
+    from acscontracts.cli import _engine
+    from acscontracts.pack import resolved_document
+    from acscontracts.engine.plan import plan, select
+    from acscontracts.compare.redline import redline as make_redline
 
     expected = 1 if against else 2
     if len(terms) != expected:
@@ -107,7 +107,7 @@ def redline(ctx, terms, against, doc_type, doc_id, fmt, reference_doc, template_
     new_doc = resolved_document(select(plan(new_checked.model), doc_type, doc_id), engine)
     revision = revision_for(new_checked.model)
     if against:
-        from .issued import read_issued
+        from acscontracts.compare.issued import read_issued
 
         old_doc = read_issued(against, new_doc)
         document = make_redline(old_doc, new_doc, revision, by_text=True)
@@ -139,10 +139,10 @@ def build_redlines(old_terms: Path, new_terms: Path, outdir: Path, engine, *, te
     ``summary-of-changes.docx`` (and ``.txt``). Returns the files written. Raises AcsError when
     either version does not validate. Documents that exist in only one version get no redline
     (the summary lists them)."""
-    from .change_summary import NAME, summary_document
-    from .files import atomic_write
-    from .termsdiff import compare
-    from .writers.text import write_text
+    from acscontracts.compare.change_summary import NAME, summary_document
+    from acscontracts.files import atomic_write
+    from acscontracts.compare.termsdiff import compare
+    from acscontracts.writers.text import write_text
 
     old_checked, new_checked = engine.check(old_terms), engine.check(new_terms)
     for checked in (old_checked, new_checked):
@@ -152,8 +152,8 @@ def build_redlines(old_terms: Path, new_terms: Path, outdir: Path, engine, *, te
     comparison = compare(old_checked, new_checked, engine)
     revision = revision_for(new_checked.model)
     written = []
-    from .redline import redline as make_redline
-    from .writers.docx import write_docx
+    from acscontracts.compare.redline import redline as make_redline
+    from acscontracts.writers.docx import write_docx
 
     for impact in comparison.documents:
         if impact.status != "changed":

@@ -19,8 +19,8 @@ import difflib
 import re
 from dataclasses import replace
 
-from .tree import Deleted, Document, Inserted, Note, Para, Placeholder, Ref, Revision, Table, TermDef, TermUse, Text
-from .writers.text import block_text as _block_text, inline_text
+from acscontracts.engine.tree import Deleted, Document, Inserted, Note, Para, Placeholder, Ref, Revision, Table, TermDef, TermUse, Text
+from acscontracts.writers.text import block_text as _block_text, inline_text
 
 INSERTED, DELETED = "inserted", "deleted"
 PAIR_RATIO = 0.5  # paragraphs at least this similar are compared word by word, not replaced whole

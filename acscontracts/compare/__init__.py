@@ -1,0 +1,1 @@
+"""Compare terms and documents: terms diff, redline, issued .docx reader, change summary."""

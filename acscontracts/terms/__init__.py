@@ -1,0 +1,1 @@
+"""Load, validate and model deal terms: loader -> schema -> rules -> model."""
