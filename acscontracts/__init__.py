@@ -1,6 +1,29 @@
 """acscontracts: draft NHS accountable-care contracts from structured deal terms.
 
-Pipeline: loader -> validation (schema + rules) -> model -> plan -> assemble -> resolve ->
-writers (text, docx) -> compare. See docs/design.md.
+The public API (see ``acscontracts.api`` and the README's "Python API" section)::
+
+    import acscontracts
+    terms = acscontracts.load("deal.yaml")
+    problems = acscontracts.validate(terms, final=True)
+    data = acscontracts.render(terms, "alliance_agreement")
+
+Pipeline stages, one package each: terms (load, schema, rules, model) -> engine (plan, templating,
+assemble, resolve) -> writers (text, docx) -> compare (diff, redline). See docs/design.md.
 """
-__version__ = "0.1.0"
+__version__ = "0.2.0"
+
+_API = ("Document", "InvalidTerms", "Pipeline", "Settings", "Terms", "build", "diff", "document", "documents",
+        "is_valid", "load", "loads", "pipeline", "redline", "render", "validate")
+__all__ = ["Diagnostic", "__version__", *_API]
+
+
+def __getattr__(name):  # the API loads on first use, so `acscontracts --help` and `validate` start fast
+    if name in _API:
+        from acscontracts import api
+
+        return getattr(api, name)
+    if name == "Diagnostic":
+        from acscontracts.diagnostics import Diagnostic
+
+        return Diagnostic
+    raise AttributeError(f"module 'acscontracts' has no attribute {name!r}")

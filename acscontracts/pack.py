@@ -18,7 +18,7 @@ from acscontracts.files import atomic_write, sha256
 from acscontracts.engine.resolve import resolve
 from acscontracts.terms.schema import SchemaValidator
 from acscontracts.engine.templating import ClauseLibrary, Renderer, bytecode_cache, load_library
-from acscontracts.terms.validation import Checked, check_file
+from acscontracts.terms.validation import Checked, check_file, check_loaded
 from acscontracts.writers.text import write_text
 from acscontracts import resources
 
@@ -151,13 +151,44 @@ def _remove_stale_temp_files(outdir: Path, filenames) -> None:
                 pass
 
 
-def build_pack(terms_path: Path, outdir: Path, engine: Engine, *, clean: bool = False, formats=("docx",),
+def build_packs(sources, outdir: Path, engine: Engine, *, jobs: int = 1, **options) -> list[BuildReport]:
+    """Build the pack of each terms source (a path, or terms.loader.LoadedTerms): one source builds into
+    ``outdir`` itself, several into ``outdir/<file stem>``. With ``jobs`` > 1, documents render in a
+    pool of processes (same bytes). ``options`` are build_pack's."""
+    import contextlib
+
+    with contextlib.ExitStack() as stack:
+        pool = stack.enter_context(worker_pool(engine, jobs)) if jobs > 1 else None
+        return [build_pack(source, outdir if len(sources) == 1 else outdir / _stem(source), engine, pool=pool,
+                           **options) for source in sources]
+
+
+def _stem(source) -> str:
+    path = source if isinstance(source, Path) else source.path
+    return path.stem if path is not None else "terms"
+
+
+def _terms_record(source, checked: Checked) -> dict:
+    if isinstance(source, Path):
+        return {"file": str(source), "sha256": sha256(source.read_bytes()),
+                "files": [str(p) for p in checked.loaded.files]}
+    text = json.dumps(source.data, default=str, sort_keys=True, ensure_ascii=False)
+    return {"file": str(source.path) if source.path else "<data>", "sha256": sha256(text.encode("utf-8")),
+            "files": [str(p) for p in source.files]}
+
+
+def build_pack(source, outdir: Path, engine: Engine, *, clean: bool = False, formats=("docx",),
                check_only: bool = False, force: bool = False, final: bool = False, pool=None,
                progress=None) -> BuildReport:
     """Render every document of one deal (across ``pool``'s processes when given), then write the
-    changed ones and the manifest. ``progress(done, total, name)`` is called as documents finish."""
+    changed ones and the manifest. ``source`` is a terms file path or loaded terms (LoadedTerms).
+    ``progress(done, total, name)`` is called as documents finish."""
     report = BuildReport()
-    checked = engine.check(terms_path, final=final)
+    if isinstance(source, Path):
+        checked = engine.check(source, final=final)
+    else:
+        checked = check_loaded(source, engine.validator(final))
+        pool = None  # workers re-read terms from a file
     report.diagnostics.extend(checked.diagnostics)
     if checked.model is None:
         return report
@@ -166,7 +197,7 @@ def build_pack(terms_path: Path, outdir: Path, engine: Engine, *, clean: bool = 
     specs = [s for s in plan(checked.model) if s.doc_type in engine.library.manifests]
     work = [(spec, fmt) for spec in specs for fmt in formats]
     if pool is not None and len(work) > 1:
-        rendered = pool.map(_render_in_worker, [(str(terms_path), final, s.name, fmt, clean) for s, fmt in work])
+        rendered = pool.map(_render_in_worker, [(str(source), final, s.name, fmt, clean) for s, fmt in work])
     else:
         rendered = (render(spec, engine, fmt, clean) for spec, fmt in work)
     outputs: dict[str, tuple[DocumentSpec, bytes]] = {}
@@ -219,8 +250,7 @@ def build_pack(terms_path: Path, outdir: Path, engine: Engine, *, clean: bool = 
         atomic_write(outdir / filename, data)
     manifest = {
         "generator": f"acscontracts {__version__}",
-        "terms": {"file": str(terms_path), "sha256": sha256(Path(terms_path).read_bytes()),
-                  "files": [str(p) for p in checked.loaded.files]},
+        "terms": _terms_record(source, checked),
         "templates": engine.library.fingerprint,
         "clean": clean,
         "documents": {

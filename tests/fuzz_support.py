@@ -28,7 +28,7 @@ import yaml
 from hypothesis import HealthCheck, Phase, settings
 from hypothesis import strategies as st
 
-from acscontracts.cli import _printable
+from acscontracts.cli.common import printable as _printable
 
 with warnings.catch_warnings():  # hypothesis' pytest plugin imports this to report a failure; under our
     warnings.simplefilter("ignore")  # `filterwarnings = error` its DeprecationWarnings would hide the report

@@ -5,7 +5,6 @@ Exit codes: 0 ok, 1 invalid terms (or stale/edited pack with --check), 2 usage,
 """
 from __future__ import annotations
 
-import re
 import sys
 import traceback
 from pathlib import Path
@@ -13,44 +12,9 @@ from pathlib import Path
 import click
 
 from acscontracts import __version__
-from acscontracts.diagnostics import AcsError, format_all, has_errors, sort_key
-
-EXIT_INVALID, EXIT_USAGE, EXIT_TEMPLATE, EXIT_WRITE, EXIT_INTERNAL = 1, 2, 3, 4, 5
-DOC_CHOICES = ("alliance_agreement", "subcontract", "aco_contract", "heads_of_terms")
-
-
-def _exit_code(diagnostics) -> int:
-    codes = {d.code for d in diagnostics if d.is_error}
-    if any(c.startswith("ACS-WRITE") for c in codes):
-        return EXIT_WRITE
-    if any(c.startswith(("ACS-TEMPLATE", "ACS-MANIFEST", "ACS-BROKEN-REF", "ACS-UNDEFINED-TERM",
-                         "ACS-DUPLICATE-ID", "ACS-NO-DEFINITIONS", "ACS-REFERENCE-DOC")) for c in codes):
-        return EXIT_TEMPLATE
-    return EXIT_INVALID
-
-
-# Characters from the terms that must not reach a terminal raw (escape sequences, line breaks inside a
-# one-line message, lone surrogates that cannot be encoded): shown as Python escapes instead.
-_UNPRINTABLE = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
-
-
-def _printable(text: str, newlines: bool = False) -> str:
-    text = text if newlines else text.replace("\n", "\\n")
-    return _UNPRINTABLE.sub(lambda m: m.group().encode("unicode_escape", "backslashreplace").decode("ascii"), text)
-
-
-def _printable_json(text: str) -> str:
-    """The same for JSON output, with JSON's own escapes (json.dumps already escaped C0 controls)."""
-    return _UNPRINTABLE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
-
-
-def _report(diagnostics, fmt: str = "text") -> None:
-    if not diagnostics:
-        return
-    if fmt == "json":
-        click.echo(_printable_json(format_all(diagnostics, "json")))
-    else:
-        click.echo("\n".join(_printable(d.format()) for d in sorted(diagnostics, key=sort_key)), err=True)
+from acscontracts.diagnostics import AcsError, format_all, has_errors
+from acscontracts.cli.common import (DOC_CHOICES, EXIT_INTERNAL, EXIT_INVALID, EXIT_TEMPLATE, checked_model, exit_code,
+                                     pipeline, printable, printable_json, report)
 
 
 class _Group(click.Group):
@@ -60,8 +24,8 @@ class _Group(click.Group):
         try:
             return super().invoke(ctx)
         except AcsError as exc:
-            _report(exc.diagnostics, (ctx.obj or {}).get("format", "text"))
-            ctx.exit(_exit_code(exc.diagnostics))
+            report(exc.diagnostics, (ctx.obj or {}).get("format", "text"))
+            ctx.exit(exit_code(exc.diagnostics))
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
         except KeyboardInterrupt:
@@ -71,7 +35,7 @@ class _Group(click.Group):
             if (ctx.obj or {}).get("debug"):
                 traceback.print_exc()
             else:
-                click.echo(_printable(f"internal error: {type(exc).__name__}: {exc} (run again with --debug and "
+                click.echo(printable(f"internal error: {type(exc).__name__}: {exc} (run again with --debug and "
                                       "report the traceback)"), err=True)
             ctx.exit(EXIT_INTERNAL)
 
@@ -86,12 +50,6 @@ def main(ctx, debug):
     ctx.obj["debug"] = debug
 
 
-def _engine(templates=(), reference_doc=None):
-    from acscontracts.pack import Engine
-
-    return Engine.create(templates, reference_doc)
-
-
 @main.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--final", is_flag=True, help="Every term a signed document needs must be present.")
@@ -99,18 +57,14 @@ def _engine(templates=(), reference_doc=None):
 @click.pass_context
 def validate(ctx, files, final, fmt):
     """Check deal terms against the schema and the domain rules; report every problem."""
-    from acscontracts.terms.schema import SchemaValidator
-    from acscontracts.terms.validation import check_file
+    from acscontracts import api
 
     ctx.obj["format"] = fmt
-    validator = SchemaValidator(final=final)
-    diagnostics = []
-    for path in files:
-        diagnostics.extend(check_file(path, validator, with_model=False).diagnostics)
+    diagnostics = [d for path in files for d in api.validate(path, final=final)]
     if fmt == "json":
-        click.echo(_printable_json(format_all(diagnostics, "json")))
+        click.echo(printable_json(format_all(diagnostics, "json")))
     else:
-        _report(diagnostics)
+        report(diagnostics)
         errors = sum(d.is_error for d in diagnostics)
         warnings = len(diagnostics) - errors
         click.echo(f"{len(files)} file(s) checked: {errors} error(s), {warnings} warning(s)", err=True)
@@ -140,14 +94,6 @@ def init(file, model, force):
     click.echo(f"wrote {file}; next: acscontracts validate {file}", err=True)
 
 
-def _check_terms(engine, terms, final, ctx):
-    checked = engine.check(terms, final=final)
-    _report(checked.diagnostics)
-    if checked.model is None:
-        ctx.exit(EXIT_INVALID)
-    return checked.model
-
-
 @main.command()
 @click.argument("terms", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--doc", "doc_type", type=click.Choice(DOC_CHOICES), required=True)
@@ -163,13 +109,10 @@ def _check_terms(engine, terms, final, ctx):
 def render(ctx, terms, doc_type, doc_id, reference_doc, template_dirs, fmt, clean, final, output):
     """Render one document."""
     from acscontracts.files import atomic_write
-    from acscontracts.pack import render as render_document
-    from acscontracts.engine.plan import plan, select
 
-    engine = _engine(template_dirs, reference_doc)
-    model = _check_terms(engine, terms, final, ctx)
-    spec = select(plan(model), doc_type, doc_id)
-    atomic_write(output, render_document(spec, engine, fmt, clean))
+    pipe = pipeline(template_dirs, reference_doc, clean)
+    loaded = checked_model(pipe, terms, ctx, final)
+    atomic_write(output, pipe.render(loaded, doc_type, doc_id, fmt, final))
     click.echo(f"wrote {output}", err=True)
 
 
@@ -191,25 +134,16 @@ def render(ctx, terms, doc_type, doc_id, reference_doc, template_dirs, fmt, clea
 def build(ctx, terms, outdir, reference_doc, template_dirs, text, clean, final, check_only, force, jobs,
           redline_against):
     """Build every document the terms call for into a folder, with manifest.json."""
-    import contextlib
-
-    from acscontracts.pack import worker_pool
-
     if redline_against and len(terms) > 1:
         raise click.UsageError("--redline-against takes one TERMS file")
-    engine = _engine(template_dirs, reference_doc)
-    formats = ("docx", "text") if text else ("docx",)
-    status = 0
-    with contextlib.ExitStack() as stack:
-        pool = stack.enter_context(worker_pool(engine, jobs)) if jobs > 1 else None
-        for path in terms:
-            status = max(status, _build_one(path, outdir if len(terms) == 1 else outdir / path.stem, engine,
-                                            pool, clean=clean, formats=formats, check_only=check_only, force=force,
-                                            final=final))
+    pipe = pipeline(template_dirs, reference_doc, clean, jobs)
+    reports = pipe.build(terms, outdir, text=text, check=check_only, force=force, final=final, progress=_progress)
+    status = max(_print_build(r, outdir if len(terms) == 1 else outdir / path.stem, check_only)
+                 for r, path in zip(reports, terms))
     if redline_against and not check_only and status == 0:
         from acscontracts.cli.compare import build_redlines
 
-        for written in build_redlines(redline_against, terms[0], outdir, engine, text=text, clean=clean):
+        for written in build_redlines(redline_against, terms[0], outdir, pipe.engine, text=text, clean=clean):
             click.echo(f"wrote {written}")
     ctx.exit(status)
 
@@ -224,23 +158,20 @@ def _progress(done: int, total: int, name: str) -> None:
     click.echo(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} {name[:40]:<40}{end}", err=True, nl=False)
 
 
-def _build_one(path, target, engine, pool, **options) -> int:
-    from acscontracts.pack import build_pack
-
-    report = build_pack(path, target, engine, pool=pool, progress=_progress, **options)
-    _report(report.diagnostics)
-    if has_errors(report.diagnostics):
-        return _exit_code(report.diagnostics)
-    if options["check_only"]:
-        for name in report.stale:
+def _print_build(build_report, target: Path, check_only: bool) -> int:
+    report(build_report.diagnostics)
+    if has_errors(build_report.diagnostics):
+        return exit_code(build_report.diagnostics)
+    if check_only:
+        for name in build_report.stale:
             click.echo(f"stale: {target / name}")
-        for name in report.edited:
+        for name in build_report.edited:
             click.echo(f"edited by hand: {target / name}")
-        return EXIT_INVALID if report.stale or report.edited else 0
-    for name in report.written:
+        return EXIT_INVALID if build_report.stale or build_report.edited else 0
+    for name in build_report.written:
         click.echo(f"wrote {target / name}")
-    if report.unchanged:
-        click.echo(f"{len(report.unchanged)} unchanged in {target}", err=True)
+    if build_report.unchanged:
+        click.echo(f"{len(build_report.unchanged)} unchanged in {target}", err=True)
     return 0
 
 
@@ -257,7 +188,7 @@ def templates_check(ctx, folder):
     from acscontracts.engine.lint import lint_library
 
     diagnostics = lint_library(folder)
-    _report(diagnostics)
+    report(diagnostics)
     click.echo(f"{len(diagnostics)} problem(s)", err=True)
     ctx.exit(EXIT_TEMPLATE if has_errors(diagnostics) else 0)
 

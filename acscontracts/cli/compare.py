@@ -1,7 +1,7 @@
 """`acscontracts diff` and `acscontracts redline`: what changed between two versions of the terms.
 
-Standalone click commands, registered on the main group by ``cli.py``; they follow its
-conventions (problems raised as AcsError, handled by the group; exit codes from ``cli``).
+Standalone click commands, registered on the main group by ``cli/__init__.py``; they follow its
+conventions (problems raised as AcsError, handled by the group; exit codes from ``cli.common``).
 """
 from __future__ import annotations
 
@@ -10,40 +10,15 @@ from pathlib import Path
 
 import click
 
+from acscontracts.cli.common import DOC_CHOICES, checked_model, pipeline, printable
 from acscontracts.diagnostics import ERROR, AcsError, Diagnostic
 
-DOC_CHOICES = ("alliance_agreement", "subcontract", "aco_contract", "heads_of_terms")
 
 
-def _checked(engine, path: Path, ctx):
-    """Validated terms (validation.Checked) or exit 1 after printing the problems."""
-    from acscontracts import cli
-
-    checked = engine.check(path)
-    cli._report(checked.diagnostics)
-    if checked.model is None:
-        ctx.exit(cli.EXIT_INVALID)
-    return checked
-
-
-def revision_for(model):
-    """Who and when, for every tracked change: acscontracts, on the date the new terms were settled."""
-    from acscontracts.engine.tree import Revision
-
-    return Revision("acscontracts", model.deal.settled_on)
-
-
-def _write(document, fmt: str, engine, output: Path) -> None:
+def _write(pipe, document, fmt: str, output: Path) -> None:
     from acscontracts.files import atomic_write
-    from acscontracts.writers.text import write_text
 
-    if fmt == "text":
-        data = write_text(document).encode("utf-8")
-    else:
-        from acscontracts.writers.docx import write_docx
-
-        data = write_docx(document, reference=engine.reference)
-    atomic_write(output, data)
+    atomic_write(output, pipe.write(document, fmt))
 
 
 @click.command()
@@ -57,25 +32,22 @@ def _write(document, fmt: str, engine, output: Path) -> None:
 @click.pass_context
 def diff(ctx, old, new, fmt, template_dirs, summary):
     """List every changed term between two versions of the terms, and the clauses it moved."""
-    from acscontracts.cli import _engine
-    from acscontracts.compare.termsdiff import compare, format_text
+    from acscontracts.compare.termsdiff import format_text
 
     ctx.ensure_object(dict)
     ctx.obj["format"] = fmt
-    engine = _engine(template_dirs)
-    old_checked, new_checked = _checked(engine, old, ctx), _checked(engine, new, ctx)
-    comparison = compare(old_checked, new_checked, engine)
+    pipe = pipeline(template_dirs)
+    old_terms, new_terms = checked_model(pipe, old, ctx), checked_model(pipe, new, ctx)
+    comparison = pipe.diff(old_terms, new_terms)
     if fmt == "json":  # ASCII only: nothing from the terms reaches the terminal raw
         click.echo(json.dumps(comparison.as_record(), indent=2, ensure_ascii=True))
     else:
-        from acscontracts.cli import _printable
-
-        click.echo(_printable(format_text(comparison), newlines=True), nl=False)
+        click.echo(printable(format_text(comparison), newlines=True), nl=False)
     if summary:
         from acscontracts.compare.change_summary import summary_document
 
-        document = summary_document(comparison, old_checked.model.deal, new_checked.model.deal)
-        _write(document, "text" if summary.suffix.lower() == ".txt" else "docx", engine, summary)
+        document = summary_document(comparison, pipe.model(old_terms).deal, pipe.model(new_terms).deal)
+        _write(pipe, document, "text" if summary.suffix.lower() == ".txt" else "docx", summary)
         click.echo(f"wrote {summary}", err=True)
 
 
@@ -93,40 +65,19 @@ def diff(ctx, old, new, fmt, template_dirs, summary):
 def redline(ctx, terms, against, doc_type, doc_id, fmt, reference_doc, template_dirs, output):
     """Write NEW's document with tracked changes against OLD's (OLD NEW), or against an issued .docx
     (--against ISSUED.docx NEW)."""
-    from acscontracts.cli import _engine
-    from acscontracts.pack import resolved_document
-    from acscontracts.engine.plan import plan, select
-    from acscontracts.compare.redline import redline as make_redline
 
     expected = 1 if against else 2
     if len(terms) != expected:
         raise click.UsageError("give OLD and NEW terms" if expected == 2 else
                                "with --against, give only the NEW terms")
-    engine = _engine(template_dirs, reference_doc)
-    new_checked = _checked(engine, terms[-1], ctx)
-    new_doc = resolved_document(select(plan(new_checked.model), doc_type, doc_id), engine)
-    revision = revision_for(new_checked.model)
+    pipe = pipeline(template_dirs, reference_doc)
+    new_terms = checked_model(pipe, terms[-1], ctx)
     if against:
-        from acscontracts.compare.issued import read_issued
-
-        old_doc = read_issued(against, new_doc)
-        document = make_redline(old_doc, new_doc, revision, by_text=True)
+        document = pipe.redline_issued(against, new_terms, doc_type, doc_id)
     else:
-        old_checked = _checked(engine, terms[0], ctx)
-        old_spec = _select_old(plan(old_checked.model), new_doc, doc_type, doc_id)
-        old_doc = resolved_document(old_spec, engine)
-        document = make_redline(old_doc, new_doc, revision)
-    _write(document, fmt, engine, output)
+        document = pipe.redline(checked_model(pipe, terms[0], ctx), new_terms, doc_type, doc_id)
+    _write(pipe, document, fmt, output)
     click.echo(f"wrote {output}", err=True)
-
-
-def _select_old(specs, new_doc, doc_type, doc_id):
-    """The old version's document of the same name (it may not exist: a new alliance or subcontract)."""
-    for spec in specs:
-        if spec.name == new_doc.name:
-            return spec
-    raise AcsError([Diagnostic(ERROR, "ACS-NO-DOCUMENT", f"the old terms call for no {new_doc.name}",
-                               "it is a new document: render it instead of redlining it")])
 
 
 # --------------------------------------------------------------------------- build --redline-against
@@ -142,6 +93,7 @@ def build_redlines(old_terms: Path, new_terms: Path, outdir: Path, engine, *, te
     from acscontracts.compare.change_summary import NAME, summary_document
     from acscontracts.files import atomic_write
     from acscontracts.compare.termsdiff import compare
+    from acscontracts.api import revision_for
     from acscontracts.writers.text import write_text
 
     old_checked, new_checked = engine.check(old_terms), engine.check(new_terms)

@@ -124,13 +124,14 @@ def select(specs: list[DocumentSpec], doc_type: str, doc_id: str | None) -> Docu
                                        "pick one with --id: " + ", ".join(s.name.split("-", 1)[-1] for s in of_type))])
         return of_type[0]
     for spec in of_type:
-        if spec.name in (doc_id, f"{doc_type}-{doc_id}") or (len(of_type) == 1 and doc_id in _ids(spec)):
+        if spec.name in (doc_id, f"{doc_type}-{doc_id}") or (len(of_type) == 1 and doc_id == subject_id(spec)):
             return spec
     names = [s.name.split("-", 1)[-1] for s in of_type]
     raise AcsError([Diagnostic(ERROR, "ACS-NO-DOCUMENT", f"no {doc_type} with id `{doc_id}`",
                                did_you_mean(doc_id, names) or "choose from: " + ", ".join(names))])
 
 
-def _ids(spec: DocumentSpec) -> tuple:
+def subject_id(spec: DocumentSpec) -> str | None:
+    """The id of the alliance or subcontract a document is about (None for the others)."""
     subject = spec.context.get("alliance") or spec.context.get("subcontract")
-    return (subject.id,) if subject is not None else ()
+    return subject.id if subject is not None else None

@@ -1,0 +1,65 @@
+"""What every command shares: exit codes, printing diagnostics safely, and the pipeline for its options."""
+from __future__ import annotations
+
+import re
+
+import click
+
+from acscontracts.diagnostics import format_all, sort_key
+
+EXIT_INVALID, EXIT_USAGE, EXIT_TEMPLATE, EXIT_WRITE, EXIT_INTERNAL = 1, 2, 3, 4, 5
+DOC_CHOICES = ("alliance_agreement", "subcontract", "aco_contract", "heads_of_terms")
+
+
+def exit_code(diagnostics) -> int:
+    codes = {d.code for d in diagnostics if d.is_error}
+    if any(c.startswith("ACS-WRITE") for c in codes):
+        return EXIT_WRITE
+    if any(c.startswith(("ACS-TEMPLATE", "ACS-MANIFEST", "ACS-BROKEN-REF", "ACS-UNDEFINED-TERM",
+                         "ACS-DUPLICATE-ID", "ACS-NO-DEFINITIONS", "ACS-REFERENCE-DOC")) for c in codes):
+        return EXIT_TEMPLATE
+    return EXIT_INVALID
+
+
+# Characters from the terms that must not reach a terminal raw (escape sequences, line breaks inside a
+# one-line message, lone surrogates that cannot be encoded): shown as Python escapes instead.
+_UNPRINTABLE = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+
+
+def printable(text: str, newlines: bool = False) -> str:
+    text = text if newlines else text.replace("\n", "\\n")
+    return _UNPRINTABLE.sub(lambda m: m.group().encode("unicode_escape", "backslashreplace").decode("ascii"), text)
+
+
+def printable_json(text: str) -> str:
+    """The same for JSON output, with JSON's own escapes (json.dumps already escaped C0 controls)."""
+    return _UNPRINTABLE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def report(diagnostics, fmt: str = "text") -> None:
+    if not diagnostics:
+        return
+    if fmt == "json":
+        click.echo(printable_json(format_all(diagnostics, "json")))
+    else:
+        click.echo("\n".join(printable(d.format()) for d in sorted(diagnostics, key=sort_key)), err=True)
+
+
+def pipeline(templates=(), reference_doc=None, clean=False, jobs=1):
+    """The API pipeline for these command-line options."""
+    from acscontracts import api
+
+    return api.pipeline(api.Settings(reference_doc=reference_doc, templates=tuple(str(t) for t in templates),
+                                     clean=clean, jobs=jobs))
+
+
+def checked_model(pipe, terms_path, ctx, final=False):
+    """Load and validate a terms file for a command: print its problems; exit 1 when it has errors."""
+    from acscontracts import api
+
+    terms = api.load(terms_path)
+    checked = pipe.checked(terms, final)
+    report(checked.diagnostics)
+    if checked.model is None:
+        ctx.exit(EXIT_INVALID)
+    return terms
