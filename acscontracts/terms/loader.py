@@ -124,6 +124,10 @@ def parse(text: str, name: str = "<string>") -> tuple[object, dict]:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         message = (exc.problem or exc.context or "cannot be parsed").strip()
+        if "nesting depth" in message:  # PyYAML >= 6.0.4 limits nesting itself, before our own check
+            raise AcsError([_problem(name, "is nested too deeply", f"keep nesting under {MAX_DEPTH} levels",
+                                     mark.line + 1 if mark else 1, mark.column + 1 if mark else 1,
+                                     code="ACS-LOAD-DEPTH")])
         raise AcsError([_problem(name, f"not valid YAML/JSON: {message}",
                                  "check quoting, colons and indentation near this point",
                                  mark.line + 1 if mark else 0, mark.column + 1 if mark else 0,
