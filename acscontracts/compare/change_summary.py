@@ -65,8 +65,6 @@ def summary_document(comparison: Comparison, old_deal, new_deal) -> Document:
         else:
             clause_labels = [c.ref.label + ("" if c.ref.status == CHANGED else f" ({c.ref.status})")
                              for c in impact.clauses]
-            if impact.other_changes:
-                clause_labels.append("the front page, parties or execution blocks")
             text = f"{name}: " + "; ".join(clause_labels) + "."
         doc_blocks.append(Para((Text(text),), level=1, number=f"2.{len(doc_blocks) + 1}"))
     unexplained = comparison.unexplained
