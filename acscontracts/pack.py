@@ -65,7 +65,18 @@ def resolved_document(spec: DocumentSpec, engine: Engine):
 
 
 def render(spec: DocumentSpec, engine: Engine, fmt: str = "docx", clean: bool = False) -> bytes:
+    return render_with_inputs(spec, engine, fmt, clean)[0]
+
+
+def render_with_inputs(spec: DocumentSpec, engine: Engine, fmt: str = "docx", clean: bool = False) -> tuple:
+    """(bytes, terms paths the document read): ``engine.reads.document_inputs``, for manifest.json."""
+    from acscontracts.engine.reads import document_inputs
+
     document = resolved_document(spec, engine)
+    return write_document(document, engine, fmt, clean), document_inputs(document.reads)
+
+
+def write_document(document, engine: Engine, fmt: str = "docx", clean: bool = False) -> bytes:
     if fmt == "text":
         return write_text(document, clean=clean).encode("utf-8")
     from acscontracts.writers.docx import write_docx  # the heaviest import: only when a .docx is wanted
@@ -102,7 +113,7 @@ def _start_worker(options: tuple) -> None:
     _worker_engine = Engine.create(template_dirs, reference_doc)
 
 
-def _render_in_worker(job: tuple) -> bytes:
+def _render_in_worker(job: tuple) -> tuple:
     """Render one document in a worker: terms are re-read there rather than pickled across."""
     from acscontracts.engine.plan import plan
 
@@ -111,7 +122,7 @@ def _render_in_worker(job: tuple) -> bytes:
     if checked.model is None:
         raise AcsError(list(checked.diagnostics))
     spec = next(s for s in plan(checked.model) if s.name == name)
-    return render(spec, _worker_engine, fmt, clean)
+    return render_with_inputs(spec, _worker_engine, fmt, clean)
 
 
 def worker_pool(engine: Engine, jobs: int):
@@ -199,10 +210,12 @@ def build_pack(source, outdir: Path, engine: Engine, *, clean: bool = False, for
     if pool is not None and len(work) > 1:
         rendered = pool.map(_render_in_worker, [(str(source), final, s.name, fmt, clean) for s, fmt in work])
     else:
-        rendered = (render(spec, engine, fmt, clean) for spec, fmt in work)
+        rendered = (render_with_inputs(spec, engine, fmt, clean) for spec, fmt in work)
     outputs: dict[str, tuple[DocumentSpec, bytes]] = {}
-    for done, ((spec, fmt), data) in enumerate(zip(work, rendered), 1):
+    inputs: dict[str, list] = {}  # filename -> terms paths the document read
+    for done, ((spec, fmt), (data, reads)) in enumerate(zip(work, rendered), 1):
         outputs[spec.name + (".docx" if fmt == "docx" else ".txt")] = (spec, data)
+        inputs[spec.name + (".docx" if fmt == "docx" else ".txt")] = reads
         if progress:
             progress(done, len(work), spec.name)
     prior = read_manifest(outdir)
@@ -254,7 +267,7 @@ def build_pack(source, outdir: Path, engine: Engine, *, clean: bool = False, for
         "templates": engine.library.fingerprint,
         "clean": clean,
         "documents": {
-            filename: {"doc_type": spec.doc_type, "name": spec.name, "sha256": sha256(data)}
+            filename: {"doc_type": spec.doc_type, "name": spec.name, "sha256": sha256(data), "reads": inputs[filename]}
             for filename, (spec, data) in sorted(outputs.items())
         },
     }

@@ -210,8 +210,15 @@ def test_read_paths_helpers():
     assert value_at(data, "a?") is True and value_at(data, "c?") is False and value_at(data, "z.y?") is False
 
 
-def test_partner_register_edit_reads_through(engine):
-    """A deal whose partners come from a register: the recorded paths are those of the merged terms."""
-    base = loaded("riverbend-system.yaml")
-    data = copy.deepcopy(base.data)
-    assert data["partners"]
+def test_manifest_lists_what_each_document_read(tmp_path, engine):
+    import json
+
+    from acscontracts.pack import build_pack
+    from _pairs import SAMPLES
+
+    build_pack(SAMPLES / WM, tmp_path, engine)
+    documents = json.loads((tmp_path / "manifest.json").read_text())["documents"]
+    reads = documents["subcontract-sub-physiofirst.docx"]["reads"]
+    assert any(r.startswith("contracting.subcontracts[") for r in reads) and "deal" in reads
+    assert reads == prune(reads)
+    assert all(isinstance(d["reads"], list) and d["reads"] for d in documents.values())
