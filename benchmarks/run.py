@@ -164,6 +164,20 @@ def stage_row(label: str, loaded_file: Path, factor: int, engine: Engine, repeat
             "ratio": t_docx / reference if reference else 0.0, "bytes": len(data)}
 
 
+def reads_overhead(engine: Engine, repeat: int) -> list[tuple[str, float, float]]:
+    """Assemble time of each sample's largest document with and without recording the terms each part reads."""
+    rows = []
+    for sample in SAMPLES:
+        specs = [s for s in plan(engine.check(sample).model) if s.doc_type in engine.library.manifests]
+        spec = max(specs, key=lambda s: len(write_text(resolve(assemble(s, engine.renderer))[0])))
+        tracked, plain = [], []
+        for _ in range(repeat):  # interleaved, so that load from elsewhere falls on both alike
+            tracked.append(median_time(lambda: assemble(spec, engine.renderer), 1)[0])
+            plain.append(median_time(lambda: assemble(spec, engine.renderer, track_reads=False), 1)[0])
+        rows.append((f"{sample.stem} {spec.name}", statistics.median(tracked), statistics.median(plain)))
+    return rows
+
+
 def whole_process(repeat: int) -> list[tuple[str, float]]:
     rows = []
     exe = [sys.executable, "-m", "acscontracts"]
@@ -220,6 +234,9 @@ def main() -> None:
               f"model→docx time x{top['model→docx'] / base['model→docx']:.1f}, "
               f"time per 1,000 words {1000 * base['model→docx'] / base['words'] * 1000:.2f} ms → "
               f"{1000 * top['model→docx'] / top['words'] * 1000:.2f} ms")
+    print("\n| assemble | reads recorded | not recorded | overhead |\n|---|---|---|---|")
+    for label, tracked, plain in reads_overhead(engine, repeat * 2):
+        print(f"| {label} | {tracked * 1000:.1f} ms | {plain * 1000:.1f} ms | {100 * (tracked / plain - 1):+.0f}% |")
     print("\n| whole process | median |\n|---|---|")
     for label, seconds in whole_process(1 if args.quick else 3):
         print(f"| {label} | {seconds:.2f} s |")

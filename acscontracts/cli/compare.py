@@ -28,14 +28,20 @@ def _write(pipe, document, fmt: str, output: Path) -> None:
 @click.option("--templates", "template_dirs", multiple=True, type=click.Path(file_okay=False),
               help="A folder of clause templates overriding the built-in ones by id.")
 @click.option("--summary", type=click.Path(dir_okay=False, path_type=Path),
-              help="Also write a summary of changes for a board paper (.docx, or .txt).")
+              help="Also write a summary of changes for a board paper (.docx, .txt or .md).")
 @click.pass_context
 def diff(ctx, old, new, fmt, template_dirs, summary):
     """List every changed term between two versions of the terms, and the clauses it moved."""
     from acscontracts.compare.termsdiff import format_text
 
+    from acscontracts.compare.change_summary import summary_format
+
     ctx.ensure_object(dict)
     ctx.obj["format"] = fmt
+    try:
+        summary_as = summary_format(summary) if summary else None
+    except ValueError as exc:
+        raise click.UsageError(str(exc))
     pipe = pipeline(template_dirs)
     old_terms, new_terms = checked_model(pipe, old, ctx), checked_model(pipe, new, ctx)
     comparison = pipe.diff(old_terms, new_terms)
@@ -44,10 +50,14 @@ def diff(ctx, old, new, fmt, template_dirs, summary):
     else:
         click.echo(printable(format_text(comparison), newlines=True), nl=False)
     if summary:
-        from acscontracts.compare.change_summary import summary_document
+        from acscontracts.compare.change_summary import markdown, summary_document
+        from acscontracts.files import atomic_write
 
         document = summary_document(comparison, pipe.model(old_terms).deal, pipe.model(new_terms).deal)
-        _write(pipe, document, "text" if summary.suffix.lower() == ".txt" else "docx", summary)
+        if summary_as == "markdown":
+            atomic_write(summary, markdown(document).encode("utf-8"))
+        else:
+            _write(pipe, document, summary_as, summary)
         click.echo(f"wrote {summary}", err=True)
 
 

@@ -104,7 +104,7 @@ def format_path(parts) -> str:
 # --------------------------------------------------------------------------- values for people
 
 
-def _field_name(parts) -> str:
+def field_name(parts) -> str:
     for part in reversed(parts):
         if isinstance(part, str) and not isinstance(part, Key):
             return part
@@ -113,7 +113,7 @@ def _field_name(parts) -> str:
 
 def format_value(parts, value) -> str:
     """A value as a person reads it: £1,320,000,000, 15.00%, 1 April 2027, yes/no."""
-    name = _field_name(parts)
+    name = field_name(parts)
     if value is None:
         return "(none)"
     if isinstance(value, bool):

@@ -40,14 +40,15 @@ def plain_text(rendered: str, where: str = "") -> str:
     return "".join(i.text if isinstance(i, Text) else getattr(i, "text", "") for i in inlines)
 
 
-def assemble(spec: DocumentSpec, renderer: Renderer) -> Document:
+def assemble(spec: DocumentSpec, renderer: Renderer, track_reads: bool = True) -> Document:
+    """``track_reads=False`` leaves Document.reads empty (benchmarks/run.py measures what tracking costs)."""
     library = renderer.library
     manifest = library.manifests.get(spec.doc_type)
     if manifest is None:
         raise AcsError([Diagnostic(ERROR, "ACS-MANIFEST", f"no manifest for document type `{spec.doc_type}`",
                                    "add templates/manifests/%s.yaml" % spec.doc_type)])
     problems: list[Diagnostic] = []
-    log = ReadLog(spec.context.get("terms"))  # which terms each part reads (Document.reads)
+    log = ReadLog(spec.context.get("terms"), track_reads)  # which terms each part reads (Document.reads)
     log.record(*spec.inputs)
     context = log.context(spec.context)
     with log.part(FRONT):

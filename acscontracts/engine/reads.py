@@ -55,10 +55,11 @@ def join(path: str | None, name: str) -> str | None:
 class ReadLog:
     """The reads of one document, part by part (part = clause, schedule or definition id)."""
 
-    def __init__(self, terms):
+    def __init__(self, terms, enabled: bool = True):
         self.reads: dict[str, set] = {}
         self.current: set = set()  # reads outside any part are not kept
-        self._paths = canonical_paths(terms) if terms is not None else {}
+        self.enabled = enabled  # off: the context is left as it is (to measure what tracking costs)
+        self._paths = canonical_paths(terms) if terms is not None and enabled else {}
         self._proxies: dict = {}
 
     @contextlib.contextmanager
@@ -79,6 +80,8 @@ class ReadLog:
         self.reads.setdefault(part, set()).add(path)
 
     def context(self, context: dict) -> dict:
+        if not self.enabled:
+            return dict(context)
         return {name: self.wrap(value, None) for name, value in context.items()}
 
     def wrap(self, value, path: str | None):
@@ -128,22 +131,34 @@ class _Returns:
 class Tracked:
     """A model object seen by a template: attribute reads are recorded as paths (see the module docstring)."""
 
-    __slots__ = ("_obj", "_path", "_log")
+    __slots__ = ("_obj", "_path", "_log", "_fields")
 
     def __init__(self, obj, path: str | None, log: ReadLog):
         self._obj, self._path, self._log = obj, path, log
+        self._fields: dict = {}  # name -> (value as templates see it, paths reading it records)
 
     def __getattr__(self, name: str):
         obj, log = self._obj, self._log
+        known = self._fields.get(name)
+        if known is not None:  # the model is immutable: a field read twice reads the same
+            log.current.update(known[1])
+            return known[0]
         if name.startswith("_"):  # model internals (DealTerms._index): templates cannot reach them
             return getattr(obj, name)
         if name in obj.__dataclass_fields__:
-            if self._path is None:  # a derived view (plan.AllianceView): record what the field came from
-                for source, field_name in getattr(obj, "read_sources", _none)(name):
-                    path = log._paths.get(id(source))
-                    if path is not None:
-                        log.current.add(join(path, field_name))
-            return log.wrap(getattr(obj, name), join(self._path, name))
+            outer, log.current = log.current, set()
+            try:
+                if self._path is None:  # a derived view (plan.AllianceView): record what the field came from
+                    for source, field_name in getattr(obj, "read_sources", _none)(name):
+                        path = log._paths.get(id(source))
+                        if path is not None:
+                            log.current.add(join(path, field_name))
+                value = log.wrap(getattr(obj, name), join(self._path, name))
+                self._fields[name] = (value, tuple(log.current))
+            finally:
+                outer.update(log.current)
+                log.current = outer
+            return value
         attribute = getattr(type(obj), name, None)
         if isinstance(attribute, property):  # derived values read their inputs through the proxy
             return log.wrap(attribute.fget(self), None)
