@@ -253,3 +253,15 @@ def test_paths():
         assert xlsx.parse_path(bad) is None, bad
     assert xlsx.format_path(("a", 0, "b")) == "a[0].b"
     assert xlsx._number(0.1) == Decimal("0.1") and xlsx._number(3.0) == 3
+
+
+def test_true_and_false_as_libreoffice_saves_them(tmp_path):
+    """LibreOffice has no boolean cells: it saves TRUE as the formula =TRUE(). That constant is read as
+    a yes/no; any other formula stays an error."""
+    path = _exported(tmp_path)
+    _edit(path, lambda book: setattr(_cell(book["Funding"], "funding.open_book"), "value", "=TRUE()"))
+    loaded, _ = xlsx.read_workbook(path, SCHEMA)
+    assert loaded.data["funding"]["open_book"] is True
+    _edit(path, lambda book: setattr(_cell(book["Funding"], "funding.open_book"), "value", "=NOT(FALSE())"))
+    with pytest.raises(AcsError):
+        xlsx.read_workbook(path, SCHEMA)

@@ -119,13 +119,13 @@ class ReadLog:
 class _Returns:
     """A function from the context (``partner``) whose results are tracked like any other value."""
 
-    __slots__ = ("function", "log")
+    __slots__ = ("_function", "_log")  # private: the sandbox lets no template reach them
 
     def __init__(self, function, log: ReadLog):
-        self.function, self.log = function, log
+        self._function, self._log = function, log
 
     def __call__(self, *args, **kwargs):
-        return self.log.wrap(self.function(*args, **kwargs), None)
+        return self._log.wrap(self._function(*args, **kwargs), None)
 
 
 class Tracked:
@@ -189,6 +189,11 @@ class Tracked:
 
     def __repr__(self) -> str:
         return f"Tracked({self._obj!r})"
+
+
+def unwrap(value):
+    """The model object behind a proxy (anything else as it is)."""
+    return value._obj if isinstance(value, Tracked) else value
 
 
 def _none(name):

@@ -15,7 +15,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
-from jinja2 import BytecodeCache, FileSystemBytecodeCache, StrictUndefined, TemplateError, TemplateNotFound, TemplateSyntaxError
+from jinja2 import (BytecodeCache, FileSystemBytecodeCache, StrictUndefined, TemplateError, TemplateNotFound,
+                    TemplateSyntaxError, UndefinedError)
+from jinja2.utils import missing
 from jinja2.loaders import BaseLoader
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 from jinja2.sandbox import safe_range as _safe_range
@@ -415,6 +417,18 @@ _RENDER_ERRORS = (TemplateError, SecurityError, TemplateLimitError, ArithmeticEr
                   AttributeError, KeyError, IndexError, RecursionError, MemoryError)
 
 
+class _Undefined(StrictUndefined):
+    """StrictUndefined that names the model's own type (`'Partner' object has no attribute 'x'`), not the
+    engine.reads proxy the template saw."""
+
+    __slots__ = ()
+
+    def __init__(self, hint=None, obj=missing, name=None, exc=UndefinedError):
+        from acscontracts.engine.reads import unwrap
+
+        super().__init__(hint, unwrap(obj), name, exc)
+
+
 def _finalize(value):
     if isinstance(value, formatting.Missing):
         return Markup(f'<blank field="{value.path}"/>')
@@ -446,7 +460,7 @@ class Renderer:
         self.library = library
         self._loader = _LibraryLoader(library)
         env = _Sandbox(
-            loader=self._loader, bytecode_cache=bytecode_cache, cache_size=5000, undefined=StrictUndefined, autoescape=True,
+            loader=self._loader, bytecode_cache=bytecode_cache, cache_size=5000, undefined=_Undefined, autoescape=True,
             finalize=_finalize,
             trim_blocks=False, lstrip_blocks=True, keep_trailing_newline=True, auto_reload=False,
         )

@@ -44,6 +44,7 @@ SECTION_HEADER = ("Term", "Value", "Path")
 EMPTY_LIST, EMPTY_OBJECT = "[]", "{}"
 FILE_SHEET = "Terms file"  # top-level values that are not sections ($schema, schema_version ...)
 FORMATS = {"money": '"£"#,##0.00', "percent": '0.00"%"', "date": "yyyy-mm-dd", "integer": "0"}
+_BOOLEAN_FORMULAS = {"=TRUE()", "=FALSE()", "=TRUE", "=FALSE"}
 _PATH_PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 
@@ -530,6 +531,8 @@ def _from_cell(cell, kind: str, walk: SchemaWalk, node):
     """(value, None) or (None, (what is wrong, how to fix)). Values the schema will refuse are passed on
     as they are, so that validation reports them at the cell."""
     value, data_type = cell.value, getattr(cell, "data_type", "s")
+    if data_type == "f" and isinstance(value, str) and value.upper() in _BOOLEAN_FORMULAS:
+        value, data_type = value.upper().startswith("=TRUE"), "b"  # how LibreOffice saves TRUE: a constant
     if data_type == "f" or (isinstance(value, str) and data_type != "s" and value.startswith("=")):
         return None, ("is a formula; formulas are never evaluated", "type the value itself", "ACS-XLSX-FORMULA")
     if data_type == "e":
