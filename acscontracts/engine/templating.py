@@ -16,7 +16,7 @@ from pathlib import Path
 
 import yaml
 from jinja2 import (BytecodeCache, FileSystemBytecodeCache, StrictUndefined, TemplateError, TemplateNotFound,
-                    TemplateSyntaxError, UndefinedError)
+                    TemplateSyntaxError, Undefined, UndefinedError)
 from jinja2.utils import missing
 from jinja2.loaders import BaseLoader
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
@@ -406,6 +406,9 @@ class _Sandbox(ImmutableSandboxedEnvironment):
 
     def getattr(self, obj, attribute):
         _check_time()
+        if isinstance(attribute, str) and attribute.startswith("_") and not isinstance(obj, Undefined):
+            # refused whether or not it exists (a proxy of engine.reads has fewer attributes than its object)
+            return self.unsafe_undefined(obj, attribute)
         return super().getattr(obj, attribute)
 
     def getitem(self, obj, argument):
