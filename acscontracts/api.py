@@ -138,11 +138,12 @@ class Pipeline:
 
     def build(self, terms_files, outdir, *, text: bool = False, check: bool = False, force: bool = False,
               final: bool = False, progress=None, redline_against=None, lock_wait: float | None = None,
-              pdf: bool = False) -> list:
+              pdf: bool = False, keep_versions: bool = False) -> list:
         """Build every document the terms call for into ``outdir`` (a sub-folder named by deal id when there
         are several). ``redline_against``: earlier terms; a redline beside every changed document and a
         summary of changes. ``lock_wait``: seconds to wait for another build of the same pack. ``pdf``: a
-        PDF beside every .docx (through LibreOffice).
+        PDF beside every .docx (through LibreOffice). ``keep_versions``: each terms version into
+        ``<pack>/v<version>/``, with ``latest`` and ``history.json`` (see versions.py).
         Returns one pack.BuildReport per terms file."""
         from acscontracts.pack import build_packs
 
@@ -151,7 +152,8 @@ class Pipeline:
             extra["redline_against"] = _source(redline_against)
         return build_packs([_source(t) for t in terms_files], Path(outdir), self.engine, jobs=self.settings.jobs,
                            clean=self.settings.clean, formats=("docx",) + ("text",) * text + ("pdf",) * pdf,
-                           check_only=check, force=force, final=final, progress=progress, **extra)
+                           check_only=check, force=force, final=final, progress=progress,
+                           keep_versions=keep_versions, **extra)
 
     # --------------------------------------------------------------- compare
 
@@ -235,6 +237,11 @@ def _loaded(function, *args):
         raise
     except AcsError as exc:
         raise InvalidTerms(exc.diagnostics) from None
+
+
+def terms_text(data: Mapping) -> str:
+    """Terms data as JSON text that ``loads`` reads back exactly (numbers written as exact decimals)."""
+    return _to_json(data)
 
 
 def _to_json(data: Mapping) -> str:
@@ -323,12 +330,12 @@ def render(terms, doc_type: str, id: str | None = None, *, format: str = "docx",
 
 def build(terms_files, outdir, *, text: bool = False, check: bool = False, force: bool = False,
           final: bool = False, settings: Settings | None = None, progress=None, redline_against=None,
-          lock_wait: float | None = None, pdf: bool = False, **options) -> list:
+          lock_wait: float | None = None, pdf: bool = False, keep_versions: bool = False, **options) -> list:
     """Build the pack(s) into ``outdir``; returns one pack.BuildReport per terms file (``outdir``,
     ``written``, ``unchanged``, ``stale`` with ``reasons``, ``edited``, ``extra``, ``diagnostics``)."""
     return _pipeline(settings, options).build(terms_files, outdir, text=text, check=check, force=force,
                                               final=final, progress=progress, redline_against=redline_against,
-                                              lock_wait=lock_wait, pdf=pdf)
+                                              lock_wait=lock_wait, pdf=pdf, keep_versions=keep_versions)
 
 
 def diff(old, new, *, settings: Settings | None = None, **options):

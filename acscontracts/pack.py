@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -25,11 +24,9 @@ from acscontracts.terms.schema import SchemaValidator
 from acscontracts.engine.templating import ClauseLibrary, Renderer, bytecode_cache, load_library
 from acscontracts.terms.validation import Checked, check_file, check_loaded
 from acscontracts.writers.text import write_text
-from acscontracts import resources
+from acscontracts import resources, versions
 
 MANIFEST = "manifest.json"
-VERSION_FILES = ("latest", "history.json")  # build --keep-versions: the pointer to the newest version, and the log
-VERSION_FOLDER = re.compile(r"^v[0-9A-Za-z][0-9A-Za-z._-]*$")  # build --keep-versions: one folder per terms version
 
 
 @dataclass
@@ -149,18 +146,36 @@ def _check(source, engine: Engine, final: bool) -> Checked:
     return check_loaded(source, engine.validator(final))
 
 
-def build_packs(sources, outdir: Path, engine: Engine, *, jobs: int = 1, **options) -> list[BuildReport]:
+def build_packs(sources, outdir: Path, engine: Engine, *, jobs: int = 1, keep_versions: bool = False,
+                **options) -> list[BuildReport]:
     """Build the pack of each terms source (a path, or terms.loader.LoadedTerms): one source builds into
     ``outdir`` itself, several into ``outdir/<deal id>`` (two deals with one id are refused before
-    anything is built). With ``jobs`` > 1, documents render in a pool of processes (same bytes).
+    anything is built). With ``jobs`` > 1, documents render in a pool of processes (same bytes). With
+    ``keep_versions``, each pack keeps every terms version in its own sub-folder (see versions.py).
     ``options`` are build_pack's."""
     final = options.get("final", False)
     checked = [_check(source, engine, final) for source in sources]
     targets = _pack_folders(sources, checked, check_path(Path(outdir)))
     with contextlib.ExitStack() as stack:
         pool = stack.enter_context(worker_pool(engine, jobs)) if jobs > 1 else None
-        return [build_pack(source, target, engine, pool=pool, checked=c, **options)
+        build = _build_version if keep_versions else build_pack
+        return [build(source, target, engine, pool=pool, checked=c, **options)
                 for source, c, target in zip(sources, checked, targets)]
+
+
+def _build_version(source, pack: Path, engine: Engine, *, checked: Checked, **options) -> BuildReport:
+    """Build into ``pack/v<version>/`` and record the version, holding the whole pack's lock."""
+    if checked.model is None:
+        return build_pack(source, pack, engine, checked=checked, **options)
+    version = versions.label(checked.model, _source_name(source))
+    check_only = options.get("check_only", False)
+    lock = (folder_lock(pack, options.get("lock_wait", LOCK_WAIT), f"the pack {pack}") if not check_only
+            else contextlib.nullcontext())
+    with lock:
+        report = build_pack(source, pack / version, engine, checked=checked, **options)
+        if not check_only and not has_errors(report.diagnostics):
+            versions.record(pack, version, checked.loaded.data)
+    return report
 
 
 def _pack_folders(sources, checked: list, outdir: Path) -> list[Path]:
@@ -400,11 +415,11 @@ def _extra_files(outdir: Path, outputs: dict) -> list[str]:
         entries = sorted(outdir.iterdir())
     except OSError:
         return []
-    bookkeeping = {MANIFEST, *LOCK_FILES, *VERSION_FILES}
+    bookkeeping = {MANIFEST, *LOCK_FILES, versions.LATEST, versions.HISTORY, versions.TERMS}
     return [entry.name for entry in entries
             if entry.name not in outputs and entry.name not in bookkeeping and not entry.name.startswith("~$")
             and not (entry.name.startswith(".") and entry.name.endswith(".tmp"))
-            and not (entry.is_dir() and VERSION_FOLDER.match(entry.name))]
+            and not (entry.is_dir() and versions.FOLDER.match(entry.name))]
 
 
 def _write_pack(outdir: Path, prior: dict, outputs: dict, to_write: dict, terms: dict, engine: Engine,

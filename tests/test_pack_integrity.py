@@ -21,7 +21,7 @@ import pytest
 from click.testing import CliRunner
 
 import fuzz_support as fs
-from acscontracts import api, files, pack
+from acscontracts import api, files, pack, versions
 from acscontracts.cli import main
 from acscontracts.cli.common import exit_code
 from acscontracts.diagnostics import AcsError
@@ -55,7 +55,8 @@ def _pack_files(folder: Path) -> dict:
 def _assert_manifest_matches(folder: Path) -> dict:
     manifest = json.loads((folder / pack.MANIFEST).read_text(encoding="utf-8"))
     assert "pending" not in manifest
-    docs = {k: v for k, v in _pack_files(folder).items() if k != pack.MANIFEST and not k.startswith("~$")}
+    docs = {k: v for k, v in _pack_files(folder).items()
+            if k not in (pack.MANIFEST, versions.TERMS) and not k.startswith("~$")}
     assert set(docs) == set(manifest["documents"])
     for name, data in docs.items():
         assert files.sha256(data) == manifest["documents"][name]["sha256"], name
@@ -399,3 +400,60 @@ def test_pdf_needs_libreoffice_and_names_the_package(tmp_path, monkeypatch, lib,
     result = _render(tmp_path, lib, deals, "-o", tmp_path / "x.pdf")
     assert result.exit_code == 4 and "ACS-WRITE-PDF" in result.stderr and pdf.PACKAGE in result.stderr
     assert not (tmp_path / "x.pdf").exists()
+
+
+# --------------------------------------------------------------------------- kept versions
+
+
+def test_keep_versions_writes_each_version_with_latest_and_history(tmp_path, lib, deals):
+    pack_dir = tmp_path / "pack"
+    v1_data = fs.clone(fs.big_deal(partners=3, subcontracts=4))
+    v1_data["deal"]["version"] = "0.4"
+    v2_data = fs.clone(v1_data)
+    v2_data["deal"]["version"] = "0.5"
+    v2_data["deal"]["title"] = v1_data["deal"]["title"] + " (revised)"
+    v1, v2 = fs.write_terms(tmp_path / "v1.yaml", v1_data), fs.write_terms(tmp_path / "v2.yaml", v2_data)
+    assert _build(pack_dir, v1, "--keep-versions", lib=lib).exit_code == 0
+    assert (pack_dir / "latest").read_text() == "v0.4\n" and not (pack_dir / "latest").is_symlink()
+    first = _build(pack_dir, v2, "--keep-versions", lib=lib)
+    assert first.exit_code == 0, first.output
+    assert (pack_dir / "latest").read_text() == "v0.5\n"
+    assert {p.name for p in pack_dir.iterdir()} >= {"v0.4", "v0.5", "latest", "history.json"}
+    for version in ("v0.4", "v0.5"):
+        assert (pack_dir / version / "heads_of_terms.docx").exists()
+        _assert_manifest_matches(pack_dir / version)
+    history = json.loads((pack_dir / "history.json").read_text(encoding="utf-8"))
+    assert [h["version"] for h in history] == ["v0.4", "v0.5"]
+    assert history[1]["previous"] == "v0.4" and "deal.version: 0.4 → 0.5" in history[1]["changes"]
+    assert any(c.startswith("deal.title: ") for c in history[1]["changes"])
+    assert history[1]["terms_sha256"] == files.sha256((pack_dir / "v0.5" / "terms.json").read_bytes())
+    assert api.validate(pack_dir / "v0.4" / "terms.json") == api.validate(v1)  # the kept terms stand alone
+    # rebuilding the same version replaces its entry; --check on the version folder passes
+    assert _build(pack_dir, v2, "--keep-versions", lib=lib).exit_code == 0
+    assert [h["version"] for h in json.loads((pack_dir / "history.json").read_text())] == ["v0.4", "v0.5"]
+    check = _build(pack_dir, v2, "--keep-versions", "--check", lib=lib)
+    assert check.exit_code == 0 and "not part of this build" not in check.stderr
+    # diff by label
+    runner = CliRunner()
+    by_label = runner.invoke(main, ["diff", "--pack", str(pack_dir), "v0.4", "latest", "--templates", str(lib)])
+    assert by_label.exit_code == 0 and "deal.version: 0.4 → 0.5" in by_label.stdout
+    unknown = runner.invoke(main, ["diff", "--pack", str(pack_dir), "0.3", "latest", "--templates", str(lib)])
+    assert unknown.exit_code == 1 and "ACS-VERSION" in unknown.stderr and "kept versions: v0.4, v0.5" in unknown.stderr
+    # the pack root's --check does not count versions as stray files
+    root_check = _build(pack_dir, v2, "--check", lib=lib)
+    assert "v0.4 is not part" not in root_check.stderr and "history.json" not in root_check.stderr
+
+
+@pytest.mark.skipif(not __import__("shutil").which("soffice"), reason="LibreOffice is not installed")
+def test_build_pdf_writes_a_pdf_beside_each_docx(tmp_path, lib):
+    terms = fs.write_terms(tmp_path / "small.yaml", fs.big_deal())
+    folder = tmp_path / "pack"
+    result = _build(folder, terms, "--pdf", lib=lib)
+    assert result.exit_code == 0, result.output
+    docx = sorted(p.stem for p in folder.glob("*.docx"))
+    assert docx and sorted(p.stem for p in folder.glob("*.pdf")) == docx
+    assert all((folder / f"{stem}.pdf").read_bytes().startswith(b"%PDF-") for stem in docx)
+    manifest = _assert_manifest_matches(folder)
+    assert manifest["documents"][f"{docx[0]}.pdf"]["inputs"]["options"]["format"] == "pdf"
+    [again] = api.build([terms], folder, templates=[str(lib)], pdf=True)
+    assert again.rendered == 0  # no LibreOffice run when nothing changed

@@ -138,18 +138,20 @@ def render(ctx, terms, doc_type, doc_id, reference_doc, template_dirs, fmt, clea
 @click.option("--redline-against", type=click.Path(dir_okay=False, path_type=Path),
               help="Earlier terms: write <name>.redline.docx beside every changed document, and summary-of-changes.docx.")
 @click.option("--pdf", is_flag=True, help="Also write a PDF beside every .docx (needs LibreOffice).")
+@click.option("--keep-versions", is_flag=True,
+              help="Build into <pack>/v<version>/ and keep every earlier version, with latest and history.json.")
 @click.pass_context
 def build(ctx, terms, outdir, reference_doc, template_dirs, text, clean, final, check_only, force, jobs,
-          redline_against, pdf):
+          redline_against, pdf, keep_versions):
     """Build every document the terms call for into a folder, with manifest.json."""
     if redline_against and len(terms) > 1:
         raise click.UsageError("--redline-against takes one TERMS file")
     pipe = pipeline(template_dirs, reference_doc, clean, jobs)
     reports = pipe.build(terms, outdir, text=text, check=check_only, force=force, final=final, progress=_progress,
-                         redline_against=redline_against, pdf=pdf)
+                         redline_against=redline_against, pdf=pdf, keep_versions=keep_versions)
     command = " ".join(["acscontracts build", *map(str, terms), "-o", str(outdir)] +
                        (["--text"] if text else []) + (["--pdf"] if pdf else []) + (["--clean"] if clean else []) +
-                       (["--final"] if final else []))
+                       (["--final"] if final else []) + (["--keep-versions"] if keep_versions else []))
     ctx.exit(max(_print_build(r, check_only, command) for r in reports))
 
 

@@ -22,13 +22,19 @@ from acscontracts.cli.common import (DOC_CHOICES, DOCUMENT_EXTENSIONS, SUMMARY_E
               help="A folder of clause templates overriding the built-in ones by id.")
 @click.option("--summary", type=click.Path(dir_okay=False, path_type=Path),
               help="Also write a summary of changes for a board paper (.docx, .txt or .md).")
+@click.option("--pack", type=click.Path(file_okay=False, path_type=Path),
+              help="A pack built with --keep-versions: OLD and NEW are labels of its kept versions (v0.3, latest).")
 @click.pass_context
-def diff(ctx, old, new, fmt, template_dirs, summary):
+def diff(ctx, old, new, fmt, template_dirs, summary, pack):
     """List every changed term between two versions of the terms, and the clauses it moved."""
     from acscontracts.compare.termsdiff import format_text
 
     ctx.ensure_object(dict)
     ctx.obj["format"] = fmt
+    if pack is not None:
+        from acscontracts.versions import kept_terms
+
+        old, new = kept_terms(pack, str(old)), kept_terms(pack, str(new))
     summary_format = output_format(summary, None, SUMMARY_EXTENSIONS) if summary else None
     pipe = pipeline(template_dirs)
     old_terms, new_terms = checked_model(pipe, old, ctx), checked_model(pipe, new, ctx)
