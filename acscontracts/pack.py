@@ -221,14 +221,27 @@ def _terms_record(source, checked: Checked) -> dict:
             "sections": sections, "files": [str(p) for p in checked.loaded.files]}
 
 
-def _inputs(terms_hash: str, engine: Engine, fmt: str, clean: bool, final: bool, against: str | None = None) -> dict:
-    """What one output is rendered from: when none of it changed, the output cannot have changed."""
-    inputs = {"terms": terms_hash, "templates": engine.library.fingerprint,
-              "reference": sha256(engine.reference) if engine.reference is not None else None,
-              "options": {"format": fmt, "clean": clean, "final": final}, "generator": __version__}
-    if against is not None:
-        inputs["against"] = against
-    return inputs
+def _inputs(terms_hash: str, engine: Engine, clean: bool, final: bool) -> dict:
+    """What the outputs are rendered from (``_in_format`` adds each one's format): when none of it changed,
+    the output cannot have changed."""
+    return {"terms": terms_hash, "templates": engine.library.fingerprint, "reference": _reference_hash(engine),
+            "options": {"clean": clean, "final": final}, "generator": __version__}
+
+
+def _in_format(inputs: dict, fmt: str) -> dict:
+    return {**inputs, "options": {"format": fmt, **inputs["options"]}}
+
+
+def _reference_hash(engine: Engine) -> str | None:
+    """The house-style reference document's fingerprint: its file's bytes (or the bytes the engine holds)."""
+    if engine.reference is None:
+        return None
+    if isinstance(engine.reference, (bytes, bytearray)):
+        return sha256(engine.reference)
+    try:
+        return sha256(Path(engine.options[1]).read_bytes())
+    except (IndexError, TypeError, OSError):
+        return sha256(repr(engine.reference).encode("utf-8"))
 
 
 @dataclass
@@ -266,6 +279,7 @@ def build_pack(source, outdir: Path, engine: Engine, *, clean: bool = False, for
     from acscontracts.engine.plan import plan
 
     terms = _terms_record(source, checked)
+    inputs = _inputs(terms["data_sha256"], engine, clean, final)
     outputs: dict[str, _Output] = {}
     for spec in plan(checked.model):
         if spec.doc_type not in engine.library.manifests:
@@ -273,8 +287,7 @@ def build_pack(source, outdir: Path, engine: Engine, *, clean: bool = False, for
         for fmt in formats:
             filename = check_name(spec.name + EXTENSIONS[fmt], _source_name(source),
                                   "give the deal, alliance or subcontract an id made of letters, digits and hyphens")
-            outputs[filename] = _Output(spec.doc_type, spec.name, _inputs(terms["data_sha256"], engine, fmt, clean, final),
-                                        spec, fmt)
+            outputs[filename] = _Output(spec.doc_type, spec.name, _in_format(inputs, fmt), spec, fmt)
     lock = (folder_lock(outdir, lock_wait, f"the pack {outdir}") if not check_only or outdir.is_dir()
             else contextlib.nullcontext())
     with lock:
@@ -282,8 +295,7 @@ def build_pack(source, outdir: Path, engine: Engine, *, clean: bool = False, for
         _render_changed(outputs, outdir, prior, engine, source, final, clean, force, pool, progress, report)
         if old_checked is not None:
             outputs.update(redline_outputs(old_checked, checked, engine, formats, clean,
-                                           _inputs(terms["data_sha256"], engine, "docx", clean, final,
-                                                   against=sha256(_canonical(old_checked.loaded.data)))))
+                                           {**inputs, "against": sha256(_canonical(old_checked.loaded.data))}))
         to_write = _classify(outputs, outdir, prior, terms["sections"], check_only, force, report)
         if check_only:
             report.extra = _extra_files(outdir, outputs)
@@ -474,8 +486,7 @@ def redline_outputs(old_checked: Checked, new_checked: Checked, engine: Engine, 
     for name, kind, document in documents:
         for fmt in formats:
             filename = check_name(name + EXTENSIONS[fmt], NAME, "give the document an id made of letters and digits")
-            output_inputs = {**inputs, "options": {**inputs["options"], "format": fmt}}
-            outputs[filename] = _Output(kind, name, output_inputs, fmt=fmt,
+            outputs[filename] = _Output(kind, name, _in_format(inputs, fmt), fmt=fmt,
                                         data=write_document(document, engine, fmt, clean and kind != NAME))
     return outputs
 
