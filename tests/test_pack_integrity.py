@@ -391,6 +391,8 @@ def test_summary_formats_by_extension(tmp_path, lib, deals):
     assert not (tmp_path / "board.txt").read_bytes().startswith(b"PK")
     refused = runner.invoke(main, base + [str(tmp_path / "board.pdf")])
     assert refused.exit_code == 2 and ".docx, .txt, .md" in refused.output
+    stdout = runner.invoke(main, base + ["-"])
+    assert stdout.exit_code == 2 and "--summary writes a file" in stdout.output and not Path("-").exists()
 
 
 def test_pdf_needs_libreoffice_and_names_the_package(tmp_path, monkeypatch, lib, deals):

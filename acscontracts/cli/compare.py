@@ -35,6 +35,8 @@ def diff(ctx, old, new, fmt, template_dirs, summary, pack):
         from acscontracts.versions import kept_terms
 
         old, new = kept_terms(pack, str(old)), kept_terms(pack, str(new))
+    if summary is not None and str(summary) == "-":
+        raise click.UsageError("--summary writes a file: name it .docx, .txt or .md (the listing is on standard output)")
     summary_format = output_format(summary, None, SUMMARY_EXTENSIONS) if summary else None
     pipe = pipeline(template_dirs)
     old_terms, new_terms = checked_model(pipe, old, ctx), checked_model(pipe, new, ctx)
