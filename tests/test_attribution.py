@@ -208,17 +208,3 @@ def test_read_paths_helpers():
     data = {"a": [{"b": 1}], "c": None}
     assert value_at(data, "a[0].b") == 1 and value_at(data, "a[3].b") is None
     assert value_at(data, "a?") is True and value_at(data, "c?") is False and value_at(data, "z.y?") is False
-
-
-def test_manifest_lists_what_each_document_read(tmp_path, engine):
-    import json
-
-    from acscontracts.pack import build_pack
-    from _pairs import SAMPLES
-
-    build_pack(SAMPLES / WM, tmp_path, engine)
-    documents = json.loads((tmp_path / "manifest.json").read_text())["documents"]
-    reads = documents["subcontract-sub-physiofirst.docx"]["reads"]
-    assert any(r.startswith("contracting.subcontracts[") for r in reads) and "deal" in reads
-    assert reads == prune(reads)
-    assert all(isinstance(d["reads"], list) and d["reads"] for d in documents.values())

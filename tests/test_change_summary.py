@@ -8,7 +8,8 @@ import pytest
 from click.testing import CliRunner
 
 from _pairs import ROOT, checked, edited, loaded
-from acscontracts.compare.change_summary import markdown, money_figure, summary_document, summary_format
+from acscontracts.compare.change_summary import money_figure, summary_document
+from acscontracts.writers.markdown import write_markdown
 from acscontracts.compare.termsdiff import compare
 from acscontracts.writers.text import write_text
 
@@ -56,19 +57,14 @@ def test_figures_for_a_board(summary):
 
 
 def test_markdown(summary):
-    text = markdown(summary[1])
-    assert text.startswith("# Summary of changes\n")
-    assert "## 4. Funding" in text and "| Document | What moves |" in text
+    text = write_markdown(summary[1])
+    assert "Summary of changes" in text.splitlines()[0]
+    assert "Funding" in text and "Document | What moves" in text and "2.00% → 2.50%" in text
 
 
-def test_formats_by_extension(tmp_path):
-    assert [summary_format(tmp_path / f"s{e}") for e in (".docx", ".TXT", ".md")] == ["docx", "text", "markdown"]
-    with pytest.raises(ValueError):
-        summary_format(tmp_path / "s.pdf")
+def test_markdown_by_extension(tmp_path):
     from acscontracts.cli import main
 
     old = ROOT / "samples" / "eastmoor-icp.yaml"
-    result = CliRunner().invoke(main, ["diff", str(old), str(old), "--summary", str(tmp_path / "s.pdf")])
-    assert result.exit_code == 2 and ".md" in result.output
     result = CliRunner().invoke(main, ["diff", str(old), str(old), "--summary", str(tmp_path / "s.md")])
     assert result.exit_code == 0 and "The terms have not changed." in (tmp_path / "s.md").read_text()

@@ -55,7 +55,8 @@ def _cli(*args) -> subprocess.CompletedProcess:
 
 
 def _snapshot(folder: Path) -> dict:
-    return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file()}
+    """Every file of the pack folder but the lock (its bookkeeping)."""
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file() and p.name not in files.LOCK_FILES}
 
 
 def _docs(snapshot: dict) -> dict:
@@ -157,7 +158,7 @@ def _build(folder: Path, terms: Path, lib: Path, *extra):
 
 def test_failure_after_the_first_document_changes_nothing(tmp_path, monkeypatch, lib, deals, packs):
     folder = _pack_a(tmp_path, packs)
-    real_render, calls = pack.render_with_inputs, []
+    real_render, calls = pack.render, []
 
     def failing_render(*args, **kwargs):
         calls.append(1)
@@ -165,7 +166,7 @@ def test_failure_after_the_first_document_changes_nothing(tmp_path, monkeypatch,
             raise RuntimeError("injected failure while rendering the second document")
         return real_render(*args, **kwargs)
 
-    monkeypatch.setattr(pack, "render_with_inputs", failing_render)
+    monkeypatch.setattr(pack, "render", failing_render)
     result = _build(folder, deals[1], lib)
     assert result.exit_code == 5
     assert "internal error: RuntimeError: injected failure" in result.output
@@ -305,11 +306,16 @@ def test_document_open_in_word_is_not_overwritten(tmp_path, lib, deals, packs):
 
 
 def test_stale_temp_files_are_cleaned_up(tmp_path, lib, deals, packs):
+    """Temporary files carry their writer's process id: those of a dead process are removed, those of a
+    running one (another command writing into the folder) and other files are left alone."""
     folder = _pack_a(tmp_path, packs)
-    (folder / ".heads_of_terms.docx.abc123.tmp").write_bytes(b"half a file from a killed build")
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    (folder / f".heads_of_terms.docx.{dead.stdout.strip()}-abc123.tmp").write_bytes(b"half a file from a killed build")
+    live = folder / f".heads_of_terms.docx.{os.getppid()}-xyz789.tmp"
+    live.write_bytes(b"another process's file in flight")
     (folder / "notes.tmp").write_bytes(b"not ours")
     assert _build(folder, deals[1], lib).exit_code == 0
-    assert _temp_files(folder) == ["notes.tmp"]
+    assert _temp_files(folder) == sorted([live.name, "notes.tmp"])
 
 
 def test_outputs_get_normal_permissions_and_keep_changed_ones(tmp_path, lib, deals):

@@ -2,20 +2,17 @@
 (parties, governance, funding ...), with the documents and clause numbers it moves.
 
 ``summary_document(comparison, old_deal, new_deal) -> tree.Document``, written like any other
-document by ``writers.text`` and ``writers.docx``, or as Markdown by ``markdown(document)``.
-``summary_format(path)`` picks the writer from the file's extension (.docx, .txt, .md).
+document (.docx, text or Markdown: ``cli.common.SUMMARY_EXTENSIONS``).
 """
 from __future__ import annotations
 
 from decimal import Decimal
-from pathlib import Path
 
 from acscontracts import formatting
 from acscontracts.compare.termsdiff import ADDED, CHANGED, MONEY_KEYS, REMOVED, Change, Comparison, field_name
 from acscontracts.engine.tree import Clause, Document, DocumentProperties, Para, Table, Text
 
 NAME = "summary-of-changes"
-SUMMARY_FORMATS = {".docx": "docx", ".txt": "text", ".md": "markdown"}
 
 # Areas of a board paper, in order: the terms' top-level sections each belongs to.
 AREAS = (
@@ -31,14 +28,6 @@ AREAS = (
     ("Programme and assurance", ("timetable", "risk_register", "assurance")),
 )
 OTHER_AREA = "Other terms"
-
-
-def summary_format(path: Path) -> str:
-    """The writer for a summary file: docx, text or markdown, from its extension."""
-    fmt = SUMMARY_FORMATS.get(Path(path).suffix.lower())
-    if fmt is None:
-        raise ValueError(f"{path}: a summary is written as {', '.join(SUMMARY_FORMATS)}")
-    return fmt
 
 
 def area_of(change: Change) -> str:
@@ -159,35 +148,3 @@ def _documents_clause(comparison: Comparison, labels: dict, number: str) -> Clau
         blocks.append(_para("Changed by the terms as a whole (no single term explains them): "
                             + "; ".join(f"{labels.get(r.document, r.document)} {r.label}" for r in unexplained) + "."))
     return Clause("documents-affected", "Documents affected", tuple(blocks), number=number)
-
-
-# --------------------------------------------------------------------------- Markdown
-
-
-def markdown(document: Document) -> str:
-    """A summary document as Markdown, for a board paper drafted in a wiki or an e-mail."""
-    from acscontracts.writers.text import inline_text
-
-    def cell(inlines) -> str:
-        return inline_text(inlines).replace("|", "\\|")
-
-    lines = [f"# {document.title}", "", f"*{document.subtitle}*", ""]
-    if document.date_text:
-        lines += [document.date_text, ""]
-    for clause in document.clauses:
-        lines += [f"## {clause.number}. {clause.title}", ""]
-        for block in clause.blocks:
-            if isinstance(block, Table):
-                lines.append("| " + " | ".join(cell(c) for c in block.header) + " |")
-                lines.append("|" + " --- |" * len(block.header))
-                lines += ["| " + " | ".join(cell(c) for c in row) + " |" for row in block.rows]
-                lines.append("")
-            elif block.level >= 2:
-                lines.append(f"   - {inline_text(block.inlines)}")
-            elif block.level == 1:
-                lines.append(f"- **{block.number}** {inline_text(block.inlines)}")
-            else:
-                lines.append(inline_text(block.inlines))
-        if lines[-1]:
-            lines.append("")
-    return "\n".join(lines).rstrip("\n") + "\n"
