@@ -248,9 +248,13 @@ def build_pack(source, outdir: Path, engine: Engine, *, clean: bool = False, for
         atomic_write(outdir / MANIFEST, (json.dumps(interim, indent=2, sort_keys=True) + "\n").encode("utf-8"))
     for filename, data in to_write.items():
         atomic_write(outdir / filename, data)
+    terms_record = _terms_record(source, checked)
+    from acscontracts.compare.base_record import keep_written  # what `update` merges against later
+
+    keep_written(outdir, {f: outputs[f][0] for f in to_write}, engine, terms_record["sha256"])
     manifest = {
         "generator": f"acscontracts {__version__}",
-        "terms": _terms_record(source, checked),
+        "terms": terms_record,
         "templates": engine.library.fingerprint,
         "clean": clean,
         "documents": {

@@ -130,14 +130,20 @@ def render(ctx, terms, doc_type, doc_id, reference_doc, template_dirs, fmt, clea
               help="Render documents in this many processes (same bytes as one).")
 @click.option("--redline-against", type=click.Path(dir_okay=False, path_type=Path),
               help="Earlier terms: write <name>.redline.docx beside every changed document, and summary-of-changes.docx.")
+@click.option("--update-from", type=click.Path(dir_okay=False, path_type=Path),
+              help="The terms the pack was built from: write <name>.updated.docx beside every document edited by hand.")
+@click.option("--fail-on-conflict", is_flag=True, help="With --update-from: exit 1 when any update has a conflict.")
 @click.pass_context
 def build(ctx, terms, outdir, reference_doc, template_dirs, text, clean, final, check_only, force, jobs,
-          redline_against):
+          redline_against, update_from, fail_on_conflict):
     """Build every document the terms call for into a folder, with manifest.json."""
-    if redline_against and len(terms) > 1:
-        raise click.UsageError("--redline-against takes one TERMS file")
+    if (redline_against or update_from) and len(terms) > 1:
+        raise click.UsageError("--redline-against and --update-from take one TERMS file")
     pipe = pipeline(template_dirs, reference_doc, clean, jobs)
     reports = pipe.build(terms, outdir, text=text, check=check_only, force=force, final=final, progress=_progress)
+    if update_from and not check_only:  # hand-edited files are expected: they get an updated copy instead
+        for r in reports:
+            r.diagnostics = [d for d in r.diagnostics if d.code != "ACS-EDITED"]
     status = max(_print_build(r, outdir if len(terms) == 1 else outdir / path.stem, check_only)
                  for r, path in zip(reports, terms))
     if redline_against and not check_only and status == 0:
@@ -145,6 +151,11 @@ def build(ctx, terms, outdir, reference_doc, template_dirs, text, clean, final, 
 
         for written in build_redlines(redline_against, terms[0], outdir, pipe.engine, text=text, clean=clean):
             click.echo(f"wrote {written}")
+    if update_from and not check_only and status == 0:
+        from acscontracts.cli.update import build_updates
+
+        conflicts = build_updates(pipe, update_from, terms[0], outdir, reports[0].edited, ctx)
+        status = EXIT_INVALID if fail_on_conflict and conflicts else status
     ctx.exit(status)
 
 
@@ -194,9 +205,11 @@ def templates_check(ctx, folder):
 
 
 from acscontracts.cli.compare import diff, redline  # noqa: E402  (commands defined in their own module)
+from acscontracts.cli.update import update  # noqa: E402
 
 main.add_command(diff)
 main.add_command(redline)
+main.add_command(update)
 
 if __name__ == "__main__":  # pragma: no cover
     main()
