@@ -32,10 +32,11 @@ def document_xml(data: bytes):
 
 
 def _by(el, author) -> bool:
-    return el.get(q("author")) == author
+    return author is None or el.get(q("author")) == author
 
 
-def settle(root, author: str, accept: bool):
+def settle(root, author: str | None, accept: bool):
+    """Accept (or reject) the tracked changes of ``author`` (None: everyone's) in document.xml, in place."""
     keep, drop = (q("ins"), q("del")) if accept else (q("del"), q("ins"))
     for tr in list(root.iter(q("tr"))):
         mark = tr.find(f"{q('trPr')}/{drop}")

@@ -350,7 +350,7 @@ def test_updated_documents_pass_the_schema_check(name, results, tmp_path):
 # --------------------------------------------------------------------------- commands
 
 
-def _run(*args):
+def _cli(*args):
     return subprocess.run([sys.executable, "-m", "acscontracts", *map(str, args)], capture_output=True, text=True,
                           cwd=ROOT, timeout=600)
 
@@ -361,7 +361,7 @@ def test_update_and_build_update_from_commands(tmp_path):
     old.write_text(source, encoding="utf-8")
     new.write_text(source.replace("supermajority_pct: 75", "supermajority_pct: 70"), encoding="utf-8")
     pack = tmp_path / "pack"
-    assert _run("build", old, "-o", pack).returncode == 0
+    assert _cli("build", old, "-o", pack).returncode == 0
     assert (pack / ".acscontracts" / "alliance_agreement.json.gz").is_file()
     issued = pack / "alliance_agreement.docx"
     edited = lawyers(issued.read_bytes(), reword("at least 75.00% of the total votes",
@@ -369,24 +369,24 @@ def test_update_and_build_update_from_commands(tmp_path):
     issued.write_bytes(edited)
 
     out = tmp_path / "updated.docx"
-    done = _run("update", issued, old, new, "--doc", "alliance_agreement", "-o", out)
+    done = _cli("update", issued, old, new, "--doc", "alliance_agreement", "-o", out)
     assert done.returncode == 0, done.stderr
     (line,) = done.stdout.splitlines()
     assert "conflict: clause" in line and "governance.supermajority_pct" in line
     assert "rebuilt" not in done.stderr  # the recorded base was used
     assert [c[1] for c in comments(out.read_bytes())] == [ACS]
-    failing = _run("update", issued, old, new, "--doc", "alliance_agreement", "-o", out, "--fail-on-conflict")
+    failing = _cli("update", issued, old, new, "--doc", "alliance_agreement", "-o", out, "--fail-on-conflict")
     assert failing.returncode == 1 and "conflict:" in failing.stdout
 
     loose_copy = tmp_path / "elsewhere" / "issued.docx"
     loose_copy.parent.mkdir()
     loose_copy.write_bytes(edited)
-    loose = _run("update", loose_copy, old, new, "--doc", "alliance_agreement", "-o", tmp_path / "loose.docx")
+    loose = _cli("update", loose_copy, old, new, "--doc", "alliance_agreement", "-o", tmp_path / "loose.docx")
     assert loose.returncode == 0 and "rebuilt from" in loose.stderr and "conflict:" in loose.stdout
 
-    assert _run("update", issued, old, new, "--doc", "alliance_agreement", "-o", issued).returncode == 2
+    assert _cli("update", issued, old, new, "--doc", "alliance_agreement", "-o", issued).returncode == 2
 
-    rebuilt = _run("build", new, "-o", pack, "--update-from", old)
+    rebuilt = _cli("build", new, "-o", pack, "--update-from", old)
     assert rebuilt.returncode == 0, rebuilt.stderr
     assert issued.read_bytes() == edited  # the lawyers' file is never overwritten
     assert (pack / "alliance_agreement.updated.docx").is_file() and "conflict: clause" in rebuilt.stdout
@@ -395,7 +395,7 @@ def test_update_and_build_update_from_commands(tmp_path):
 def test_update_refuses_a_document_from_other_terms(tmp_path):
     source = ROOT / "samples" / "northvale-alliance.yaml"
     other = tmp_path / "other.docx"
-    assert _run("render", ROOT / "samples" / "eastmoor-icp.yaml", "--doc", "aco_contract", "-o", other).returncode == 0
-    refused = _run("update", other, source, source, "--doc", "alliance_agreement", "-o", tmp_path / "out.docx")
+    assert _cli("render", ROOT / "samples" / "eastmoor-icp.yaml", "--doc", "aco_contract", "-o", other).returncode == 0
+    refused = _cli("update", other, source, source, "--doc", "alliance_agreement", "-o", tmp_path / "out.docx")
     assert refused.returncode == 1 and "ACS-UPDATE-MISMATCH" in refused.stderr
     assert not (tmp_path / "out.docx").exists()

@@ -173,14 +173,7 @@ class Paragraph:
         self._split_at(end)
         self._split_at(start)
         doomed = [c for c in self.chunks if start <= c.start and c.end <= end and c.end > c.start]
-        anchor = None  # the element after which the insertion goes
-        for group in _consecutive(self.p, [e for c in doomed for e in c.elements]):
-            deletion = revision.element("del")
-            group[0].addprevious(deletion)
-            for element in group:
-                deletion.append(element)
-                _as_deleted(element)
-            anchor = deletion
+        anchor = _track_deletion([e for c in doomed for e in c.elements], revision)  # the insertion goes after it
         if runs:
             insertion = revision.element("ins")
             for run in runs:
@@ -211,14 +204,7 @@ class Paragraph:
         t = etree.SubElement(run, w("t"))
         t.text = shown
         t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
-        anchor = None
-        for group in _consecutive(self.p, result):
-            deletion = revision.element("del")
-            group[0].addprevious(deletion)
-            for element in group:
-                deletion.append(element)
-                _as_deleted(element)
-            anchor = deletion
+        anchor = _track_deletion(result, revision)
         insertion = revision.element("ins")
         insertion.append(run)
         anchor.addnext(insertion)
@@ -256,18 +242,7 @@ class Paragraph:
 
 
 def _field_result(elements) -> str:
-    shown, separated, depth = [], False, 0
-    for element in elements:
-        mark = _field_char(element)
-        if mark == "begin":
-            depth += 1
-        elif mark == "separate" and depth == 1:
-            separated = True
-        elif mark == "end":
-            depth -= 1
-        elif separated and depth == 1:
-            shown.append(element_text(element))
-    return "".join(shown)
+    return "".join(element_text(run) for run in _result_runs(elements))
 
 
 def _result_runs(elements) -> list:
@@ -287,8 +262,20 @@ def _result_runs(elements) -> list:
     return out
 
 
-def _consecutive(parent, elements: list) -> list:
-    """``elements`` (children of parent, in order) in groups of siblings with nothing between them."""
+def _track_deletion(elements: list, revision: Revision):
+    """Sibling ``elements`` (in order) wrapped in w:del, one per stretch of neighbours; returns the last w:del."""
+    deletion = None
+    for group in _consecutive(elements):
+        deletion = revision.element("del")
+        group[0].addprevious(deletion)
+        for element in group:
+            deletion.append(element)
+            _as_deleted(element)
+    return deletion
+
+
+def _consecutive(elements: list) -> list:
+    """``elements`` (siblings, in order) in groups with nothing between them."""
     groups: list = []
     for element in elements:
         if groups and groups[-1][-1].getnext() is element:
