@@ -39,14 +39,13 @@ def _report(result, issued: Path, old: Path, output: Path) -> None:
 def update(ctx, issued, old, new, doc_type, doc_id, reference_doc, template_dirs, clean, fail_on_conflict, output):
     """Carry a lawyers' edited ISSUED.docx (generated from OLD terms) to NEW terms: their edits kept, the
     changes the new terms make shown as tracked changes, conflicts commented and listed."""
-    from acscontracts.compare.update import update_issued
     from acscontracts.files import atomic_write
 
     if output.exists() and issued.exists() and output.resolve() == issued.resolve():
         raise click.UsageError("-o must not be the issued file: the lawyers' document is never overwritten")
     pipe = pipeline(template_dirs, reference_doc, clean)
     old_terms, new_terms = checked_model(pipe, old, ctx), checked_model(pipe, new, ctx)
-    result = update_issued(pipe, issued, old_terms, new_terms, doc_type, doc_id)
+    result = pipe.update(issued, old_terms, new_terms, doc_type, doc_id)
     atomic_write(output, result.data)
     _report(result, issued, old, output)
     ctx.exit(EXIT_INVALID if fail_on_conflict and result.conflicts else 0)
@@ -55,7 +54,6 @@ def update(ctx, issued, old, new, doc_type, doc_id, reference_doc, template_dirs
 def build_updates(pipe, old: Path, new: Path, outdir: Path, edited: list, ctx) -> int:
     """For `build NEW --update-from OLD`: ``<name>.updated.docx`` beside every .docx edited by hand.
     Returns the number of conflicts."""
-    from acscontracts.compare.update import update_issued
     from acscontracts.files import atomic_write
 
     old_terms, new_terms = checked_model(pipe, old, ctx), checked_model(pipe, new, ctx)
@@ -66,7 +64,7 @@ def build_updates(pipe, old: Path, new: Path, outdir: Path, edited: list, ctx) -
         if not filename.endswith(".docx") or name not in documents:
             continue
         document = documents[name]
-        result = update_issued(pipe, outdir / filename, old_terms, new_terms, document.doc_type, document.id)
+        result = pipe.update(outdir / filename, old_terms, new_terms, document.doc_type, document.id)
         output = outdir / f"{name}.updated.docx"
         atomic_write(output, result.data)
         _report(result, outdir / filename, old, output)

@@ -24,8 +24,8 @@ from acscontracts.diagnostics import ERROR, AcsError, Diagnostic, Location
 from acscontracts.writers import ooxml as ox
 from acscontracts.writers.ooxml import w
 
-MIN_MATCH = 0.7  # share of the base text found in the issued file (recorded base)
-MIN_MATCH_LOOSE = 0.55  # ... when the base had to be rebuilt with today's templates
+MIN_MATCH = 0.6  # share of the base text found in the issued file (recorded base)
+MIN_MATCH_LOOSE = 0.5  # ... when the base had to be rebuilt with today's templates
 MAX_PARTS, MAX_UNPACKED = 2000, 256 * 1024 * 1024
 COMMENTS_TYPE = ox.REL_DOC + "comments"
 COMMENTS_CT = ox.CT_WML + "comments+xml"
@@ -45,8 +45,8 @@ class UpdateConflict:
     terms: tuple  # tuple[TermChange, ...]
 
     def line(self) -> str:
-        paths = ", ".join(t.path for t in self.terms) or "(no single term: template or layout change)"
-        return f"conflict: {self.where}: {paths}: {self.what}"
+        terms = "; ".join(t.words for t in self.terms) or "no single term (a template or layout change)"
+        return f"conflict: {self.where}: {terms}: {self.what}"
 
 
 @dataclass(frozen=True)
@@ -177,11 +177,29 @@ def _comment_text(conflict: UpdateConflict, new_text: str) -> str:
         lines.append("The new terms change " + "; ".join(t.words for t in conflict.terms) + ".")
     if new_text:
         lines.append(f"New generated wording: {new_text}")
-    lines.append("Rejecting this comment's tracked changes keeps your text.")
+    lines.append("Your text is kept: accept or reject acscontracts' tracked changes here to settle it.")
     return "\n".join(lines)
 
 
 # --------------------------------------------------------------------------- the update
+
+
+def _check_origin(match: float, loose: bool, root, base_doc, name: str, source: str) -> None:
+    """Refuse to merge into a file that was not generated from the old terms: too little of the base text is
+    found in it, or it does not name most of the base document's parties (boilerplate alone matches well)."""
+    shown = "".join(root.itertext())
+    missing = [p.name for p in base_doc.parties if p.name not in shown]
+    why = ""
+    if match < (MIN_MATCH_LOOSE if loose else MIN_MATCH):
+        why = f"only {match:.0%} of that document's text is found in it"
+    elif base_doc.parties and len(missing) * 2 > len(base_doc.parties):
+        why = f"it does not name {len(missing)} of its {len(base_doc.parties)} parties ({', '.join(missing[:3])})"
+    if why:
+        raise AcsError([Diagnostic(
+            ERROR, "ACS-UPDATE-MISMATCH", f"this file was not generated from the old terms' {name}: {why}",
+            "name the issued file and the terms it was generated from; to compare with new terms anyway, use "
+            "`redline --against`", Location(source))])
+
 
 
 def update_docx(issued: bytes, base_doc, new_doc, revision, changes=(), *, reference: bytes | None = None,
@@ -213,12 +231,7 @@ def update_docx(issued: bytes, base_doc, new_doc, revision, changes=(), *, refer
     merger = Merger(tracked, NumberingMap(r_numbering, numbering))
     merger.body(body, r_body)
     match = merger.matched_chars / merger.base_chars if merger.base_chars else 0.0
-    if match < (MIN_MATCH_LOOSE if loose else MIN_MATCH):
-        raise AcsError([Diagnostic(
-            ERROR, "ACS-UPDATE-MISMATCH",
-            f"this file was not generated from the old terms' {new_doc.name}: only {match:.0%} of that document's "
-            f"text is found in it", "name the issued file and the terms it was generated from; to compare with "
-            "new terms anyway, use `redline --against`", Location(source))])
+    _check_origin(match, loose, root, base_doc, new_doc.name, source)
     conflicts = []
     if merger.conflicts:
         if comments is None:
