@@ -281,7 +281,7 @@ def test_build_twice_rewrites_nothing(tmp_path):
     out = tmp_path / "pack"
     first = _run("build", terms, "-o", out, "--text")
     assert first.returncode == 0, first.stderr
-    stamps = {p.name: (p.stat().st_mtime_ns, p.read_bytes()) for p in out.iterdir()}
+    stamps = {p.name: (p.stat().st_mtime_ns, p.read_bytes()) for p in out.iterdir() if p.is_file()}
     second = _run("build", terms, "-o", out, "--text")
     assert second.returncode == 0, second.stderr
     assert "wrote" not in second.stdout
