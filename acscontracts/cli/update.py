@@ -51,22 +51,29 @@ def update(ctx, issued, old, new, doc_type, doc_id, reference_doc, template_dirs
     ctx.exit(EXIT_INVALID if fail_on_conflict and result.conflicts else 0)
 
 
-def build_updates(pipe, old: Path, new: Path, outdir: Path, edited: list, ctx) -> int:
-    """For `build NEW --update-from OLD`: ``<name>.updated.docx`` beside every .docx edited by hand.
-    Returns the number of conflicts."""
+def build_updates(pipe, old: Path, new: Path, outdir: Path, ctx, fail_on_conflict: bool) -> int | None:
+    """For `build NEW -o DIR --update-from OLD`: ``<name>.updated.docx`` beside every .docx of the pack edited
+    by hand. Returns the exit status when there were such documents (a pack is written all or nothing, so it
+    is then left as it is), or None when there were none and the build should go ahead."""
+    from acscontracts.compare.base_record import UPDATED
     from acscontracts.files import atomic_write
 
+    (probe,) = pipe.build([new], outdir, check=True)
+    edited = [f for f in probe.edited if f.endswith(".docx")]
+    if not edited:
+        return None
     old_terms, new_terms = checked_model(pipe, old, ctx), checked_model(pipe, new, ctx)
     documents = {d.name: d for d in pipe.documents(new_terms)}
     conflicts = 0
     for filename in edited:
-        name = filename[:-len(".docx")]
-        if not filename.endswith(".docx") or name not in documents:
+        document = documents.get(filename[:-len(".docx")])
+        if document is None:
             continue
-        document = documents[name]
         result = pipe.update(outdir / filename, old_terms, new_terms, document.doc_type, document.id)
-        output = outdir / f"{name}.updated.docx"
+        output = outdir / f"{document.name}{UPDATED}"
         atomic_write(output, result.data)
         _report(result, outdir / filename, old, output)
         conflicts += len(result.conflicts)
-    return conflicts
+    click.echo(f"{len(edited)} document(s) edited by hand were carried to {new} as <name>.updated.docx; the pack "
+               "itself is rebuilt (all or nothing) once the lawyers' files are settled and saved elsewhere", err=True)
+    return EXIT_INVALID if fail_on_conflict and conflicts else 0

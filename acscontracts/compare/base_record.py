@@ -16,6 +16,7 @@ from acscontracts.engine import tree
 from acscontracts.files import atomic_write, sha256
 
 FOLDER = ".acscontracts"
+UPDATED = ".updated.docx"  # `build --update-from` writes <name>.updated.docx beside a hand-edited document
 FORMAT = 1
 _CLASSES = {cls.__name__: cls for cls in (
     tree.Source, tree.Text, tree.TermUse, tree.TermDef, tree.Ref, tree.Placeholder, tree.Note, tree.Inserted,
