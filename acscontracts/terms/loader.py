@@ -47,6 +47,7 @@ class LoadedTerms:
     path: Path | None = None
     files: tuple = ()  # every file read (terms file, register)
     register_ids: tuple = ()  # organisation ids the partner register offers
+    derived: frozenset = frozenset()  # JSON paths of values filled in by terms.derive, not written in the file
 
     def locate(self, path: Path_) -> Location | None:
         """The location of ``path`` or of its nearest ancestor that has one."""
@@ -111,6 +112,34 @@ def _line_col(text: str, position: int) -> tuple[int, int]:
     return prefix.count("\n") + 1, len(prefix) - (prefix.rfind("\n") + 1) + 1
 
 
+_CONTENT_START = re.compile(r"[ ]*(?:-[ ]+)*")
+
+
+def _indentation_change(text: str, error_line: int) -> tuple[int, str, str] | None:
+    """(line, what, hint) when a YAML error sits where the indentation changes unexpectedly, in plain words."""
+    lines = text.split("\n")
+    meaningful = [i for i in range(min(error_line, len(lines) - 1), -1, -1)
+                  if lines[i].strip() and not lines[i].lstrip().startswith("#")]
+    if len(meaningful) < 2:
+        return None
+    here, above = meaningful[0], meaningful[1]
+    indent = len(lines[here]) - len(lines[here].lstrip(" "))
+    field_column = _CONTENT_START.match(lines[above]).end()  # after the spaces and any "- " of a list item
+    opens_block = lines[above].split(" #")[0].rstrip().endswith(":")
+    if indent == field_column or (opens_block and indent > field_column) or lines[here].lstrip().startswith("-"):
+        return None
+    if indent > field_column:
+        what = (f"the indentation changes at line {here + 1}: it is indented further (column {indent + 1}) than "
+                f"the field on line {above + 1} (column {field_column + 1}), which already has its value")
+    else:
+        what = (f"the indentation changes at line {here + 1}: it starts in column {indent + 1}, but the field "
+                f"on line {above + 1} above it starts in column {field_column + 1}")
+    hint = ("in YAML the spaces at the start of a line show what the line belongs to: the fields of one item "
+            "start in the same column, and only the contents of a field ending in `:` are indented further; "
+            f"move line {here + 1} so that it starts in the same column as the field it sits beside")
+    return here + 1, what, hint
+
+
 def parse(text: str, name: str = "<string>") -> tuple[object, dict]:
     """Parse YAML (or JSON, which is YAML) text into (data, positions)."""
     if "\t" in text:
@@ -128,6 +157,10 @@ def parse(text: str, name: str = "<string>") -> tuple[object, dict]:
             raise AcsError([_problem(name, "is nested too deeply", f"keep nesting under {MAX_DEPTH} levels",
                                      mark.line + 1 if mark else 1, mark.column + 1 if mark else 1,
                                      code="ACS-LOAD-DEPTH")])
+        explained = _indentation_change(text, mark.line) if mark else None
+        if explained:
+            line, what, hint = explained
+            raise AcsError([_problem(name, f"not valid YAML/JSON: {what}", hint, line, 1, code="ACS-LOAD-SYNTAX")])
         raise AcsError([_problem(name, f"not valid YAML/JSON: {message}",
                                  "check quoting, colons and indentation near this point",
                                  mark.line + 1 if mark else 0, mark.column + 1 if mark else 0,

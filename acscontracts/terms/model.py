@@ -113,7 +113,7 @@ class Partner:
 class Deal:
     id: str
     title: str
-    system_name: str
+    system_name: str = None
     footprint: str = None
     population: int = None
     population_basis: str = None
