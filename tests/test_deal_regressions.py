@@ -46,3 +46,38 @@ def test_no_markup_in_any_sample_document(name):
         assert not [m for m in MARKUP if m in text], doc
     subcontract = next(text for doc, text in documents.items() if doc.startswith("subcontract-"))
     assert "is borne or kept by the Party whose costs give rise to it" in subcontract
+
+
+def test_money_figures_and_words_round_the_same_way():
+    """A computed share (£411,748.4789) showed £411,748.48 in figures but "forty-seven pence" in words."""
+    from decimal import Decimal
+
+    from acscontracts.formatting import money
+
+    assert money(Decimal("411748.4789"), words=True) == ("£411,748.48 (four hundred and eleven thousand, seven "
+                                                         "hundred and forty-eight pounds and forty-eight pence)")
+    assert money(Decimal("0.125")) == "£0.13"
+
+
+def test_loss_share_cap_is_drafted_and_required_for_final():
+    """`[● loss share cap]` had no schema field: now `loss_share_cap`, and X19 asks for it under --final."""
+    data = sample("westmoor-lead-provider.yaml")
+    sub = next(s for s in data["contracting"]["subcontracts"] if s.get("pass_through_pct"))
+    sub["loss_share"] = True
+    codes = [(d.code, d.path) for d in acscontracts.validate(data, final=True) if d.is_error]
+    index = data["contracting"]["subcontracts"].index(sub)
+    assert codes == [("X19", f"contracting.subcontracts[{index}].loss_share")]
+    sub["loss_share_cap"] = 250000
+    assert not [d for d in acscontracts.validate(data, final=True) if d.is_error]
+    text = texts(data)[f"subcontract-{sub['id']}"]
+    assert "up to a maximum of £250,000 for any Contract Year" in text and "[● loss share cap]" not in text
+
+
+def test_pass_through_without_risk_share_is_printed_not_an_undefined_term():
+    """sc-gain-share used the term `Pass-Through Percentage` where no clause defined it (no risk share)."""
+    data = sample("westmoor-lead-provider.yaml")
+    del data["funding"]["risk_share"]
+    data["funding"]["incentives"]["distribution"] = "equal"
+    sub = next(s for s in data["contracting"]["subcontracts"] if s.get("pass_through_pct"))
+    text = texts(data)[f"subcontract-{sub['id']}"]
+    assert "Pass-Through Percentage" not in text

@@ -27,6 +27,7 @@ and X14..X18, deals that cannot work:
   X16 `model: alliance` with no alliances: one alliance of all the alliance members is assumed (warning)
   X17 a placeholder such as `[●]` or `TBC` typed as a value (warning in a draft, error with --final)
   X18 excluded heads of loss that the documents say can never be limited (fraud, death, personal injury)
+  X19 with --final, a subcontract passing losses to the subcontractor with no cap
 
 The rules read the terms after ``terms.derive`` has filled in what a draft may leave implicit.
 

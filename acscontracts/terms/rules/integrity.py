@@ -375,6 +375,19 @@ def contradictory_liability(c: Ctx):
                           "fraud, or for death or personal injury caused by negligence, cannot be limited or "
                           "excluded, and the documents say so", "remove it from excluded_heads")
 
+
+def final_loss_share_cap(c: Ctx):
+    """X19: with --final, a subcontractor that bears losses has a cap (its own, or one in the risk share)."""
+    if not c.final:
+        return
+    capped = {_dict(cap).get("partner_id") for cap in _list(c.section("funding", "risk_share").get("caps"))}
+    for path, sub in c.subcontracts():
+        if sub.get("loss_share") is True and "loss_share_cap" not in sub and sub.get("subcontractor_id") not in capped:
+            yield c.error("X19", path + ("loss_share",), f"subcontract `{sub.get('id')}` passes losses to the "
+                          "subcontractor with no cap: the document shows the cap as [●]",
+                          "add loss_share_cap (pounds a contract year), or a cap for the subcontractor under "
+                          "funding.risk_share.caps")
+
 RULES = (
     host_in_pool,
     duplicate_ids,
@@ -394,4 +407,5 @@ RULES = (
     alliance_derived,
     typed_placeholders,
     contradictory_liability,
+    final_loss_share_cap,
 )
