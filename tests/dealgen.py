@@ -480,7 +480,7 @@ def complete_deal(draw) -> dict:
                           for r in draw(st.lists(choice("risk_register.[].rating"), min_size=1, max_size=3))],
         "outcomes": {"objectives": ["Fewer avoidable admissions", "Shorter waits"]},
         "assurance": {"isap_complete": True, "date": iso(start - dt.timedelta(days=90))},
-        "financial_safeguards": {"min_net_assets": draw(money(0, 50_000_000)), "parent_guarantee": draw(st.booleans()),
+        "financial_safeguards": {"min_net_assets": draw(money(1, 50_000_000)), "parent_guarantee": draw(st.booleans()),
                                  "reporting_frequency": draw(choice("financial_safeguards.reporting_frequency"))},
         "term": {"start": iso(start), "end": iso(end),
                  "extension_years": draw(st.integers(1, 5)),
