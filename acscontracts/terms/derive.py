@@ -61,9 +61,10 @@ def _partners(partners: list, filled: set) -> list:
 
 def alliance_members(partners: list) -> list[str]:
     """Who joins the alliance a draft leaves implicit."""
-    partners = [p for p in partners if isinstance(p, dict) and isinstance(p.get("id"), str)]
-    members = [p["id"] for p in partners if "alliance_member" in (p.get("roles") or ())]
-    return members or [p["id"] for p in partners if "observer" not in (p.get("roles") or ())]
+    partners = [(p["id"], p.get("roles") if isinstance(p.get("roles"), list) else [])
+                for p in partners if isinstance(p, dict) and isinstance(p.get("id"), str)]
+    members = [pid for pid, roles in partners if "alliance_member" in roles]
+    return members or [pid for pid, roles in partners if "observer" not in roles]
 
 
 def derived_alliance(data) -> bool:

@@ -113,7 +113,8 @@ def text_and_limits(loaded: LoadedTerms) -> list[Diagnostic]:
 def check_loaded(loaded: LoadedTerms, validator: SchemaValidator, with_model: bool = True) -> Checked:
     diagnostics = validator.diagnostics(loaded) + _register_uses(loaded) + text_and_limits(loaded)
     schema_ok = not has_errors(diagnostics)
-    loaded = derived(loaded)  # ids, short names and an alliance a draft may leave implicit
+    if schema_ok:  # ids, short names and an alliance a draft may leave implicit (from well-formed terms only)
+        loaded = derived(loaded)
     diagnostics += rules.check(loaded, final=validator.final, strict=schema_ok)
     model = None
     if with_model and not has_errors(diagnostics):
