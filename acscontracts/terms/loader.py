@@ -93,11 +93,19 @@ def read_text(path: Path) -> str:
 def load_terms(path: str | Path) -> LoadedTerms:
     """Load a terms file and, if it names one, its partner register (merged into partners)."""
     path = Path(path)
-    data, positions = parse(read_text(path), str(path))
-    files = [path]
+    return _with_register(*parse(read_text(path), str(path)), path.parent, path)
+
+
+def load_terms_text(text: str, name: str, base: Path) -> LoadedTerms:
+    """Terms from text (named ``name`` in diagnostics) whose partner register path is relative to ``base``."""
+    return _with_register(*parse(text, name), Path(base), None)
+
+
+def _with_register(data, positions: dict, base: Path, path: Path | None) -> LoadedTerms:
+    files = [path] if path is not None else []
     register_ids: tuple = ()
     if isinstance(data, dict) and isinstance(data.get("partner_register"), str):
-        data, positions, register_path, register_ids = _merge_register(data, positions, path)
+        data, positions, register_path, register_ids = _merge_register(data, positions, base)
         files.append(register_path)
     return LoadedTerms(data, positions, path, tuple(files), register_ids)
 
@@ -230,9 +238,9 @@ class _Builder:
         return value  # dates, "yes"/"no" and everything else stay text
 
 
-def _merge_register(data: dict, positions: dict, terms_path: Path):
+def _merge_register(data: dict, positions: dict, base: Path):
     """Replace `{use: id}` partner entries by the register's organisation, keeping locations."""
-    register_path = (terms_path.parent / data["partner_register"]).resolve()
+    register_path = (base / data["partner_register"]).resolve()
     where = positions.get(("partner_register",))
     try:
         reg_text = read_text(register_path)
