@@ -77,17 +77,21 @@ def read_text(path: Path) -> str:
         raise AcsError([_problem(name, "is a folder, not a terms file", "name a .yaml or .json file", code="ACS-IO")])
     except OSError as exc:
         raise AcsError([_problem(name, f"cannot be read ({exc.strerror})", "check permissions", code="ACS-IO")])
+    return decode(raw, name)
+
+
+def decode(raw: bytes, name: str) -> str:
+    """The text of a terms file's bytes (a file, or a request body) within the size limit; AcsError otherwise."""
     if len(raw) > MAX_FILE_BYTES:
         raise AcsError([_problem(name, f"is more than {MAX_FILE_BYTES:,} bytes, the limit",
                                  "split the terms or remove pasted material", code="ACS-LOAD-SIZE")])
     try:
-        text = raw.decode("utf-8-sig")
+        return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
         col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
         raise AcsError([_problem(name, f"is not valid UTF-8 (byte 0x{raw[exc.start]:02x})",
                                  "save the file as UTF-8", line, col, code="ACS-LOAD-ENCODING")])
-    return text
 
 
 def load_terms(path: str | Path) -> LoadedTerms:
