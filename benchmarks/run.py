@@ -182,6 +182,61 @@ def whole_process(repeat: int) -> list[tuple[str, float]]:
     return rows
 
 
+def web_rows(repeat: int) -> list[tuple[str, float]]:
+    """The web app on the largest sample: a live check with its preview re-rendered (form read, validation,
+    document tree, HTML), and the time to first byte of the HTTP API over a real local socket."""
+    import http.client
+    import shutil
+
+    sys.path.insert(0, str(ROOT / "tests"))
+    from waitress.server import create_server
+
+    from acscontracts.web import create_app
+    from web_forms import csrf, form_fields
+
+    sample = max(SAMPLES, key=lambda p: p.stat().st_size)
+    rows = []
+    with tempfile.TemporaryDirectory() as folder:
+        shutil.copy(sample, folder)
+        shutil.copytree(ROOT / "samples" / "registers", Path(folder) / "registers")
+        app = create_app(folder)
+        client = app.test_client()
+        page = client.get(f"/deals/{sample.name}").get_data(as_text=True)
+        fields, headers = form_fields(page), {"X-CSRF-Token": csrf(page)}
+
+        def check():
+            result = client.post(f"/deals/{sample.name}/check", data=fields, headers=headers).get_json()
+            assert result["preview"], result["diagnostics"]
+            return result
+
+        check()  # first render compiles the templates
+        seconds, result = median_time(check, repeat)
+        rows.append((f"web: live check + preview re-render, {sample.name} ({result['document']})", seconds))
+        server = create_server(app, host="127.0.0.1", port=0, threads=2)
+        import threading
+
+        threading.Thread(target=server.run, daemon=True).start()
+        body = sample.read_bytes()
+        try:
+            for endpoint in ("/api/validate", "/api/build"):
+                def first_byte():
+                    connection = http.client.HTTPConnection("127.0.0.1", server.effective_port, timeout=120)
+                    start = time.perf_counter()
+                    connection.request("POST", endpoint, body=body, headers={"Content-Type": "application/yaml"})
+                    response = connection.getresponse()
+                    response.read(1)
+                    elapsed = time.perf_counter() - start
+                    assert response.status == 200, response.status
+                    response.read()
+                    connection.close()
+                    return elapsed
+                times = [first_byte() for _ in range(repeat)]
+                rows.append((f"web: POST {endpoint} {sample.name}, time to first byte", statistics.median(times)))
+        finally:
+            server.close()
+    return rows
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="small repeat counts (CI)")
@@ -223,6 +278,14 @@ def main() -> None:
     print("\n| whole process | median |\n|---|---|")
     for label, seconds in whole_process(1 if args.quick else 3):
         print(f"| {label} | {seconds:.2f} s |")
+    try:
+        web = web_rows(repeat)
+    except ImportError as exc:
+        print(f"\n(web app not measured: {exc.name} is missing; pip install \".[web]\")")
+    else:
+        print("\n| web app | median |\n|---|---|")
+        for label, seconds in web:
+            print(f"| {label} | {seconds * 1000:.0f} ms |")
 
 
 if __name__ == "__main__":

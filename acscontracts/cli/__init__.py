@@ -226,9 +226,11 @@ def templates_check(ctx, folder):
 
 
 from acscontracts.cli.compare import diff, redline  # noqa: E402  (commands defined in their own module)
+from acscontracts.cli.serve import serve  # noqa: E402
 
 main.add_command(diff)
 main.add_command(redline)
+main.add_command(serve)
 
 if __name__ == "__main__":  # pragma: no cover
     main()
