@@ -55,21 +55,18 @@ def test_data_is_escaped_never_markup():
     assert "&lt;script&gt;alert(1)&lt;/script&gt; {{ 7*7 }}" in html
 
 
+def _nodes(value):
+    """Every dict and list inside a JSON value, depth first."""
+    yield value
+    children = value.values() if isinstance(value, dict) else value if isinstance(value, list) else ()
+    for child in children:
+        yield from _nodes(child)
+
+
 def test_every_enum_value_is_explained_in_the_schema():
     schema = json.loads(resources.schema_path().read_text(encoding="utf-8"))
-    found = []
-
-    def walk(node):
-        if isinstance(node, dict):
-            if "enum" in node:
-                found.append(node)
-                assert set(node["x-enum-descriptions"]) == set(node["enum"]), node["enum"]
-                assert all(len(text) > 5 for text in node["x-enum-descriptions"].values())
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for value in node:
-                walk(value)
-
-    walk(schema)
-    assert len(found) > 30
+    enums = [node for node in _nodes(schema) if isinstance(node, dict) and "enum" in node]
+    assert len(enums) > 30
+    for node in enums:
+        assert set(node["x-enum-descriptions"]) == set(node["enum"]), node["enum"]
+        assert all(len(text) > 5 for text in node["x-enum-descriptions"].values())
