@@ -79,7 +79,7 @@
       item({path: b.field, message: "[●]" + (b.hint ? " " + b.hint : "")}, blanks);
     });
     var current = docSelect.value || result.document;
-    docSelect.textContent = "";
+    if (result.documents.length) docSelect.textContent = "";  // while there are errors, keep the last list
     result.documents.forEach(function (d) {
       var o = document.createElement("option");
       o.value = d.name;
