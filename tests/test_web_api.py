@@ -189,3 +189,49 @@ def test_a_new_deal_is_always_created_inside_the_folder(deals):
 def test_requests_for_another_host_name_are_refused(samples_client):
     response = samples_client.get("/", headers={"Host": "attacker.example"})
     assert_clean_4xx(response, 400, "not trusted")
+
+
+def _serve(*args: str):
+    env = dict(os.environ, PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    return subprocess.Popen([sys.executable, "-m", "acscontracts", "serve", *args], stderr=subprocess.PIPE, text=True,
+                            cwd=ROOT, env=env)
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_serve_listens_on_this_machine_and_warns_when_opened_up(tmp_path):
+    import time
+    import urllib.error
+    import urllib.request
+
+    port = _free_port()
+    server = _serve("--deals", str(tmp_path), "--port", str(port))
+    try:
+        line = server.stderr.readline()
+        assert f"http://127.0.0.1:{port}/" in line and "warning" not in line
+        for _ in range(300):  # the line is printed just before the server binds
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=60) as response:
+                    assert response.status == 200 and b"New deal" in response.read()
+                break
+            except urllib.error.URLError:
+                time.sleep(0.1)
+        else:
+            raise AssertionError("the server never answered")
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        server.stderr.close()
+    opened = _serve("--deals", str(tmp_path), "--host", "0.0.0.0", "--port", str(_free_port()))
+    try:
+        assert "there is no login" in opened.stderr.readline()
+    finally:
+        opened.terminate()
+        opened.wait(timeout=30)
+        opened.stderr.close()

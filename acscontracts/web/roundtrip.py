@@ -61,7 +61,7 @@ def _indentation(text: str) -> tuple[int, int]:
         if not body or body.startswith("#"):
             continue
         indent = len(line) - len(body)
-        if parent is not None and indent > parent:
+        if parent is not None and (indent > parent or (indent == parent and body.startswith("- "))):
             if body.startswith("- ") and offset is None:
                 offset = indent - parent
             elif not body.startswith("- ") and mapping is None:
