@@ -38,7 +38,7 @@ class Workbench:
         from acscontracts import resources
 
         self.deals = deals
-        self.pipeline = api.Pipeline(settings or api.Settings())
+        self.pipeline = api.pipeline(settings or api.Settings())  # made once per process, shared
         self.form = SchemaForm(json.loads(resources.schema_path().read_text(encoding="utf-8")))
         self._lock = threading.Lock()
 
