@@ -219,7 +219,8 @@ def test_missing_and_broken_reference_documents(tmp_path):
     missing = _invoke("render", SAMPLE, "--doc", "heads_of_terms", "--reference-doc", tmp_path / "firm.docx",
                       "-o", tmp_path / "o.docx")
     assert missing.exit_code == 3
-    assert "firm.docx: error ACS-REFERENCE-DOC: cannot read the reference document" in _one_line(missing)
+    assert ("firm.docx: error ACS-REFERENCE-DOC: cannot use the reference document: the file cannot be read "
+            "(No such file or directory)") in _one_line(missing)
     broken = tmp_path / "broken.docx"
     broken.write_bytes(b"not a zip file")
     bad = _invoke("render", SAMPLE, "--doc", "heads_of_terms", "--reference-doc", broken, "-o", tmp_path / "o.docx")
