@@ -15,6 +15,7 @@ from collections import Counter
 from typing import Callable, Hashable, Sequence
 
 FALLBACK_CELLS = 10_000  # difflib aligns a gap without anchors only when len(a) * len(b) is at most this
+SMALL_GAP = 16  # a gap this small (len(a) * len(b)) skips the search for anchors: it would cost more
 
 
 def heaviest_chain(pairs: Sequence[tuple[int, int]], weights: Sequence[int]) -> list[tuple[int, int]]:
@@ -23,6 +24,8 @@ def heaviest_chain(pairs: Sequence[tuple[int, int]], weights: Sequence[int]) -> 
     so this takes O(n log n)."""
     if not pairs:
         return []
+    if all(pairs[k][1] < pairs[k + 1][1] and pairs[k][0] < pairs[k + 1][0] for k in range(len(pairs) - 1)):
+        return list(pairs)  # already in order on both sides: the usual case
     low = min(j for _, j in pairs)
     size = max(j for _, j in pairs) - low + 1
     tree: list[tuple[int, int]] = [(0, -1)] * (size + 1)  # (best total weight, pair index): prefix maxima
@@ -66,7 +69,7 @@ def matched_pairs(a: Sequence[Hashable], b: Sequence[Hashable],
         alo, ahi, blo, bhi = stack.pop()
         if alo == ahi or blo == bhi:
             continue
-        anchors = _unique_anchors(a, alo, ahi, b, blo, bhi, weight)
+        anchors = [] if (ahi - alo) * (bhi - blo) <= SMALL_GAP else _unique_anchors(a, alo, ahi, b, blo, bhi, weight)
         if anchors:
             i0, j0 = alo, blo
             for i, j in anchors:
@@ -81,7 +84,7 @@ def matched_pairs(a: Sequence[Hashable], b: Sequence[Hashable],
         while alo < ahi and blo < bhi and a[ahi - 1] == b[bhi - 1]:
             ahi, bhi = ahi - 1, bhi - 1
             pairs.append((ahi, bhi))
-        if (ahi - alo) * (bhi - blo) <= FALLBACK_CELLS:
+        if alo < ahi and blo < bhi and (ahi - alo) * (bhi - blo) <= FALLBACK_CELLS:
             matcher = difflib.SequenceMatcher(None, a[alo:ahi], b[blo:bhi], autojunk=False)
             for i, j, size in matcher.get_matching_blocks():
                 pairs.extend((alo + i + k, blo + j + k) for k in range(size))

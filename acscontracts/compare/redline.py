@@ -27,6 +27,7 @@ from acscontracts.writers.text import block_text as _block_text, inline_text
 
 INSERTED, DELETED = "inserted", "deleted"
 PAIR_RATIO = 0.5  # paragraphs (rows) at least this similar are compared word by word, not replaced whole
+FAST_MIDDLE = 6  # an edit of at most this many tokens between equal ends is aligned on its own
 ROW_WINDOW = 8  # a row with no identifying cell is paired with the most alike of the next this many rows
 
 _MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
@@ -55,15 +56,16 @@ def _atom_text(item) -> str:
 
 
 def tokens(inlines, by_text: bool = False) -> list:
-    """(key, inline, atom) triples: Text split into words, numbers, amounts and dates; terms, references,
-    blanks and notes are atoms. ``by_text`` (comparing with a plain-text version): keys are the text
+    """(key, inline, atom) triples: Text split into words, numbers, amounts and dates (``inline`` is then
+    a (text, bold, italic) piece, made a Text by ``_merge``); terms, references, blanks and notes are atoms. ``by_text`` (comparing with a plain-text version): keys are the text
     alone and an atom is split into its words, all pointing at the one atom (``atom`` is its index)."""
     out = []
     for index, item in enumerate(inlines):
         if isinstance(item, Text):
-            for m in TOKEN.finditer(item.text):
-                key = ("t", m.group()) if by_text else ("t", m.group(), item.bold, item.italic)
-                out.append((key, Text(m.group(), item.bold, item.italic), None))
+            bold, italic = item.bold, item.italic
+            for word in TOKEN.findall(item.text):
+                piece = (word, bold, italic)
+                out.append((("t", word) if by_text else ("t",) + piece, piece, None))
         elif by_text:
             for m in TOKEN.finditer(_atom_text(item)):
                 out.append((("t", m.group()), item, index))
@@ -83,14 +85,28 @@ def tokens(inlines, by_text: bool = False) -> list:
 
 
 def _merge(items) -> tuple:
-    """Adjacent Text with the same formatting joined into one."""
+    """Adjacent Text (and (text, bold, italic) pieces) with the same formatting joined into one Text."""
     out: list = []
+    texts: list = []
+    form = None
+
+    def flush():
+        if texts:
+            out.append(Text("".join(texts), *form))
+            texts.clear()
+
     for item in items:
-        if out and isinstance(item, Text) and isinstance(out[-1], Text) and \
-                (item.bold, item.italic) == (out[-1].bold, out[-1].italic):
-            out[-1] = Text(out[-1].text + item.text, item.bold, item.italic)
+        if isinstance(item, Text):
+            item = (item.text, item.bold, item.italic)
+        if isinstance(item, tuple):
+            if form != item[1:]:
+                flush()
+                form = item[1:]
+            texts.append(item[0])
         else:
+            flush()
             out.append(item)
+    flush()
     return tuple(out)
 
 
@@ -120,7 +136,7 @@ def diff_inlines(old, new, by_text: bool = False) -> tuple:
     a, b = tokens(old, by_text), tokens(new, by_text)
     old_changed, new_changed = [True] * len(a), [True] * len(b)
     pairs = {}  # new index -> old index, for tokens left equal
-    for i, j in matched_pairs([t[0] for t in a], [t[0] for t in b], _weight):
+    for i, j in _token_pairs([t[0] for t in a], [t[0] for t in b]):
         old_changed[i] = new_changed[j] = False
         pairs[j] = i
     # A run of spaces between two changes joins them: "[-15.00% of-] {+20.00% of+}", not three changes.
@@ -175,6 +191,23 @@ def diff_inlines(old, new, by_text: bool = False) -> tuple:
     return _merge(out)
 
 
+def _token_pairs(a: list, b: list) -> list:
+    """Tokens kept between two versions of a paragraph. The usual edit (a name, an amount, a date)
+    leaves a long equal start and end around a few tokens: then only the middle is aligned.
+    Otherwise the whole is, so that equal ends cannot pull a repeated word away from where it belongs."""
+    start, end = 0, 0
+    limit = min(len(a), len(b))
+    while start < limit and a[start] == b[start]:
+        start += 1
+    while end < limit - start and a[-1 - end] == b[-1 - end]:
+        end += 1
+    if len(a) - start - end > FAST_MIDDLE or len(b) - start - end > FAST_MIDDLE:
+        return matched_pairs(a, b, _weight)
+    middle = matched_pairs(a[start:len(a) - end], b[start:len(b) - end], _weight)
+    return ([(k, k) for k in range(start)] + [(start + i, start + j) for i, j in middle]
+            + [(len(a) - end + k, len(b) - end + k) for k in range(end)])
+
+
 def _weight(key) -> int:
     """How much keeping a token matters when unique tokens compete: a name more than "and", an atom most."""
     return len(key[1].strip()) if key[0] == "t" else 12
@@ -212,19 +245,19 @@ def _columns(table: Table) -> set:
     return {len(row) for row in (table.header,) + tuple(table.rows)}
 
 
-def _text_keys(text: str) -> list:
-    return [("t", m.group()) for m in TOKEN.finditer(text)]
+def _words(text: str) -> list:
+    return text.split()
 
 
 def _similarity(a: list, b: list) -> float:
-    """difflib's ratio (2 * matches / total) over two token lists, with the multiset bound checked first
+    """difflib's ratio (2 * matches / total) over two word lists, with the multiset bound checked first
     and the matches found by the near-linear alignment."""
     total = len(a) + len(b)
     if not total:
         return 1.0
     if 2 * sum((Counter(a) & Counter(b)).values()) < PAIR_RATIO * total:
         return 0.0
-    return 2 * len(matched_pairs(a, b, _weight)) / total
+    return 2 * len(matched_pairs(a, b, len)) / total
 
 
 def _row_texts(rows) -> list:
@@ -261,7 +294,7 @@ def _rows_by_likeness(old: list, i1: int, i2: int, new: list, j1: int, j2: int) 
 
     def tokens_of(rows, k):
         if (id(rows), k) not in keys:
-            keys[(id(rows), k)] = _text_keys(" | ".join(rows[k]))
+            keys[(id(rows), k)] = _words(" | ".join(rows[k]))
         return keys[(id(rows), k)]
 
     pairs = []
@@ -363,7 +396,7 @@ class _Differ:
 
     def _tokens(self, block) -> list:
         if id(block) not in self._keys:
-            self._keys[id(block)] = (block, _text_keys(_block_text(block)))
+            self._keys[id(block)] = (block, _words(_block_text(block)))
         return self._keys[id(block)][1]
 
     def likeness(self, a, b) -> float:
