@@ -523,6 +523,20 @@ class _Sandbox(ImmutableSandboxedEnvironment):
         _check_built(sum(_text_size(p) for p in parts), "`~`")
         return parts
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._safe_attributes: dict = {}
+
+    def is_safe_attribute(self, obj, attr, value):
+        """Jinja's decision depends only on the object's type and the attribute's name (underscores,
+        internal attributes of functions and frames, mutating methods of known mutable types), so it
+        is made once per (type, name) rather than on every attribute read."""
+        key = (type(obj), attr)
+        safe = self._safe_attributes.get(key)
+        if safe is None:
+            safe = self._safe_attributes[key] = super().is_safe_attribute(obj, attr, value)
+        return safe
+
     def call_binop(self, context, operator, left, right):
         _check_time()
         if operator == "+" and isinstance(left, (str, list, tuple)) and isinstance(right, (str, list, tuple)):
