@@ -201,7 +201,7 @@ def _clark_to_text(tag: str) -> str:
 def read_reference(path: Path) -> dict:
     """The parts of a reference .docx that the Word writer uses, each checked (PackageError names the
     part otherwise): styles, numbering, settings, fontTable (parsed, when present), theme (bytes,
-    re-serialised from its parse, when it has no relationships of its own) and sectPr (the body's
+    checked and copied as written, when it has no relationships of its own) and sectPr (the body's
     last section properties, or None)."""
     return reference_from_bytes(read_regular_file(Path(path)))
 
@@ -220,8 +220,8 @@ def reference_from_bytes(data: bytes) -> dict:
         _check_numbering(out["numbering"], targets["numbering"])
     theme = targets.get("theme")
     if theme and package.has(theme) and not package.has(package.relationships_part(theme)):
-        out["theme"] = etree.tostring(package.xml(theme, "theme"), xml_declaration=True, encoding="UTF-8",
-                                      standalone=True)
+        package.xml(theme, "theme")  # checked (size, no DTD, root a:theme), then copied as it was written:
+        out["theme"] = package.read(theme, "theme")  # as written: LibreOffice rejected a re-serialised one
     body = package.xml(main, "document").find(f"{{{W_NS}}}body")
     sect = body.find(f"{{{W_NS}}}sectPr") if body is not None else None
     out["sectPr"] = copy.deepcopy(sect) if sect is not None else None
