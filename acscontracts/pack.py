@@ -16,6 +16,7 @@ from pathlib import Path
 
 from acscontracts import __version__
 from acscontracts.engine.assemble import DocumentSpec, assemble
+from acscontracts.docx_package import PackageError, read_reference
 from acscontracts.diagnostics import ERROR, WARNING, AcsError, Diagnostic, Location, has_errors
 from acscontracts.files import (LOCK_FILES, LOCK_WAIT, atomic_write, check_name, check_path, folder_lock,
                                 remove_abandoned_temp_files, sha256)
@@ -25,6 +26,7 @@ from acscontracts.engine.templating import ClauseLibrary, Renderer, bytecode_cac
 from acscontracts.terms.validation import Checked, check_file, check_loaded
 from acscontracts.writers.text import write_text
 from acscontracts import resources, versions
+from acscontracts.compare import base_record
 
 MANIFEST = "manifest.json"
 
@@ -35,7 +37,7 @@ class Engine:
 
     library: ClauseLibrary
     renderer: Renderer
-    reference: bytes | None = None
+    reference: dict | None = None  # the checked parts of the firm's reference .docx (docx_package)
     _validators: dict = field(default_factory=dict)
     options: tuple = ()  # (template_dirs, reference_doc): how worker processes make their own Engine
 
@@ -45,10 +47,11 @@ class Engine:
         reference = None
         if reference_doc:
             try:
-                reference = Path(reference_doc).read_bytes()
-            except OSError as exc:
-                raise AcsError([Diagnostic(ERROR, "ACS-REFERENCE-DOC", f"cannot read the reference document ({exc.strerror})",
-                                           "name an existing .docx file", Location(str(reference_doc)))])
+                reference = read_reference(Path(reference_doc))
+            except PackageError as exc:
+                raise AcsError([Diagnostic(ERROR, "ACS-REFERENCE-DOC", f"cannot use the reference document: {exc}",
+                                           "use a .docx saved by Word, with its usual styles",
+                                           Location(str(reference_doc)))])
         return cls(library, Renderer(library, bytecode_cache() if cache else None), reference,
                    options=(tuple(str(d) for d in template_dirs), reference_doc))
 
@@ -427,9 +430,10 @@ def _extra_files(outdir: Path, outputs: dict) -> list[str]:
         entries = sorted(outdir.iterdir())
     except OSError:
         return []
-    bookkeeping = {MANIFEST, *LOCK_FILES, versions.LATEST, versions.HISTORY, versions.TERMS}
+    bookkeeping = {MANIFEST, *LOCK_FILES, versions.LATEST, versions.HISTORY, versions.TERMS, base_record.FOLDER}
     return [entry.name for entry in entries
             if entry.name not in outputs and entry.name not in bookkeeping and not entry.name.startswith("~$")
+            and not entry.name.endswith(base_record.UPDATED)
             and not (entry.name.startswith(".") and entry.name.endswith(".tmp"))
             and not (entry.is_dir() and versions.FOLDER.match(entry.name))]
 
@@ -444,6 +448,8 @@ def _write_pack(outdir: Path, prior: dict, outputs: dict, to_write: dict, terms:
         atomic_write(outdir / MANIFEST, _json(interim))
     for filename, data in to_write.items():
         atomic_write(outdir / filename, data)
+    base_record.keep_written(outdir, {f: outputs[f].spec for f in to_write if outputs[f].spec is not None},
+                             engine, terms["sha256"])  # what `update` merges against later
     manifest = {
         "generator": f"acscontracts {__version__}",
         "terms": terms,

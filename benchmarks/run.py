@@ -13,6 +13,7 @@ import argparse
 import copy
 import gc
 import itertools
+import math
 import statistics
 import subprocess
 import sys
@@ -165,6 +166,50 @@ def stage_row(label: str, loaded_file: Path, factor: int, engine: Engine, repeat
             "ratio": t_docx / reference if reference else 0.0, "bytes": len(data)}
 
 
+def partner_deal(loaded: LoadedTerms, partners: int, renamed: bool) -> LoadedTerms:
+    """The deal grown to ``partners`` partners: copies of its providers join as alliance members and board
+    members (same addresses and emails as the provider copied). ``renamed``: every added partner's names
+    differ by one word, the change that made the old redline quadratic."""
+    data = copy.deepcopy(loaded.data)
+    providers = [p for p in data["partners"] if "provider" in p.get("roles", ())]
+    alliance = data["contracting"]["alliances"][0]
+    board = data["governance"]["board"]
+    k = 0
+    while len(data["partners"]) < partners:
+        base = providers[k % len(providers)]
+        k += 1
+        word = "South" if renamed else "North"
+        new_id = f"{base['id'][:24]}-p{k}"
+        data["partners"].append({**base, "id": new_id, "legal_name": f"{base['legal_name']} {word} {k}",
+                                 "short_name": f"{base['short_name']} {word} {k}"})
+        alliance["member_ids"].append(new_id)
+        board["members"].append({"partner_id": new_id, "seats": 1, "votes": 1})
+    return LoadedTerms(data, loaded.positions, loaded.path, loaded.files)
+
+
+def redline_rows(engine: Engine, sizes: tuple) -> list[dict]:
+    """Redline of the alliance agreement, every added partner renamed, against deal size."""
+    from acscontracts.compare.redline import count_changes, redline
+    from acscontracts.engine.tree import Revision
+    from acscontracts.pack import resolved_document
+
+    loaded = load_terms(ROOT / "samples" / "northvale-alliance.yaml")
+    rows = []
+    for partners in sizes:
+        old, new = (resolved_document(next(s for s in plan(check_loaded(partner_deal(loaded, partners, renamed),
+                                                                        engine.validator()).model)
+                                           if s.doc_type == "alliance_agreement"), engine)
+                    for renamed in (False, True))
+        gc.collect()
+        wall, cpu = time.perf_counter(), time.process_time()
+        red = redline(old, new, Revision("benchmark", "2026-01-01"))
+        wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+        changes = count_changes(red)
+        rows.append({"partners": partners, "words": words_of(new), "wall": wall, "cpu": cpu,
+                     "changes": changes["inserted"] + changes["deleted"]})
+    return rows
+
+
 def whole_process(repeat: int) -> list[tuple[str, float]]:
     rows = []
     exe = [sys.executable, "-m", "acscontracts"]
@@ -295,6 +340,15 @@ def main() -> None:
               f"model→docx time x{top['model→docx'] / base['model→docx']:.1f}, "
               f"time per 1,000 words {1000 * base['model→docx'] / base['words'] * 1000:.2f} ms → "
               f"{1000 * top['model→docx'] / top['words'] * 1000:.2f} ms")
+    sizes = (20, 80) if args.quick else (100, 400, 1500)
+    redlines = redline_rows(engine, sizes)
+    print("\n| redline, renamed partners | words | redline (wall) | redline (CPU) | tracked changes |\n|---|---|---|---|---|")
+    for row in redlines:
+        print(f"| {row['partners']:,} partners | {row['words']:,} | {row['wall']:.2f} s | {row['cpu']:.2f} s | "
+              f"{row['changes']:,} |")
+    first, last = redlines[0], redlines[-1]
+    growth = math.log(last["cpu"] / first["cpu"]) / math.log(last["partners"] / first["partners"])
+    print(f"\nredline growth exponent {first['partners']:,} -> {last['partners']:,} partners (CPU time): {growth:.2f}")
     fresh, no_op = no_op_rebuild(engine, repeat)
     print(f"\nno-op rebuild of all samples (in process, .docx and .txt): {no_op * 1000:.1f} ms against "
           f"{fresh * 1000:.1f} ms for a fresh build (ratio {no_op / fresh:.3f})")

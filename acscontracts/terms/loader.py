@@ -21,6 +21,7 @@ from acscontracts.diagnostics import ERROR, AcsError, Diagnostic, Location
 MAX_FILE_BYTES = 5 * 1024 * 1024  # a deal-terms file is a few tens of KB
 MAX_NODES = 200_000  # values after alias expansion
 MAX_DEPTH = 40
+MAX_NUMBER_DIGITS = 30  # significant digits and exponent of a number: checked before converting it
 
 try:  # the C composer is ~10x faster; both give the same nodes and marks
     _YamlLoader = yaml.CSafeLoader
@@ -165,6 +166,8 @@ def parse(text: str, name: str = "<string>") -> tuple[object, dict]:
         raise AcsError([_problem(name, "is empty", "start from `acscontracts init`", 1, 1, code="ACS-LOAD-EMPTY")])
     builder = _Builder(name)
     data = builder.build(node, (), 0)
+    if builder.problems:
+        raise AcsError(builder.problems)
     return data, builder.positions
 
 
@@ -173,6 +176,7 @@ class _Builder:
         self.name = name
         self.positions: dict = {}
         self.count = 0
+        self.problems: list = []  # numbers out of bounds: every one is reported, after the whole file
 
     def _loc(self, node) -> Location:
         return Location(self.name, node.start_mark.line + 1, node.start_mark.column + 1)
@@ -234,12 +238,32 @@ class _Builder:
         if _LEADING_ZERO.match(value):  # 09456123: a company number or code, not a number
             return value
         if _INT.match(value) or _FLOAT.match(value):
+            too_long = _number_too_long(value)
+            if too_long:  # never converted: 800,000 digits or 1e99999999 would take minutes or overflow
+                self.problems.append(Diagnostic(
+                    ERROR, "ACS-LIMIT-NUMBER", f"the number {value[:12]}{'…' if len(value) > 12 else ''} "
+                    f"{too_long}; numbers are at most 10^15 with 10 decimal places",
+                    "check for extra digits; write amounts in pounds", self._loc(node)))
+                return 0
             try:
                 number = Decimal(value.replace("_", ""))
             except InvalidOperation:  # pragma: no cover - regex and Decimal agree
                 return value
             return int(number) if _INT.match(value) else number
         return value  # dates, "yes"/"no" and everything else stay text
+
+
+def _number_too_long(value: str) -> str:
+    """Why a number's text is too long to convert ("" when it is not): too many significant digits, or
+    an exponent too large either way."""
+    mantissa, _, exponent = value.lower().partition("e")
+    digits = len(mantissa.lstrip("+-").replace("_", "").replace(".", "").lstrip("0"))
+    if digits > MAX_NUMBER_DIGITS:
+        return f"has {digits:,} digits"
+    power = exponent.lstrip("+-").lstrip("0")
+    if len(power) > 6 or int(power or 0) > MAX_NUMBER_DIGITS:
+        return f"has an exponent of {exponent[:12]}{'…' if len(exponent) > 12 else ''}"
+    return ""
 
 
 def _merge_register(data: dict, positions: dict, base: Path):
