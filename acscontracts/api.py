@@ -23,7 +23,7 @@ from pathlib import Path
 from acscontracts.diagnostics import AcsError, Diagnostic, has_errors
 
 DOC_TYPES = ("alliance_agreement", "subcontract", "aco_contract", "heads_of_terms")
-FORMATS = ("docx", "text")
+FORMATS = ("docx", "text", "markdown", "pdf")  # pdf through LibreOffice, when it is installed
 
 
 class InvalidTerms(AcsError):
@@ -129,26 +129,31 @@ class Pipeline:
 
     def write(self, document, format: str = "docx") -> bytes:
         """A document tree written as .docx or text with these settings' house style."""
-        from acscontracts.writers.text import write_text
+        from acscontracts.pack import write_document
 
         _check_format(format)
-        if format == "text":
-            return write_text(document, clean=self.settings.clean).encode("utf-8")
-        from acscontracts.writers.docx import write_docx
-
-        return write_docx(document, reference=self.engine.reference, clean=self.settings.clean)
+        return write_document(document, self.engine, format, self.settings.clean)
 
     # --------------------------------------------------------------- packs
 
     def build(self, terms_files, outdir, *, text: bool = False, check: bool = False, force: bool = False,
-              final: bool = False, progress=None) -> list:
-        """Build every document the terms call for into ``outdir`` (a sub-folder per deal when there are
-        several). Returns one pack.BuildReport per terms file."""
+              final: bool = False, progress=None, redline_against=None, lock_wait: float | None = None,
+              pdf: bool = False, keep_versions: bool = False) -> list:
+        """Build every document the terms call for into ``outdir`` (a sub-folder named by deal id when there
+        are several). ``redline_against``: earlier terms; a redline beside every changed document and a
+        summary of changes. ``lock_wait``: seconds to wait for another build of the same pack. ``pdf``: a
+        PDF beside every .docx (through LibreOffice). ``keep_versions``: each terms version into
+        ``<pack>/v<version>/``, with ``latest`` and ``history.json`` (see versions.py).
+        Returns one pack.BuildReport per terms file."""
         from acscontracts.pack import build_packs
 
+        extra = {"lock_wait": lock_wait} if lock_wait is not None else {}
+        if redline_against is not None:
+            extra["redline_against"] = _source(redline_against)
         return build_packs([_source(t) for t in terms_files], Path(outdir), self.engine, jobs=self.settings.jobs,
-                           clean=self.settings.clean, formats=("docx", "text") if text else ("docx",),
-                           check_only=check, force=force, final=final, progress=progress)
+                           clean=self.settings.clean, formats=("docx",) + ("text",) * text + ("pdf",) * pdf,
+                           check_only=check, force=force, final=final, progress=progress,
+                           keep_versions=keep_versions, **extra)
 
     # --------------------------------------------------------------- compare
 
@@ -232,6 +237,11 @@ def _loaded(function, *args):
         raise
     except AcsError as exc:
         raise InvalidTerms(exc.diagnostics) from None
+
+
+def terms_text(data: Mapping) -> str:
+    """Terms data as JSON text that ``loads`` reads back exactly (numbers written as exact decimals)."""
+    return _to_json(data)
 
 
 def _to_json(data: Mapping) -> str:
@@ -319,11 +329,13 @@ def render(terms, doc_type: str, id: str | None = None, *, format: str = "docx",
 
 
 def build(terms_files, outdir, *, text: bool = False, check: bool = False, force: bool = False,
-          final: bool = False, settings: Settings | None = None, progress=None, **options) -> list:
-    """Build the pack(s) into ``outdir``; returns one pack.BuildReport per terms file
-    (``written``, ``unchanged``, ``stale``, ``edited``, ``diagnostics``)."""
+          final: bool = False, settings: Settings | None = None, progress=None, redline_against=None,
+          lock_wait: float | None = None, pdf: bool = False, keep_versions: bool = False, **options) -> list:
+    """Build the pack(s) into ``outdir``; returns one pack.BuildReport per terms file (``outdir``,
+    ``written``, ``unchanged``, ``stale`` with ``reasons``, ``edited``, ``extra``, ``diagnostics``)."""
     return _pipeline(settings, options).build(terms_files, outdir, text=text, check=check, force=force,
-                                              final=final, progress=progress)
+                                              final=final, progress=progress, redline_against=redline_against,
+                                              lock_wait=lock_wait, pdf=pdf, keep_versions=keep_versions)
 
 
 def diff(old, new, *, settings: Settings | None = None, **options):

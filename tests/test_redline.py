@@ -384,11 +384,11 @@ def test_redline_command_terms_and_issued_docx(tmp_path):
 
 
 def test_build_redlines_beside_changed_documents(tmp_path, engine):
-    from acscontracts.cli.compare import build_redlines
+    from acscontracts.pack import build_pack
 
     old, new = _yaml_pair(tmp_path, "cost_pa: 900000", "cost_pa: 950000")
-    written = build_redlines(old, new, tmp_path / "pack", engine, text=True)
-    names = sorted(p.name for p in written)
+    report = build_pack(new, tmp_path / "pack", engine, formats=("docx", "text"), redline_against=old)
+    names = sorted(report.written)
     assert "alliance_agreement.redline.docx" in names and "alliance_agreement.redline.txt" in names
     assert "summary-of-changes.docx" in names
     summary = (tmp_path / "pack" / "summary-of-changes.txt").read_text(encoding="utf-8")
