@@ -258,7 +258,7 @@ def whole_render(sample: Path, doc_type: str, repeat: int) -> float:
     with tempfile.TemporaryDirectory() as tmp:
         seconds, _ = median_time(lambda: subprocess.run(
             [sys.executable, "-m", "acscontracts", "render", str(sample), "--doc", doc_type, "-o", f"{tmp}/x.docx"],
-            check=True, capture_output=True, cwd=tmp), repeat)
+            check=True, capture_output=True, cwd=ROOT), repeat)
     return seconds
 
 
@@ -266,7 +266,7 @@ def build_seconds(sample: Path, jobs: int, repeat: int) -> float:
     with tempfile.TemporaryDirectory() as tmp:
         seconds, _ = median_time(lambda: subprocess.run(
             [sys.executable, "-m", "acscontracts", "build", str(sample), "-o", f"{tmp}/pack", "--force", "-j", str(jobs)],
-            check=True, capture_output=True, cwd=tmp), repeat)
+            check=True, capture_output=True, cwd=ROOT), repeat)
     return seconds
 
 
