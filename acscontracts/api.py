@@ -183,6 +183,13 @@ class Pipeline:
         new_doc = self.document(new, doc_type, id)
         return redline(read_issued(Path(issued), new_doc), new_doc, revision_for(self.model(new)), by_text=True)
 
+    def update(self, issued: str | Path, old: Terms, new: Terms, doc_type: str, id: str | None = None):
+        """The lawyers' edited .docx (generated from OLD) carried to NEW: compare.update.UpdateResult with the
+        .docx bytes (``data``) and the ``conflicts``. Raises AcsError when ISSUED was not generated from OLD."""
+        from acscontracts.compare.update import update_issued
+
+        return update_issued(self, Path(issued), old, new, doc_type, id)
+
     def _valid(self, terms: Terms):
         self.model(terms)
         return self.checked(terms)
@@ -352,3 +359,11 @@ def redline(old, new, doc_type: str, id: str | None = None, *, format: str = "do
     else:
         tree = p.redline(load(old), load(new), doc_type, id)
     return p.write(tree, format)
+
+
+def update(issued, old, new, doc_type: str, id: str | None = None, *, settings: Settings | None = None,
+           **options):
+    """An issued .docx the lawyers edited, carried from OLD terms to NEW: their edits kept, the new terms'
+    changes as tracked changes, conflicts commented. Returns compare.update.UpdateResult (``data``, ``conflicts``)."""
+    p = _pipeline(settings, options)
+    return p.update(issued, load(old), load(new), doc_type, id)

@@ -25,6 +25,7 @@ from acscontracts.engine.templating import ClauseLibrary, Renderer, bytecode_cac
 from acscontracts.terms.validation import Checked, check_file, check_loaded
 from acscontracts.writers.text import write_text
 from acscontracts import resources, versions
+from acscontracts.compare import base_record
 
 MANIFEST = "manifest.json"
 
@@ -427,9 +428,10 @@ def _extra_files(outdir: Path, outputs: dict) -> list[str]:
         entries = sorted(outdir.iterdir())
     except OSError:
         return []
-    bookkeeping = {MANIFEST, *LOCK_FILES, versions.LATEST, versions.HISTORY, versions.TERMS}
+    bookkeeping = {MANIFEST, *LOCK_FILES, versions.LATEST, versions.HISTORY, versions.TERMS, base_record.FOLDER}
     return [entry.name for entry in entries
             if entry.name not in outputs and entry.name not in bookkeeping and not entry.name.startswith("~$")
+            and not entry.name.endswith(base_record.UPDATED)
             and not (entry.name.startswith(".") and entry.name.endswith(".tmp"))
             and not (entry.is_dir() and versions.FOLDER.match(entry.name))]
 
@@ -444,6 +446,8 @@ def _write_pack(outdir: Path, prior: dict, outputs: dict, to_write: dict, terms:
         atomic_write(outdir / MANIFEST, _json(interim))
     for filename, data in to_write.items():
         atomic_write(outdir / filename, data)
+    base_record.keep_written(outdir, {f: outputs[f].spec for f in to_write if outputs[f].spec is not None},
+                             engine, terms["sha256"])  # what `update` merges against later
     manifest = {
         "generator": f"acscontracts {__version__}",
         "terms": terms,

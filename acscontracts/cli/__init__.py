@@ -140,13 +140,22 @@ def render(ctx, terms, doc_type, doc_id, reference_doc, template_dirs, fmt, clea
 @click.option("--pdf", is_flag=True, help="Also write a PDF beside every .docx (needs LibreOffice).")
 @click.option("--keep-versions", is_flag=True,
               help="Build into <pack>/v<version>/ and keep every earlier version, with latest and history.json.")
+@click.option("--update-from", type=click.Path(dir_okay=False, path_type=Path),
+              help="The terms the pack was built from: write <name>.updated.docx beside every document edited by hand.")
+@click.option("--fail-on-conflict", is_flag=True, help="With --update-from: exit 1 when any update has a conflict.")
 @click.pass_context
 def build(ctx, terms, outdir, reference_doc, template_dirs, text, clean, final, check_only, force, jobs,
-          redline_against, pdf, keep_versions):
+          redline_against, pdf, keep_versions, update_from, fail_on_conflict):
     """Build every document the terms call for into a folder, with manifest.json."""
-    if redline_against and len(terms) > 1:
-        raise click.UsageError("--redline-against takes one TERMS file")
+    if (redline_against or update_from) and len(terms) > 1:
+        raise click.UsageError("--redline-against and --update-from take one TERMS file")
     pipe = pipeline(template_dirs, reference_doc, clean, jobs)
+    if update_from and not check_only and not force:
+        from acscontracts.cli.update import build_updates
+
+        status = build_updates(pipe, update_from, terms[0], outdir, ctx, fail_on_conflict)
+        if status is not None:  # documents edited by hand: updated copies written, the pack left as it is
+            ctx.exit(status)
     reports = pipe.build(terms, outdir, text=text, check=check_only, force=force, final=final, progress=_progress,
                          redline_against=redline_against, pdf=pdf, keep_versions=keep_versions)
     command = " ".join(["acscontracts build", *map(str, terms), "-o", str(outdir)] +
@@ -239,9 +248,11 @@ def templates_check(ctx, folder):
 
 
 from acscontracts.cli.compare import diff, redline  # noqa: E402  (commands defined in their own module)
+from acscontracts.cli.update import update  # noqa: E402
 
 main.add_command(diff)
 main.add_command(redline)
+main.add_command(update)
 
 if __name__ == "__main__":  # pragma: no cover
     main()
