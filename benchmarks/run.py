@@ -13,6 +13,7 @@ import argparse
 import copy
 import gc
 import itertools
+import math
 import statistics
 import subprocess
 import sys
@@ -170,6 +171,50 @@ def stage_row(label: str, loaded_file: Path, factor: int, engine: Engine, repeat
             "ratio": t_docx / reference if reference else 0.0, "bytes": len(data)}
 
 
+def partner_deal(loaded: LoadedTerms, partners: int, renamed: bool) -> LoadedTerms:
+    """The deal grown to ``partners`` partners: copies of its providers join as alliance members and board
+    members (same addresses and emails as the provider copied). ``renamed``: every added partner's names
+    differ by one word, the change that made the old redline quadratic."""
+    data = copy.deepcopy(loaded.data)
+    providers = [p for p in data["partners"] if "provider" in p.get("roles", ())]
+    alliance = data["contracting"]["alliances"][0]
+    board = data["governance"]["board"]
+    k = 0
+    while len(data["partners"]) < partners:
+        base = providers[k % len(providers)]
+        k += 1
+        word = "South" if renamed else "North"
+        new_id = f"{base['id'][:24]}-p{k}"
+        data["partners"].append({**base, "id": new_id, "legal_name": f"{base['legal_name']} {word} {k}",
+                                 "short_name": f"{base['short_name']} {word} {k}"})
+        alliance["member_ids"].append(new_id)
+        board["members"].append({"partner_id": new_id, "seats": 1, "votes": 1})
+    return LoadedTerms(data, loaded.positions, loaded.path, loaded.files)
+
+
+def redline_rows(engine: Engine, sizes: tuple) -> list[dict]:
+    """Redline of the alliance agreement, every added partner renamed, against deal size."""
+    from acscontracts.compare.redline import count_changes, redline
+    from acscontracts.engine.tree import Revision
+    from acscontracts.pack import resolved_document
+
+    loaded = load_terms(ROOT / "samples" / "northvale-alliance.yaml")
+    rows = []
+    for partners in sizes:
+        old, new = (resolved_document(next(s for s in plan(check_loaded(partner_deal(loaded, partners, renamed),
+                                                                        engine.validator()).model)
+                                           if s.doc_type == "alliance_agreement"), engine)
+                    for renamed in (False, True))
+        gc.collect()
+        wall, cpu = time.perf_counter(), time.process_time()
+        red = redline(old, new, Revision("benchmark", "2026-01-01"))
+        wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+        changes = count_changes(red)
+        rows.append({"partners": partners, "words": words_of(new), "wall": wall, "cpu": cpu,
+                     "changes": changes["inserted"] + changes["deleted"]})
+    return rows
+
+
 def whole_process(repeat: int) -> list[tuple[str, float]]:
     rows = []
     exe = [sys.executable, "-m", "acscontracts"]
@@ -189,6 +234,61 @@ def whole_process(repeat: int) -> list[tuple[str, float]]:
         seconds, _ = median_time(lambda: subprocess.run(exe + ["--help"], check=True, capture_output=True, cwd=ROOT),
                                  repeat)
         rows.append(("--help", seconds))
+    return rows
+
+
+def web_rows(repeat: int) -> list[tuple[str, float]]:
+    """The web app on the largest sample: a live check with its preview re-rendered (form read, validation,
+    document tree, HTML), and the time to first byte of the HTTP API over a real local socket."""
+    import http.client
+    import shutil
+
+    sys.path.insert(0, str(ROOT / "tests"))
+    from waitress.server import create_server
+
+    from acscontracts.web import create_app
+    from web_forms import csrf, form_fields
+
+    sample = max(SAMPLES, key=lambda p: p.stat().st_size)
+    rows = []
+    with tempfile.TemporaryDirectory() as folder:
+        shutil.copy(sample, folder)
+        shutil.copytree(ROOT / "samples" / "registers", Path(folder) / "registers")
+        app = create_app(folder)
+        client = app.test_client()
+        page = client.get(f"/deals/{sample.name}").get_data(as_text=True)
+        fields, headers = form_fields(page), {"X-CSRF-Token": csrf(page)}
+
+        def check():
+            result = client.post(f"/deals/{sample.name}/check", data=fields, headers=headers).get_json()
+            assert result["preview"], result["diagnostics"]
+            return result
+
+        check()  # first render compiles the templates
+        seconds, result = median_time(check, repeat)
+        rows.append((f"web: live check + preview re-render, {sample.name} ({result['document']})", seconds))
+        server = create_server(app, host="127.0.0.1", port=0, threads=2)
+        import threading
+
+        threading.Thread(target=server.run, daemon=True).start()
+        body = sample.read_bytes()
+        try:
+            for endpoint in ("/api/validate", "/api/build"):
+                def first_byte():
+                    connection = http.client.HTTPConnection("127.0.0.1", server.effective_port, timeout=120)
+                    start = time.perf_counter()
+                    connection.request("POST", endpoint, body=body, headers={"Content-Type": "application/yaml"})
+                    response = connection.getresponse()
+                    response.read(1)
+                    elapsed = time.perf_counter() - start
+                    assert response.status == 200, response.status
+                    response.read()
+                    connection.close()
+                    return elapsed
+                times = [first_byte() for _ in range(repeat)]
+                rows.append((f"web: POST {endpoint} {sample.name}, time to first byte", statistics.median(times)))
+        finally:
+            server.close()
     return rows
 
 
@@ -245,12 +345,29 @@ def main() -> None:
               f"model→docx time x{top['model→docx'] / base['model→docx']:.1f}, "
               f"time per 1,000 words {1000 * base['model→docx'] / base['words'] * 1000:.2f} ms → "
               f"{1000 * top['model→docx'] / top['words'] * 1000:.2f} ms")
+    sizes = (20, 80) if args.quick else (100, 400, 1500)
+    redlines = redline_rows(engine, sizes)
+    print("\n| redline, renamed partners | words | redline (wall) | redline (CPU) | tracked changes |\n|---|---|---|---|---|")
+    for row in redlines:
+        print(f"| {row['partners']:,} partners | {row['words']:,} | {row['wall']:.2f} s | {row['cpu']:.2f} s | "
+              f"{row['changes']:,} |")
+    first, last = redlines[0], redlines[-1]
+    growth = math.log(last["cpu"] / first["cpu"]) / math.log(last["partners"] / first["partners"])
+    print(f"\nredline growth exponent {first['partners']:,} -> {last['partners']:,} partners (CPU time): {growth:.2f}")
     fresh, no_op = no_op_rebuild(engine, repeat)
     print(f"\nno-op rebuild of all samples (in process, .docx and .txt): {no_op * 1000:.1f} ms against "
           f"{fresh * 1000:.1f} ms for a fresh build (ratio {no_op / fresh:.3f})")
     print("\n| whole process | median |\n|---|---|")
     for label, seconds in whole_process(1 if args.quick else 3):
         print(f"| {label} | {seconds:.2f} s |")
+    try:
+        web = web_rows(repeat)
+    except ImportError as exc:
+        print(f"\n(web app not measured: {exc.name} is missing; pip install \".[web]\")")
+    else:
+        print("\n| web app | median |\n|---|---|")
+        for label, seconds in web:
+            print(f"| {label} | {seconds * 1000:.0f} ms |")
     speed_goals(rows, synthetic, 1 if args.quick else 5, with_peers=not args.quick)
 
 
