@@ -231,10 +231,13 @@ def load(source: str | Path | Mapping) -> Terms:
     return Terms(_loaded(load_terms, Path(source)))
 
 
-def loads(text: str, name: str = "<string>") -> Terms:
-    """Terms from YAML or JSON text; ``name`` is the file name diagnostics give."""
-    from acscontracts.terms.loader import LoadedTerms, parse
+def loads(text: str, name: str = "<string>", *, base: str | Path | None = None) -> Terms:
+    """Terms from YAML or JSON text; ``name`` is the file name diagnostics give. With ``base``, a
+    ``partner_register`` path in the text is read relative to that folder."""
+    from acscontracts.terms.loader import LoadedTerms, load_terms_text, parse
 
+    if base is not None:
+        return Terms(_loaded(load_terms_text, text, name, Path(base)))
     data, positions = _loaded(parse, text, name)
     return Terms(LoadedTerms(data, positions))
 

@@ -14,6 +14,7 @@ from lxml import etree
 from acscontracts.engine.tree import (Clause, Document, DocumentProperties, Note, Para, Party,
                                Placeholder, Ref, Schedule, SignatureBlock, Table, TermDef,
                                TermUse, Text)
+from acscontracts.docx_package import PackageError, reference_from_bytes
 from acscontracts.writers import docx as house
 from acscontracts.writers.docx import bookmark_name, write_docx
 
@@ -540,7 +541,7 @@ def test_firm_reference_changes_fonts_and_keeps_our_styles(tmp_path):
     firm.styles["Normal"].font.name = "Garamond"
     buf = io.BytesIO()
     firm.save(buf)
-    out = write_docx(rich_document(), reference=buf.getvalue())
+    out = write_docx(rich_document(), reference=reference_from_bytes(buf.getvalue()))
     styles = xml(out, "word/styles.xml")
     normal = styles.find(f"{q('style')}[@{q('styleId')}='Normal']")
     assert normal.find(f"{q('rPr')}/{q('rFonts')}").get(q("ascii")) == "Garamond"
@@ -563,7 +564,7 @@ def test_firm_reference_changes_fonts_and_keeps_our_styles(tmp_path):
 
 
 def test_own_output_as_reference_does_not_duplicate_lists(rich):
-    out = write_docx(rich_document(), reference=rich)
+    out = write_docx(rich_document(), reference=reference_from_bytes(rich))
     by_name, _ = _abstracts(xml(out, "word/numbering.xml"))
     names = [a.find(q("name")).get(q("val")) for a in xml(out, "word/numbering.xml").iter(
         q("abstractNum"))]
@@ -583,8 +584,8 @@ def test_every_style_and_list_used_is_defined(rich):
 
 
 def test_bad_reference_raises():
-    with pytest.raises(ValueError, match="reference document"):
-        write_docx(rich_document(), reference=b"not a zip")
+    with pytest.raises(PackageError, match="not a .docx"):
+        reference_from_bytes(b"not a zip")
 
 
 def test_empty_document_writes():

@@ -1,7 +1,7 @@
 """Read an issued .docx (the lawyers' version) as a plain Document to redline against.
 
-Only paragraph text matters: the body is read with python-docx, the front page, contents and
-execution page are skipped (by their house styles), clause and schedule headings split it into
+Only paragraph text matters: the body is read through the safe package reader (``docx_package``);
+the front page, contents and execution page are skipped (by their house styles), clause and schedule headings split it into
 parts that take the id of the new document's clause or schedule with the same title. Paragraph
 levels come from the numbering styles when the file used ours; otherwise every paragraph is
 plain body text. Formatting is not compared.
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from acscontracts.docx_package import DocxPackage, PackageError
 from acscontracts.diagnostics import ERROR, AcsError, Diagnostic, Location
 from acscontracts.engine.tree import Clause, Document, Para, Schedule, Table, Text
 
@@ -22,33 +23,66 @@ LEVELS = {"Clause2": ("body", 1), "Clause3": ("body", 2), "Clause4": ("body", 3)
           "Subheading": ("subheading", 0), "Centered": ("centered", 0)}
 
 
-def _style_id(paragraph) -> str:
-    ppr = paragraph._p.pPr
-    if ppr is not None and ppr.pStyle is not None:
-        return ppr.pStyle.val or ""
-    return ""
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+# Run content as text, as python-docx reads it: w:t, tabs, line breaks, non-breaking hyphens.
+_RUN_TEXT = {f"{_W}tab": "\t", f"{_W}ptab": "\t", f"{_W}cr": "\n", f"{_W}noBreakHyphen": "-"}
+# Containers whose runs are part of the paragraph's text (accepted view: insertions in, deletions out).
+_RUN_CONTAINERS = {f"{_W}hyperlink", f"{_W}ins", f"{_W}smartTag", f"{_W}customXml", f"{_W}fldSimple",
+                   f"{_W}sdt", f"{_W}sdtContent"}
+
+
+def _run_text(run) -> str:
+    out = []
+    for child in run:
+        if child.tag == f"{_W}t":
+            out.append(child.text or "")
+        elif child.tag == f"{_W}br":
+            out.append("\n" if child.get(f"{_W}type", "textWrapping") == "textWrapping" else "")
+        else:
+            out.append(_RUN_TEXT.get(child.tag, ""))
+    return "".join(out)
+
+
+def _paragraph_text(container) -> str:
+    out = []
+    for child in container:
+        if child.tag == f"{_W}r":
+            out.append(_run_text(child))
+        elif child.tag in _RUN_CONTAINERS:
+            out.append(_paragraph_text(child))
+    return "".join(out)
+
+
+def _style_id(p) -> str:
+    style = p.find(f"{_W}pPr/{_W}pStyle")
+    return (style.get(f"{_W}val") or "") if style is not None else ""
+
+
+def _row_texts(tr) -> list[str]:
+    """The text of each grid column of a table row: a cell spanning n columns counts n times."""
+    cells = []
+    for tc in tr.iterchildren(f"{_W}tc"):
+        text = "\n".join(_paragraph_text(p) for p in tc.iterchildren(f"{_W}p"))
+        span = tc.find(f"{_W}tcPr/{_W}gridSpan")
+        count = span.get(f"{_W}val", "1") if span is not None else "1"
+        cells.extend([text] * (min(int(count), 64) if count.isdigit() and int(count) > 0 else 1))
+    return cells
 
 
 def _body_items(path: Path):
-    """(kind, style id, text or rows) for every body paragraph and table, in order."""
-    import docx
-    from docx.table import Table as DocxTable
-    from docx.text.paragraph import Paragraph
-
+    """(kind, style id, text or rows) for every body paragraph and table, in order. The .docx is read
+    through the safe package reader; a bad file is an ACS-ISSUED-DOCX error naming the part."""
     try:
-        document = docx.Document(str(path))
-    except Exception as exc:  # python-docx raises several types for a bad package
-        raise AcsError([Diagnostic(ERROR, "ACS-ISSUED-DOCX", f"cannot be read as a Word document ({exc})",
+        package = DocxPackage.open(path)
+        body = package.xml(package.main_part(), "document").find(f"{_W}body")
+    except PackageError as exc:
+        raise AcsError([Diagnostic(ERROR, "ACS-ISSUED-DOCX", f"cannot use the issued document: {exc}",
                                    "name a .docx file saved by Word", Location(str(path)))])
-    body = document.element.body
-    for child in body.iterchildren():
-        tag = child.tag.rsplit("}", 1)[-1]
-        if tag == "p":
-            p = Paragraph(child, document)
-            yield "p", _style_id(p), p.text
-        elif tag == "tbl":
-            table = DocxTable(child, document)
-            yield "t", "", [[cell.text for cell in row.cells] for row in table.rows]
+    for child in body if body is not None else ():
+        if child.tag == f"{_W}p":
+            yield "p", _style_id(child), _paragraph_text(child)
+        elif child.tag == f"{_W}tbl":
+            yield "t", "", [_row_texts(tr) for tr in child.iterchildren(f"{_W}tr")]
 
 
 def read_issued(path: Path, like: Document) -> Document:

@@ -16,10 +16,10 @@ import difflib
 import hashlib
 import math
 import re
-from pathlib import Path
 
 from lxml import etree
 
+from acscontracts.docx_package import builtin_reference
 from acscontracts.engine import tree
 from acscontracts.writers import ooxml as ox
 from acscontracts.writers.ooxml import Level, ListDef, w
@@ -64,8 +64,6 @@ LISTS = (
 )
 CLAUSES, SCHEDULES, SCHEDULE_PARAS, PARTY_LIST, RECITAL_LIST = range(5)
 
-REFERENCE_DOCX = Path(__file__).resolve().parent.parent / "data" / "reference.docx"
-
 HIGHLIGHT_BLANK, HIGHLIGHT_NOTE = "yellow", "cyan"
 BLANK = "[●]"
 
@@ -90,18 +88,19 @@ _CHARS_PER_LINE = 84
 # --------------------------------------------------------------------------- public API
 
 
-def write_docx(document: tree.Document, *, reference: bytes | None = None,
+def write_docx(document: tree.Document, *, reference: dict | None = None,
                clean: bool = False) -> bytes:
     """Render a resolved document as .docx bytes (same input, same bytes).
 
-    ``reference``: a .docx whose styles, theme, fonts, settings and page setup to use
-    (default: the built-in house style); style ids it lacks are added from ours.
+    ``reference``: the parts of a .docx (``docx_package.read_reference``) whose styles, theme, fonts,
+    settings and page setup to use (default: the built-in house style); style ids it lacks are added
+    from ours.
     ``clean``: leave out drafting notes (the counterparty version).
     Raises ValueError for an unusable reference, an unknown signature form, or text that
     XML 1.0 cannot hold.
     """
-    ours = ox.read_reference(REFERENCE_DOCX.read_bytes())
-    ref = ox.read_reference(reference) if reference is not None else ours
+    ours = builtin_reference()
+    ref = reference if reference is not None else ours
     numbering = ox.merge_numbering(ref.get("numbering"), LISTS)
     bound = {lvl.style: (numbering.num_ids[i], ilvl)
              for i, d in enumerate(LISTS) for ilvl, lvl in enumerate(d.levels) if lvl.style}
