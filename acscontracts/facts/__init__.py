@@ -1,0 +1,64 @@
+"""The legal facts of a deal, computed once from the typed model and used by every document and by
+validation: s9 NHS-contract status per pair of parties (status), deed or simple contract and each
+party's execution form (execution), payer, payee and power for each money flow with the totals and
+worked examples the documents print (money), and the dates on one timeline (timeline).
+
+``compute(terms)`` gives the deal-wide facts; ``DealFacts.document(...)`` adds the facts of one
+document (its status and execution). Templates read them as ``facts``; they draft from them and
+do not decide them again.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from acscontracts.facts import execution, money, status, timeline
+
+
+@dataclass(frozen=True)
+class DocumentFacts:
+    status: status.Status
+    execution: execution.DocumentExecution
+    timeline: timeline.Timeline
+    money: money.MoneyFacts
+    deal: "DealFacts"
+
+
+@dataclass(frozen=True)
+class DealFacts:
+    terms: object  # model.DealTerms
+    timeline: timeline.Timeline
+    money: money.MoneyFacts
+
+    def document(self, doc_type: str, parties: tuple, subject=None) -> DocumentFacts:
+        return DocumentFacts(status.document_status(self.terms, doc_type, parties, subject),
+                             execution.document_execution(doc_type, parties), self.timeline, self.money, self)
+
+    def risk_share(self, rs):
+        """Facts (worked examples, corridor maxima) for a risk share: the deal's or an alliance's own."""
+        if rs is getattr(self.terms.funding, "risk_share", None):
+            return self.money.risk_share
+        return money.risk_share_facts(self.terms, rs)
+
+    def nhs_contracts(self) -> tuple:
+        """(document label, PairStatus) for every s9 arrangement the deal's documents make."""
+        terms = self.terms
+        found = []
+        aco = terms.contracting.aco
+        if aco and aco.holder_id in terms._index:
+            holder = terms._index[aco.holder_id]
+            parties = tuple(p for p in terms.partners if p.is_commissioner and p.id != holder.id) + (holder,)
+            found += [(aco.title, pair) for pair in status.document_status(terms, "aco_contract", parties).nhs_pairs]
+        for sub in terms.contracting.subcontracts:
+            parties = tuple(terms._index[i] for i in (sub.head_provider_id, sub.subcontractor_id) if i in terms._index)
+            if len(parties) == 2:
+                found += [("Sub-contract", pair) for pair in
+                          status.document_status(terms, "subcontract", parties, sub).nhs_pairs]
+        for alliance in terms.contracting.alliances:
+            parties = tuple(terms._index[i] for i in alliance.member_ids if i in terms._index)
+            found += [(alliance.title, pair) for pair in
+                      status.document_status(terms, "alliance_agreement", parties).nhs_pairs]
+        return tuple(found)
+
+
+def compute(terms) -> DealFacts:
+    return DealFacts(terms, timeline.compute(terms), money.compute(terms))
