@@ -39,6 +39,10 @@ class DealFacts:
             return self.money.risk_share
         return money.risk_share_facts(self.terms, rs)
 
+    def nhs_contracts_by_document(self) -> tuple:
+        """(document label, arranger, providers) for every s9 arrangement, grouped for drafting."""
+        return grouped(self.nhs_contracts())
+
     def nhs_contracts(self) -> tuple:
         """(document label, PairStatus) for every s9 arrangement the deal's documents make."""
         terms = self.terms
@@ -51,13 +55,29 @@ class DealFacts:
         for sub in terms.contracting.subcontracts:
             parties = tuple(terms._index[i] for i in (sub.head_provider_id, sub.subcontractor_id) if i in terms._index)
             if len(parties) == 2:
-                found += [("Sub-contract", pair) for pair in
+                found += [("sub-contract", pair) for pair in
                           status.document_status(terms, "subcontract", parties, sub).nhs_pairs]
         for alliance in terms.contracting.alliances:
             parties = tuple(terms._index[i] for i in alliance.member_ids if i in terms._index)
-            found += [(alliance.title, pair) for pair in
+            found += [(f"agreement for the {alliance.title}", pair) for pair in
                       status.document_status(terms, "alliance_agreement", parties).nhs_pairs]
+        covered = {(pair.arranger.id, pair.provider.id) for _label, pair in found}
+        for contract in terms.contracting.service_contracts:  # contracts the pack does not draft
+            provider = terms._index.get(contract.provider_id)
+            for commissioner in (terms._index.get(i) for i in contract.commissioner_ids):
+                if provider is not None and commissioner is not None and commissioner.is_health_service_body \
+                        and provider.is_health_service_body and (commissioner.id, provider.id) not in covered:
+                    found.append((contract.title or "service contract",
+                                  status.PairStatus(commissioner, provider, commissioner, provider)))
         return tuple(found)
+
+
+def grouped(nhs_contracts) -> tuple:
+    """(document label, arranger, (providers...)) from ``DealFacts.nhs_contracts()``, in order."""
+    groups: dict = {}
+    for label, pair in nhs_contracts:
+        groups.setdefault((label, pair.arranger.id), (label, pair.arranger, []))[2].append(pair.provider)
+    return tuple((label, arranger, tuple(providers)) for label, arranger, providers in groups.values())
 
 
 def compute(terms) -> DealFacts:
