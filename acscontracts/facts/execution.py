@@ -62,8 +62,9 @@ def _company_words(partner) -> str:
     return ""
 
 
-def block_wording(partner, deed: bool) -> tuple[str, str, tuple]:
-    """(form name, opening words with {party}, lines) for one party."""
+def block_wording(partner, deed: bool, sealed_if_required: bool = True) -> tuple[str, str, tuple]:
+    """(form name, opening words with {party}, lines) for one party. ``sealed_if_required`` is False for a
+    document that is not binding (heads of terms): it is never sealed."""
     k = kind(partner)
     if k == "nhs_body":
         if not deed:
@@ -75,6 +76,10 @@ def block_wording(partner, deed: bool) -> tuple[str, str, tuple]:
                  ("Signature of second authorised signatory", "sign"), ("Name", "blank"), ("Title", "blank"),
                  ("Date", "date")))
     if k == "council":
+        if not deed and sealed_if_required and partner.seal_required is True:
+            return ("local_authority_seal", "The common seal of {party} was affixed in the presence of:",
+                    (("Authorised signatory", "sign"), ("Name", "name"), ("Title", "title"),
+                     ("Seal register number", "blank"), ("Date", "date")))
         if not deed:
             return ("council_hand", "Signed for and on behalf of {party} by its authorised officer under its "
                     "constitution and scheme of delegation:", _SIGN)
@@ -119,15 +124,16 @@ def block_wording(partner, deed: bool) -> tuple[str, str, tuple]:
     return "other", "Signed for and on behalf of {party}:", _SIGN
 
 
-def signature_block(partner, deed: bool) -> SignatureBlock:
+def signature_block(partner, deed: bool, binding: bool = True) -> SignatureBlock:
     sig = partner.signatory
     name = sig.name if sig and isinstance(sig.name, str) else ""
     title = sig.title if sig and isinstance(sig.title, str) else ""
-    form, opening, lines = block_wording(partner, deed)
+    form, opening, lines = block_wording(partner, deed, binding)
     return SignatureBlock(partner.legal_name, form, name, title, opening, lines)
 
 
 def document_execution(doc_type: str, parties: tuple) -> DocumentExecution:
     deed = bool(DEED_REASONS.get(doc_type))
-    return DocumentExecution(deed, doc_type != "heads_of_terms",
-                             tuple(signature_block(p, deed) for p in parties), DEED_REASONS.get(doc_type, ""))
+    binding = doc_type != "heads_of_terms"
+    return DocumentExecution(deed, binding, tuple(signature_block(p, deed, binding) for p in parties),
+                             DEED_REASONS.get(doc_type, ""))

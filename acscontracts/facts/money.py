@@ -40,12 +40,14 @@ class Flow:
     payer: object  # model.Partner, or None when the terms do not say
     payee: object
     amount: object  # Decimal a year, or None when it depends on performance
-    basis: str  # JSON path of the terms that fix it
+    path: tuple  # JSON path (tuple) of the terms that fix it
     power: object  # the legal power (text), or None when there is none
 
     @property
     def to_itself(self) -> bool:
-        return self.payer is not None and self.payee is not None and self.payer.id == self.payee.id
+        # a host's own contribution to the pool it hosts is not a payment
+        return (self.kind != "pool_contribution" and self.payer is not None and self.payee is not None
+                and self.payer.id == self.payee.id)
 
 
 @dataclass(frozen=True)
@@ -269,6 +271,26 @@ def incentive_payees(terms, inc, members=None) -> tuple:
     return tuple(p for p in pool if {"provider", "lead_provider", "icp_holder"} & set(p.roles))
 
 
+def _incentive_flows(terms, inc, members, path, pools) -> list:
+    if not inc:
+        return []
+    return [Flow("incentive", payer, payee, None, path, _power(payer, payee, "incentive", pools))
+            for payer in incentive_funders(terms, inc, members) for payee in incentive_payees(terms, inc, members)]
+
+
+def _risk_share_flows(terms, rs, path, pools) -> list:
+    """Settlements between every two parties to a risk share (who pays whom depends on the year)."""
+    if not rs:
+        return []
+    get = terms._index.get
+    ids = list(dict.fromkeys(s.partner_id for c in rs.corridors for s in c.shares))
+    if isinstance(rs.commissioner_id, str):
+        ids.append(rs.commissioner_id)
+    parties = [get(i) for i in dict.fromkeys(ids) if get(i) is not None]
+    return [Flow("risk_share", a, b, None, path, _power(a, b, "risk_share", pools))
+            for n, a in enumerate(parties) for b in parties[n + 1:]]
+
+
 def _flows(terms) -> list:
     f = terms.funding
     if not f:
@@ -281,7 +303,7 @@ def _flows(terms) -> list:
     budget = f.budget
     for i, c in enumerate(budget.components if budget and holder else ()):
         payer = get(c.partner_id)
-        flows.append(Flow("contract_payment", payer, holder, c.amount, f"funding.budget.components[{i}]",
+        flows.append(Flow("contract_payment", payer, holder, c.amount, ("funding", "budget", "components", i),
                           _power(payer, holder, "contract_payment", pools)))
     for i, fund in enumerate(pools):
         host = get(fund.host_partner_id)
@@ -289,29 +311,20 @@ def _flows(terms) -> list:
         for j, c in enumerate(fund.contributions):
             payer = get(c.partner_id)
             flows.append(Flow("pool_contribution", payer, host, c.amount,
-                              f"funding.pooled_funds[{i}].contributions[{j}]", power))
+                              ("funding", "pooled_funds", i, "contributions", j), power))
     for i, sub in enumerate(terms.contracting.subcontracts):
         payer, payee = get(sub.head_provider_id), get(sub.subcontractor_id)
-        flows.append(Flow("contract_payment", payer, payee, sub.value_pa, f"contracting.subcontracts[{i}]",
+        flows.append(Flow("contract_payment", payer, payee, sub.value_pa, ("contracting", "subcontracts", i),
                           _power(payer, payee, "contract_payment", pools)))
-    inc = f.incentives
-    if inc:
-        for payer in incentive_funders(terms, inc):
-            for payee in incentive_payees(terms, inc):
-                flows.append(Flow("incentive", payer, payee, None, "funding.incentives",
-                                  _power(payer, payee, "incentive", pools)))
-    rs = f.risk_share
-    if rs:
-        sharers = list(dict.fromkeys(s.partner_id for c in rs.corridors for s in c.shares))
-        parties = [get(i) for i in sharers if get(i) is not None]
-        commissioner = get(rs.commissioner_id) if isinstance(rs.commissioner_id, str) else None
-        if commissioner is not None and commissioner not in parties:
-            parties.append(commissioner)
-        for a in parties:
-            for b in parties:
-                if a.id < b.id:
-                    flows.append(Flow("risk_share", a, b, None, "funding.risk_share",
-                                      _power(a, b, "risk_share", pools)))
+    flows += _incentive_flows(terms, f.incentives, None, ("funding", "incentives"), pools)
+    flows += _risk_share_flows(terms, f.risk_share, ("funding", "risk_share"), pools)
+    for i, alliance in enumerate(terms.contracting.alliances):  # an alliance's own incentives and risk share
+        own = alliance.funding
+        if own:
+            members = tuple(terms._index[m] for m in alliance.member_ids if m in terms._index)
+            base = ("contracting", "alliances", i, "funding")
+            flows += _incentive_flows(terms, own.incentives, members, base + ("incentives",), pools)
+            flows += _risk_share_flows(terms, own.risk_share, base + ("risk_share",), pools)
     rc = f.running_costs
     manager = terms.governance.alliance_manager if terms.governance else None
     employer = get(manager.employer_partner_id) if manager and isinstance(manager.employer_partner_id, str) else None
@@ -319,7 +332,7 @@ def _flows(terms) -> list:
         for i, c in enumerate(f.contributions):
             payer = get(c.partner_id)
             if payer is not None and payer.id != employer.id:
-                flows.append(Flow("running_costs", payer, employer, None, f"funding.contributions[{i}]",
+                flows.append(Flow("running_costs", payer, employer, None, ("funding", "contributions", i),
                                   _power(payer, employer, "running_costs", pools)))
     return flows
 

@@ -77,6 +77,7 @@ class Partner:
     charity_no: str = None
     sector: str = None
     signatory: Signatory = None
+    seal_required: bool = False
     notice_address: str = None
     notice_email: str = None
 
