@@ -19,6 +19,7 @@ NHS_TO_NHS = "arrangements between health service bodies under the National Heal
 NHS_COMMISSIONING = "its functions of arranging health services under the National Health Service Act 2006"
 COUNCIL_COMMISSIONING = "its functions as a local authority (including under the Care Act 2014 and its public " \
                         "health functions under the National Health Service Act 2006)"
+COUNCIL_SHARED_COSTS = "section 1 of the Localism Act 2011 (general power of competence)"
 PROVIDER_PURCHASE = "its power to buy goods and services for the purposes of its functions"
 
 
@@ -82,17 +83,18 @@ class WorkedExample:
         return sum((a.final for a in self.allocations), Decimal(0))
 
 
-def _power(payer, payee, kind: str, pools) -> object:
+def _power(payer, payee, kind: str) -> object:
     """The power under which ``payer`` may pay ``payee`` for a flow of ``kind``, or None."""
     if payer is None or payee is None or payer.id == payee.id:
         return None
     if kind == "pool_contribution":
         return None  # set by the caller from the pool's basis
-    shared = [f for f in pools if {payer.id, payee.id} <= set(f.partner_ids)]
+    if kind == "running_costs" and is_council(payer):
+        return COUNCIL_SHARED_COSTS
     if kind != "contract_payment" and (is_nhs(payer) and is_council(payee) or is_council(payer) and is_nhs(payee)):
-        # NHS money to a council (or council money shared with the NHS) needs a pooled fund
-        s75 = [f for f in shared if f.basis == "s75"]
-        return f"{S75} (the {s75[0].title})" if s75 else None
+        # Money moved between the NHS and a council other than for services bought needs its own statutory
+        # vehicle (a section 75 agreement, or section 256 for an ICB): an alliance agreement cannot be it.
+        return None
     if kind == "contract_payment":
         if is_council(payer):
             return COUNCIL_COMMISSIONING
@@ -102,7 +104,7 @@ def _power(payer, payee, kind: str, pools) -> object:
     if is_nhs(payer) and is_nhs(payee):
         return NHS_TO_NHS
     if is_council(payer) and is_council(payee):
-        return "section 1 of the Localism Act 2011 and section 111 of the Local Government Act 1972"
+        return COUNCIL_SHARED_COSTS
     return PROVIDER_PURCHASE if not is_council(payer) else COUNCIL_COMMISSIONING
 
 
@@ -271,14 +273,14 @@ def incentive_payees(terms, inc, members=None) -> tuple:
     return tuple(p for p in pool if {"provider", "lead_provider", "icp_holder"} & set(p.roles))
 
 
-def _incentive_flows(terms, inc, members, path, pools) -> list:
+def _incentive_flows(terms, inc, members, path) -> list:
     if not inc:
         return []
-    return [Flow("incentive", payer, payee, None, path, _power(payer, payee, "incentive", pools))
+    return [Flow("incentive", payer, payee, None, path, _power(payer, payee, "incentive"))
             for payer in incentive_funders(terms, inc, members) for payee in incentive_payees(terms, inc, members)]
 
 
-def _risk_share_flows(terms, rs, path, pools) -> list:
+def _risk_share_flows(terms, rs, path) -> list:
     """Settlements between every two parties to a risk share (who pays whom depends on the year)."""
     if not rs:
         return []
@@ -287,7 +289,7 @@ def _risk_share_flows(terms, rs, path, pools) -> list:
     if isinstance(rs.commissioner_id, str):
         ids.append(rs.commissioner_id)
     parties = [get(i) for i in dict.fromkeys(ids) if get(i) is not None]
-    return [Flow("risk_share", a, b, None, path, _power(a, b, "risk_share", pools))
+    return [Flow("risk_share", a, b, None, path, _power(a, b, "risk_share"))
             for n, a in enumerate(parties) for b in parties[n + 1:]]
 
 
@@ -304,7 +306,7 @@ def _flows(terms) -> list:
     for i, c in enumerate(budget.components if budget and holder else ()):
         payer = get(c.partner_id)
         flows.append(Flow("contract_payment", payer, holder, c.amount, ("funding", "budget", "components", i),
-                          _power(payer, holder, "contract_payment", pools)))
+                          _power(payer, holder, "contract_payment")))
     for i, fund in enumerate(pools):
         host = get(fund.host_partner_id)
         power = f"{S75} (the {fund.title})" if fund.basis == "s75" else f"{S65Z6} (the {fund.title})"
@@ -315,16 +317,16 @@ def _flows(terms) -> list:
     for i, sub in enumerate(terms.contracting.subcontracts):
         payer, payee = get(sub.head_provider_id), get(sub.subcontractor_id)
         flows.append(Flow("contract_payment", payer, payee, sub.value_pa, ("contracting", "subcontracts", i),
-                          _power(payer, payee, "contract_payment", pools)))
-    flows += _incentive_flows(terms, f.incentives, None, ("funding", "incentives"), pools)
-    flows += _risk_share_flows(terms, f.risk_share, ("funding", "risk_share"), pools)
+                          _power(payer, payee, "contract_payment")))
+    flows += _incentive_flows(terms, f.incentives, None, ("funding", "incentives"))
+    flows += _risk_share_flows(terms, f.risk_share, ("funding", "risk_share"))
     for i, alliance in enumerate(terms.contracting.alliances):  # an alliance's own incentives and risk share
         own = alliance.funding
         if own:
             members = tuple(terms._index[m] for m in alliance.member_ids if m in terms._index)
             base = ("contracting", "alliances", i, "funding")
-            flows += _incentive_flows(terms, own.incentives, members, base + ("incentives",), pools)
-            flows += _risk_share_flows(terms, own.risk_share, base + ("risk_share",), pools)
+            flows += _incentive_flows(terms, own.incentives, members, base + ("incentives",))
+            flows += _risk_share_flows(terms, own.risk_share, base + ("risk_share",))
     rc = f.running_costs
     manager = terms.governance.alliance_manager if terms.governance else None
     employer = get(manager.employer_partner_id) if manager and isinstance(manager.employer_partner_id, str) else None
@@ -333,7 +335,7 @@ def _flows(terms) -> list:
             payer = get(c.partner_id)
             if payer is not None and payer.id != employer.id:
                 flows.append(Flow("running_costs", payer, employer, None, ("funding", "contributions", i),
-                                  _power(payer, employer, "running_costs", pools)))
+                                  _power(payer, employer, "running_costs")))
     return flows
 
 

@@ -43,10 +43,11 @@ def payment_without_power(c: Ctx):
     """L2: every flow of money needs a legal power; NHS money paid to a council needs s75 (or s256)."""
     for flow in c.facts.money.without_power:
         yield c.error("L2", flow.path, f"{FLOW_WORDS.get(flow.kind, flow.kind)} from `{flow.payer.id}` to "
-                      f"`{flow.payee.id}` has no legal power: money between an NHS body and a council needs a "
-                      "section 75 pooled fund that both are partners in (or, for an ICB paying a council, "
-                      "section 256 of the NHS Act 2006)",
-                      "put both in a section 75 pool, or change who pays or receives the money")
+                      f"`{flow.payee.id}` has no legal power: money moved between an NHS body and a council needs "
+                      "a section 75 agreement (or, for an ICB paying a council, section 256 of the NHS Act 2006), "
+                      "which this document cannot be",
+                      "pay only NHS bodies (or only councils) under this flow, and route any council share "
+                      "through the section 75 agreement")
 
 
 def payment_to_itself(c: Ctx):
