@@ -14,8 +14,23 @@ from dataclasses import dataclass
 from acscontracts.facts import execution, money, status, timeline
 
 
+# The national form each document type is based on (named, never "the national form").
+NATIONAL_FORMS = {
+    "subcontract": "the NHS Standard Sub-Contract published by NHS England",
+    "aco_contract": "the NHS Standard Contract (Accountable Care Models) published by NHS England",
+    "aco_contract/integrated_care_provider": "the Integrated Care Provider Contract published by NHS England",
+}
+
+
+def national_form(terms, doc_type: str) -> str:
+    aco = terms.contracting.aco
+    style = aco.title_style if aco and doc_type == "aco_contract" else ""
+    return NATIONAL_FORMS.get(f"{doc_type}/{style}") or NATIONAL_FORMS.get(doc_type, "")
+
+
 @dataclass(frozen=True)
 class DocumentFacts:
+    national_form: str  # the national form the document is based on ("" for none)
     status: status.Status
     execution: execution.DocumentExecution
     timeline: timeline.Timeline
@@ -30,7 +45,7 @@ class DealFacts:
     money: money.MoneyFacts
 
     def document(self, doc_type: str, parties: tuple, subject=None) -> DocumentFacts:
-        return DocumentFacts(status.document_status(self.terms, doc_type, parties, subject),
+        return DocumentFacts(national_form(self.terms, doc_type), status.document_status(self.terms, doc_type, parties, subject),
                              execution.document_execution(doc_type, parties), self.timeline, self.money, self)
 
     def risk_share(self, rs):
@@ -38,6 +53,20 @@ class DealFacts:
         if rs is getattr(self.terms.funding, "risk_share", None):
             return self.money.risk_share
         return money.risk_share_facts(self.terms, rs)
+
+    def pass_through(self, sub):
+        """A subcontract's pass-through percentage in context (money.PassThrough), or None."""
+        return money.pass_through(self.terms, sub)
+
+    def incentive_pool(self, inc):
+        """The incentive pool a year (Decimal), from the amount or the percentage of the budget."""
+        return money.incentive_pool(self.terms, inc)
+
+    def incentive_funders(self, inc, members=None) -> tuple:
+        return money.incentive_funders(self.terms, inc, members)
+
+    def incentive_payees(self, inc, members=None) -> tuple:
+        return money.incentive_payees(self.terms, inc, members)
 
     def nhs_contracts_by_document(self) -> tuple:
         """(document label, arranger, providers) for every s9 arrangement, grouped for drafting."""

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from acscontracts.terms.model import Partner, RiskShare
+
 PENNY = Decimal("0.01")
 HUNDRED = Decimal(100)
 
@@ -82,6 +84,22 @@ class WorkedExample:
     def allocated(self) -> Decimal:
         return sum((a.final for a in self.allocations), Decimal(0))
 
+    @property
+    def shared_total(self) -> Decimal:
+        """The part of the variance that is shared (corridors, and beyond them when that is shared)."""
+        return self.shared + (self.beyond if self.beyond_shared else Decimal(0))
+
+    @property
+    def takers(self) -> tuple:
+        """Partners that take on the amounts above other partners' caps."""
+        return tuple(a.partner for a in self.allocations if a.final > a.gross)
+
+    @property
+    def unshared(self) -> Decimal:
+        """Variance that lies where it falls: the deadband, beyond the corridors (when not shared), and any
+        amount the caps leave unallocated."""
+        return self.deadband + (Decimal(0) if self.beyond_shared else self.beyond) + self.unallocated
+
 
 def _power(payer, payee, kind: str) -> object:
     """The power under which ``payer`` may pay ``payee`` for a flow of ``kind``, or None."""
@@ -108,9 +126,20 @@ def _power(payer, payee, kind: str) -> object:
     return PROVIDER_PURCHASE if not is_council(payer) else COUNCIL_COMMISSIONING
 
 
+def _round_to(values: list, target: Decimal) -> list:
+    """Round exact amounts to pennies so that they add up to ``target`` exactly (largest remainder)."""
+    floors = [v.quantize(PENNY, rounding="ROUND_FLOOR") for v in values]
+    spare = int((target - sum(floors, Decimal(0))) / PENNY)
+    order = sorted(range(len(values)), key=lambda i: (floors[i] - values[i], i))
+    for i in order[:max(spare, 0)]:
+        floors[i] += PENNY
+    return floors
+
+
 def _allocate(total: Decimal, shares: list, caps: dict) -> tuple[list, Decimal]:
     """Split ``total`` by percentage ``shares`` [(partner, pct)], cap each partner, and give the excess
-    to the uncapped partners in proportion to their shares until nothing more can move."""
+    to the uncapped partners in proportion to their shares until nothing more can move. Amounts are
+    rounded to pennies so that every column adds up."""
     gross = {p.id: total * pct / HUNDRED for p, pct in shares}
     final = dict(gross)
     for _ in range(len(shares) + 1):
@@ -126,8 +155,11 @@ def _allocate(total: Decimal, shares: list, caps: dict) -> tuple[list, Decimal]:
         weight = sum(pct for _p, pct in room)
         for p, pct in room:
             final[p.id] += excess * pct / weight
-    allocations = [Allocation(p, pct, pennies(gross[p.id]), pennies(final[p.id])) for p, pct in shares]
-    unallocated = pennies(total) - sum((a.final for a in allocations), Decimal(0))
+    unallocated = pennies(total - sum(final.values(), Decimal(0)))
+    ids = [p.id for p, _pct in shares]
+    gross_r = _round_to([gross[i] for i in ids], pennies(sum(gross.values(), Decimal(0))))
+    final_r = _round_to([final[i] for i in ids], pennies(total) - unallocated)
+    allocations = [Allocation(p, pct, g, f) for (p, pct), g, f in zip(shares, gross_r, final_r)]
     return allocations, unallocated
 
 
@@ -176,8 +208,8 @@ def worked_example(terms, rs, direction: str, variance_pct: Decimal) -> WorkedEx
 
 @dataclass(frozen=True)
 class RiskShareFacts:
-    risk_share: object
-    commissioner: object  # the commissioner whose spend is the baseline (ACO gain/loss share), or None
+    risk_share: RiskShare
+    commissioner: Partner  # the commissioner whose spend is the baseline (ACO gain/loss share), or None
     examples: tuple  # tuple[WorkedExample, ...]
     corridor_maximum: tuple  # ((partner, amount), ...): the most a partner can pay within the corridors
 
@@ -223,7 +255,7 @@ class MoneyFacts:
     incentive_pool: object  # Decimal a year, or None
     incentive_funders: tuple  # partners
     running_cost_shares: tuple  # ((partner, pct, amount), ...)
-    risk_share: object  # RiskShareFacts or None (the deal-wide risk share)
+    risk_share: RiskShareFacts  # or None (the deal-wide risk share)
 
     @property
     def without_power(self) -> tuple:
@@ -352,6 +384,36 @@ def running_cost_shares(terms) -> tuple:
         elif p is not None and isinstance(c.amount, Decimal):
             rows.append((p, pennies(c.amount * HUNDRED / rc.amount_pa) if rc.amount_pa else None, c.amount))
     return tuple(rows)
+
+
+@dataclass(frozen=True)
+class PassThrough:
+    """How a subcontract's pass-through percentage relates to the other subcontracts."""
+
+    pct: Decimal  # this subcontract's percentage of the head provider's gain share
+    total_pct: Decimal  # all subcontracts' percentages together
+    value: Decimal  # this subcontract's annual value
+    total_value: Decimal  # all subcontracts with a pass-through, together
+
+    @property
+    def pro_rata(self) -> bool:
+        """True when pct is the total split in proportion to subcontract value (to the printed 0.01%)."""
+        if not self.total_value:
+            return False
+        return abs(self.total_pct * self.value / self.total_value - self.pct) < Decimal("0.01")
+
+    @property
+    def value_share_pct(self) -> Decimal:
+        return pennies(self.value * HUNDRED / self.total_value) if self.total_value else Decimal(0)
+
+
+def pass_through(terms, sub) -> PassThrough | None:
+    if not isinstance(sub.pass_through_pct, Decimal) or not isinstance(sub.value_pa, Decimal):
+        return None
+    peers = [s for s in terms.contracting.subcontracts if s.head_provider_id == sub.head_provider_id
+             and isinstance(s.pass_through_pct, Decimal) and isinstance(s.value_pa, Decimal)]
+    return PassThrough(sub.pass_through_pct, sum((s.pass_through_pct for s in peers), Decimal(0)), sub.value_pa,
+                       sum((s.value_pa for s in peers), Decimal(0)))
 
 
 def compute(terms) -> MoneyFacts:
