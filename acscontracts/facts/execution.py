@@ -89,8 +89,7 @@ def block_wording(partner, deed: bool, sealed_if_required: bool = True) -> tuple
     if k == "company":
         words = _company_words(partner)
         if not deed:
-            return "company", "Signed for and on behalf of {party}" + words + " by a director:", (
-                ("Signature of director", "sign"), ("Name", "name"), ("Title", "title"), ("Date", "date"))
+            return "company", "Signed for and on behalf of {party}" + words + " by its duly authorised signatory:", _SIGN
         return ("company_deed", "Executed as a deed by {party}" + words + " acting by a director, in the presence of "
                 "a witness (section 44(2)(b) of the Companies Act 2006):",
                 (("Signature of director", "sign"), ("Name", "name"), ("Title", "title")) + _WITNESS + (("Date", "date"),))
