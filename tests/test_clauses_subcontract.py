@@ -66,7 +66,9 @@ def test_parties_and_values_per_subcontract(engine):
     docs = {k: _flat(v) for k, v in _render_all(engine, _data(WESTMOOR)).items()}
     assert "£6,500,000 (six million, five hundred thousand pounds)" in docs["sub-gp-federation"]
     assert "(“the Federation”)" in docs["sub-gp-federation"]
-    assert "twelve equal monthly instalments of £541,666.67" in docs["sub-gp-federation"]
+    # 6,500,000 / 12 to the penny: eleven of 541,666.67 and a last of 541,666.63, so the year adds up exactly
+    assert "twelve monthly instalments, eleven of £541,666.67 and a twelfth of £541,666.63" in docs["sub-gp-federation"]
+    assert 11 * 541_666.67 + 541_666.63 == pytest.approx(6_500_000, abs=0.001)
     assert "£1,800,000" in docs["sub-st-annes"]
     assert "a company incorporated in England and Wales (company number 02719345) and a registered charity (charity number 1012345)" in docs["sub-st-annes"]
     assert "payment on account equal to one twelfth of the Annual Contract Value (£266,666.67)" in docs["sub-physiofirst"]

@@ -355,3 +355,12 @@ def test_housing_support_is_papered_once():
     for line in text("eastmoor-icp", "aco_contract").splitlines():
         if "housing-related support" in line.lower():
             assert "integration agreement" in line.lower(), line
+
+
+def test_monthly_instalments_add_up_to_the_year():
+    body = text("eastmoor-icp", "aco_contract")
+    year = Decimal(325_000_000) - Decimal(6_500_000)  # the WPAP less the improvement pool held back
+    regular = (year / 12).quantize(Decimal("0.01"))
+    last = year - 11 * regular
+    assert f"eleven of {money(regular)} and a twelfth of {money(last)}" in body
+    assert 11 * regular + last == year

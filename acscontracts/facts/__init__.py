@@ -54,6 +54,10 @@ class DealFacts:
             return self.money.risk_share
         return money.risk_share_facts(self.terms, rs)
 
+    def instalments(self, amount):
+        """A yearly amount as monthly instalments that add up to it (money.Instalments), or None."""
+        return money.instalments(amount)
+
     def pass_through(self, sub):
         """A subcontract's pass-through percentage in context (money.PassThrough), or None."""
         return money.pass_through(self.terms, sub)

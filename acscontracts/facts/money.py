@@ -285,10 +285,14 @@ def incentive_pool(terms, inc) -> object:
 
 
 def incentive_funders(terms, inc, members=None) -> tuple:
-    """Who funds the incentive pool: the terms' funder_ids, else the NHS commissioners among ``members``."""
+    """Who funds the incentive pool: the terms' funder_ids; else, under an ICP contract, every commissioner
+    (each pays its part of the contract price); else the NHS commissioners among ``members``."""
     if inc and inc.funder_ids:
         return tuple(terms._index[i] for i in inc.funder_ids if i in terms._index)
     pool = members if members is not None else terms.partners
+    aco = terms.contracting.aco
+    if aco:
+        return tuple(p for p in pool if p.is_commissioner and p.id != aco.holder_id)
     return tuple(p for p in pool if p.is_commissioner and p.is_health_service_body)
 
 
@@ -308,7 +312,8 @@ def incentive_payees(terms, inc, members=None) -> tuple:
 def _incentive_flows(terms, inc, members, path) -> list:
     if not inc:
         return []
-    return [Flow("incentive", payer, payee, None, path, _power(payer, payee, "incentive"))
+    kind = "contract_payment" if terms.contracting.aco else "incentive"  # ICP improvement payments: the contract
+    return [Flow(kind, payer, payee, None, path, _power(payer, payee, kind))
             for payer in incentive_funders(terms, inc, members) for payee in incentive_payees(terms, inc, members)]
 
 
@@ -384,6 +389,27 @@ def running_cost_shares(terms) -> tuple:
         elif p is not None and isinstance(c.amount, Decimal):
             rows.append((p, pennies(c.amount * HUNDRED / rc.amount_pa) if rc.amount_pa else None, c.amount))
     return tuple(rows)
+
+
+@dataclass(frozen=True)
+class Instalments:
+    """A yearly amount paid in monthly instalments to the penny: eleven equal ones and a last one that
+    takes the rounding, so that the twelve add up to the amount exactly."""
+
+    amount: Decimal
+    regular: Decimal
+    last: Decimal
+
+    @property
+    def equal(self) -> bool:
+        return self.regular == self.last
+
+
+def instalments(amount, months: int = 12) -> Instalments | None:
+    if not isinstance(amount, Decimal):
+        return None
+    regular = pennies(amount / months)
+    return Instalments(amount, regular, amount - regular * (months - 1))
 
 
 @dataclass(frozen=True)
