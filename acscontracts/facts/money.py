@@ -300,12 +300,14 @@ def incentive_payees(terms, inc, members=None) -> tuple:
     pool = members if members is not None else terms.partners
     if not inc:
         return ()
-    if inc.distribution == "by_measure_owner":
+    if inc.distribution == "by_measure_owner" and terms.contracting.model != "lead_provider":
         ids = list(dict.fromkeys(m.owner_id for m in inc.measures if isinstance(m.owner_id, str)))
         return tuple(terms._index[i] for i in ids if i in terms._index)
     aco = terms.contracting.aco
     if aco:
         return tuple(p for p in (terms._index.get(aco.holder_id),) if p is not None)
+    if terms.contracting.model == "lead_provider":  # the commissioner pays the lead provider, which passes on
+        return tuple(p for p in pool if "lead_provider" in p.roles)
     return tuple(p for p in pool if {"provider", "lead_provider", "icp_holder"} & set(p.roles))
 
 
