@@ -71,7 +71,7 @@ def test_parties_and_values_per_subcontract(engine):
     assert 11 * 541_666.67 + 541_666.63 == pytest.approx(6_500_000, abs=0.001)
     assert "£1,800,000" in docs["sub-st-annes"]
     assert "a company incorporated in England and Wales (company number 02719345) and a registered charity (charity number 1012345)" in docs["sub-st-annes"]
-    assert "payment on account equal to one twelfth of the Annual Contract Value (£266,666.67)" in docs["sub-physiofirst"]
+    assert "payment on account of one twelfth of the Annual Contract Value (paid in twelve monthly instalments, eleven of £266,666.67 and a twelfth of £266,666.63 over the year)" in docs["sub-physiofirst"]
     # PhysioFirst ends a year before the head contract, so it may be extended up to it
     assert "31 March 2032 (the “Expiry Date”), which is before the expiry of the Head Contract on 31 March 2033" in docs["sub-physiofirst"]
 
