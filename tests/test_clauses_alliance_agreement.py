@@ -102,14 +102,19 @@ def test_provider_collaborative_title_and_wording(engine, riverbend):
 # --------------------------------------------------------------------------- status: section 9
 
 
-def test_s9_status_only_when_every_partner_is_a_health_service_body(engine, northvale, riverbend):
+def test_s9_status_is_decided_per_pair(engine, northvale, riverbend):
+    # the ICB arranges services from the four trusts (Service Contracts): those pairs are NHS contracts;
+    # the councils, and trust-to-trust pairs, are bound in the ordinary way
     mixed = render(engine, northvale)
-    assert "is therefore not an NHS contract" in mixed
-    assert "legally binding on the Partners" in mixed
-    assert "the County Council, Southvale Council and Eastport Council are not" in mixed
-    nhs_only = render(engine, riverbend, "acute-collaborative")
-    assert "The Partners intend this Agreement to be an NHS contract" in nhs_only
-    assert "is therefore not an NHS contract" not in nhs_only
+    assert "the ICB arranges for NHFT, SUHFT, Eastport Trust and NCMH to provide services" in mixed
+    assert "“NHS Contract Pair”" in mixed
+    assert ("every pair that includes the County Council, Southvale Council or Eastport Council, none of which is a "
+            "health service body") in mixed
+    # a pure collaboration of trusts: nobody arranges services for anybody, so not an NHS contract
+    collaborative = render(engine, riverbend, "acute-collaborative")
+    assert "none of them arranges for another to provide it with goods or services" in collaborative
+    assert "is therefore not an NHS contract" in collaborative
+    assert "NHS Contract Pair" not in collaborative
 
 
 def test_s9_follows_membership(engine, northvale):
@@ -124,7 +129,8 @@ def test_s9_follows_membership(engine, northvale):
         d["funding"]["pooled_funds"] = []
         d["enablers"]["workforce"]["secondments"] = []
     text = render(engine, edited(northvale, nhs_only))
-    assert "The Partners intend this Agreement to be an NHS contract" in text
+    # the trusts are still only collaborators with one another: the ICB-trust pairs are NHS contracts
+    assert "“NHS Contract Pair”" in text and "legally binding contract enforceable in the courts" in text
     assert "POOLED FUNDS" not in text
 
 

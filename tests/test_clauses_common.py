@@ -120,9 +120,10 @@ def test_heads_of_terms_all_health_service_bodies(engines):
     for p in data["partners"]:
         p["org_type"] = "nhs_trust"
     text = render_doc(engines["shipped"], data, "heads_of_terms")
-    assert "Every Partner is a health service body" in text
-    assert "referral to the Secretary of State under section 9" in text
-    assert "Drafting note" in text  # the terms still say courts
+    assert "The documents will be NHS contracts between the Lead Provider and each of" in text
+    assert "(under the sub-contract)" in text
+    assert "is referred to the Secretary of State under section 9" in text
+    assert "These Heads of Terms are not an NHS contract." in text
 
 
 def test_heads_of_terms_draft_with_gaps(engines):
@@ -156,7 +157,7 @@ def test_disputes_switch_to_secretary_of_state_when_all_health_service_bodies(en
         p["org_type"] = "nhs_trust"
     full = render_doc(engines["common"], data, "subcontract")
     text = clause(full, "Dispute resolution")
-    assert "is an NHS contract for the purposes of that section" in text
+    assert "Because this Sub-Contract is an NHS contract between every two Parties" in text
     assert "refer it to the Secretary of State for determination under section 9 of the NHS Act" in text
     assert "start proceedings in the courts" not in text
     assert "injunctive relief" not in text
@@ -174,8 +175,9 @@ def test_disputes_s9_final_with_a_council_party_splits_routes(engines):
     data = sample_data("northvale-alliance")
     data["disputes"]["final"] = "s9_referral"
     text = clause(render_doc(engines["common"], data, "alliance_agreement"), "Dispute resolution")
-    assert "where every Partner to the Dispute is a health service body" in text
-    assert "Northvale County Council" in text  # named in the drafting note as not a health service body
+    # section 9 reaches only the ICB-trust pairs; every other dispute goes to the courts
+    assert "where the Dispute is solely between the members of an NHS Contract Pair" in text
+    assert "in any other case, any Partner to the Dispute may start proceedings in the courts" in text
 
 
 def test_disputes_missing_terms_render_blanks(engines):

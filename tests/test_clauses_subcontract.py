@@ -66,10 +66,12 @@ def test_parties_and_values_per_subcontract(engine):
     docs = {k: _flat(v) for k, v in _render_all(engine, _data(WESTMOOR)).items()}
     assert "£6,500,000 (six million, five hundred thousand pounds)" in docs["sub-gp-federation"]
     assert "(“the Federation”)" in docs["sub-gp-federation"]
-    assert "twelve equal monthly instalments of £541,666.67" in docs["sub-gp-federation"]
+    # 6,500,000 / 12 to the penny: eleven of 541,666.67 and a last of 541,666.63, so the year adds up exactly
+    assert "twelve monthly instalments, eleven of £541,666.67 and a twelfth of £541,666.63" in docs["sub-gp-federation"]
+    assert 11 * 541_666.67 + 541_666.63 == pytest.approx(6_500_000, abs=0.001)
     assert "£1,800,000" in docs["sub-st-annes"]
-    assert "registered charity number 1012345" in docs["sub-st-annes"]
-    assert "payment on account equal to one twelfth of the Annual Contract Value (£266,666.67)" in docs["sub-physiofirst"]
+    assert "a company incorporated in England and Wales (company number 02719345) and a registered charity (charity number 1012345)" in docs["sub-st-annes"]
+    assert "payment on account of one twelfth of the Annual Contract Value (paid in twelve monthly instalments, eleven of £266,666.67 and a twelfth of £266,666.63 over the year)" in docs["sub-physiofirst"]
     # PhysioFirst ends a year before the head contract, so it may be extended up to it
     assert "31 March 2032 (the “Expiry Date”), which is before the expiry of the Head Contract on 31 March 2033" in docs["sub-physiofirst"]
 
@@ -107,9 +109,10 @@ def test_eastmoor_nhs_contract_and_direct_risk_share(engine):
     text = _flat(_render(engine, _data(EASTMOOR), "sub-community-diagnostics"))
     assert "Eastmoor Integrated Care Provider Contract 2027-2037" in text
     assert "NHS Eastmoor Integrated Care Board and Eastmoor Council (each a Commissioner)" in text
-    assert "is an NHS contract for the purposes of that section" in text
-    assert "shares financial risk under the Risk Share" in text
-    assert "limited to £1,770,000 for the Integrated Care Provider and £1,770,000 for Eastmoor Hospitals" in text
+    assert "This Sub-Contract is therefore an NHS contract within the meaning of that section" in text
+    # the gain/loss share lives in its own agreement with the ICB, not in this subcontract
+    assert "under a separate gain/loss share agreement between them (the “Gain/Loss Share Agreement”)" in text
+    assert "limited to £1,770,000" not in text
     assert "No measure under the Incentive Scheme is allocated to Eastmoor Hospitals" in text
 
 

@@ -19,6 +19,7 @@ from acscontracts import resources
 from acscontracts.diagnostics import ERROR, AcsError, Diagnostic, Location, did_you_mean
 from acscontracts.terms.model import Aco, Alliance, Deal, DealTerms, Partner, ServiceContract, Subcontract
 from acscontracts.engine.plan import AllianceView
+from acscontracts.facts import DocumentFacts
 from acscontracts.engine.templating import DOC_TYPES, ClauseLibrary, Renderer, load_library
 
 # The names plan.py gives templates, and the type of each (None: not checked further).
@@ -26,6 +27,7 @@ CONTEXT_TYPES = {
     "terms": DealTerms, "deal": Deal, "parties": None, "partner": None, "doc": None,
     "alliance": AllianceView, "subcontract": Subcontract, "head_contract": ServiceContract,
     "head_provider": Partner, "subcontractor": Partner, "aco": Aco, "holder": Partner, "commissioners": None,
+    "facts": DocumentFacts,
     "blank": None, "note": None, "loop": None, "range": None, "dict": None, "lipsum": None, "cycler": None,
     "joiner": None, "namespace": None,
 }

@@ -9,11 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from acscontracts import facts as legal_facts
 from acscontracts import formatting
 from acscontracts.engine.assemble import DocumentSpec
 from acscontracts.diagnostics import ERROR, AcsError, Diagnostic, did_you_mean
 from acscontracts.terms.model import Alliance, DealTerms, Governance, Incentives, Partner, RiskShare
-from acscontracts.engine.tree import DocumentProperties, Party, SignatureBlock
+from acscontracts.engine.tree import DocumentProperties, Party
 
 DOC_TYPES = ("alliance_agreement", "subcontract", "aco_contract", "heads_of_terms")
 SHORT_NAMES = {"alliance_agreement": "Agreement", "subcontract": "Sub-Contract", "aco_contract": "Contract",
@@ -71,13 +72,6 @@ def _party(p: Partner) -> Party:
     return Party(p.id, p.legal_name, p.short_name, p.description)
 
 
-def _signature(p: Partner) -> SignatureBlock:
-    sig = p.signatory
-    name = sig.name if sig and isinstance(sig.name, str) else ""
-    title = sig.title if sig and isinstance(sig.title, str) else ""
-    return SignatureBlock(p.legal_name, p.signature_form, name, title)
-
-
 def _inputs(terms: DealTerms, parties: tuple, subject_paths: tuple) -> tuple:
     """JSON paths the front page, parties and execution blocks are made from (engine.reads records the rest)."""
     index = {id(p): i for i, p in enumerate(terms.partners)}
@@ -88,11 +82,12 @@ def _inputs(terms: DealTerms, parties: tuple, subject_paths: tuple) -> tuple:
     return ("deal",) + party_paths + subject_paths
 
 
-def _spec(terms: DealTerms, doc_type: str, name: str, parties: tuple, extra: dict, subject: str,
+def _spec(terms: DealTerms, deal_facts, doc_type: str, name: str, parties: tuple, extra: dict, subject: str,
           subject_paths: tuple = ()) -> DocumentSpec:
     deal = terms.deal
     year = deal.effective_date.year if isinstance(deal.effective_date, date) else ""
-    context = {"terms": terms, "deal": deal, "parties": parties, "partner": terms.partner,
+    facts = deal_facts.document(doc_type, parties, extra.get("subcontract"))
+    context = {"terms": terms, "deal": deal, "parties": parties, "partner": terms.partner, "facts": facts,
                "doc": {"type": doc_type, "short": SHORT_NAMES[doc_type], "name": name,
                        "party_term": PARTY_TERMS.get(doc_type, ("Party", "Parties"))[0],
                        "parties_term": PARTY_TERMS.get(doc_type, ("Party", "Parties"))[1],
@@ -101,26 +96,27 @@ def _spec(terms: DealTerms, doc_type: str, name: str, parties: tuple, extra: dic
     properties = DocumentProperties(title="", subject=subject, keywords=f"acscontracts; {doc_type}; {deal.id}",
                                     version=deal.version_label, created=deal.settled_on)
     return DocumentSpec(doc_type, name, context, tuple(_party(p) for p in parties),
-                        tuple(_signature(p) for p in parties), properties, f"[●] {year}".strip(),
+                        facts.execution.blocks, properties, f"[●] {year}".strip(),
                         _inputs(terms, parties, subject_paths))
 
 
 def plan(terms: DealTerms, doc_types=DOC_TYPES) -> list[DocumentSpec]:
     """Every document the deal calls for, in a fixed order."""
     specs = []
+    deal_facts = legal_facts.compute(terms)
     alliances = terms.contracting.alliances
     if "alliance_agreement" in doc_types:
         for number, alliance in enumerate(alliances):
             name = "alliance_agreement" if len(alliances) == 1 else f"alliance_agreement-{alliance.id}"
             view = alliance_view(terms, alliance)
-            specs.append(_spec(terms, "alliance_agreement", name, view.members, {"alliance": view}, alliance.title,
-                               (f"contracting.alliances[{number}]",)))
+            specs.append(_spec(terms, deal_facts, "alliance_agreement", name, view.members, {"alliance": view},
+                               alliance.title, (f"contracting.alliances[{number}]",)))
     if "subcontract" in doc_types:
         for number, sub in enumerate(terms.contracting.subcontracts):
             parties = (terms.partner(sub.head_provider_id), terms.partner(sub.subcontractor_id))
             head = next((c for c in terms.contracting.service_contracts if c.id == terms.contracting.head_contract_id),
                         None)
-            specs.append(_spec(terms, "subcontract", f"subcontract-{sub.id}", parties,
+            specs.append(_spec(terms, deal_facts, "subcontract", f"subcontract-{sub.id}", parties,
                                {"subcontract": sub, "head_contract": head or formatting.Missing("contracting.head_contract_id"),
                                 "head_provider": parties[0], "subcontractor": parties[1]},
                                f"Sub-contract: {parties[1].legal_name}",
@@ -130,11 +126,11 @@ def plan(terms: DealTerms, doc_types=DOC_TYPES) -> list[DocumentSpec]:
     if "aco_contract" in doc_types and aco:
         commissioners = tuple(p for p in terms.partners if p.is_commissioner and p.id != aco.holder_id)
         parties = commissioners + (terms.partner(aco.holder_id),)
-        specs.append(_spec(terms, "aco_contract", "aco_contract", parties,
+        specs.append(_spec(terms, deal_facts, "aco_contract", "aco_contract", parties,
                            {"aco": aco, "holder": terms.partner(aco.holder_id), "commissioners": commissioners},
                            aco.title, ("contracting.aco", "partners")))
     if "heads_of_terms" in doc_types:
-        specs.append(_spec(terms, "heads_of_terms", "heads_of_terms", tuple(terms.partners), {}, terms.deal.title))
+        specs.append(_spec(terms, deal_facts, "heads_of_terms", "heads_of_terms", tuple(terms.partners), {}, terms.deal.title))
     return specs
 
 

@@ -186,6 +186,10 @@ class SignatureBlock:
     form: str
     signatory_name: str  # "" when unknown: shown as a blank
     signatory_title: str
+    # The wording, decided by acscontracts.facts.execution: opening words with "{party}", and
+    # (label, kind) lines, kind one of sign, name, title, date, blank. Empty: the writer's default for form.
+    opening: str = ""
+    lines: tuple = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -29,17 +29,29 @@ ORG_DESCRIPTIONS = {
     "ccg_legacy": "a clinical commissioning group",
     "nhs_england": "the body corporate known as NHS England",
     "nhs_trust": "an NHS trust established under the National Health Service Act 2006",
-    "nhs_ft": "an NHS foundation trust within the meaning of the National Health Service Act 2006",
+    "nhs_ft": "a public benefit corporation authorised as an NHS foundation trust under the National Health "
+              "Service Act 2006",
     "local_authority": "a local authority",
-    "combined_authority": "a combined authority",
+    "combined_authority": "a combined authority established under the Local Democracy, Economic Development and "
+                          "Construction Act 2009",
     "gp_practice": "a general practice provider",
-    "gp_federation": "a company representing general practices",
-    "pcn": "a primary care network",
+    "gp_federation": "a company incorporated in England and Wales representing general practices",
+    "pcn": "a primary care network (not itself a legal person)",
     "vcse": "a voluntary, community and social enterprise organisation",
     "independent_sector": "an independent sector provider",
-    "llp": "a limited liability partnership",
-    "company": "a company",
-    "cic": "a community interest company",
+    "llp": "a limited liability partnership incorporated in England and Wales",
+    "company": "a company incorporated in England and Wales",
+    "cic": "a community interest company incorporated in England and Wales",
+}
+
+# Councils by tier, with their statutory status.
+COUNCIL_DESCRIPTIONS = {
+    "county": "a county council constituted under the Local Government Act 1972",
+    "district": "a district council constituted under the Local Government Act 1972",
+    "unitary": "a unitary local authority, being a principal council within the meaning of the Local Government "
+               "Act 1972",
+    "metropolitan": "a metropolitan district council constituted under the Local Government Act 1972",
+    "london_borough": "a London borough council constituted under the London Government Act 1963",
 }
 
 
@@ -65,6 +77,7 @@ class Partner:
     charity_no: str = None
     sector: str = None
     signatory: Signatory = None
+    seal_required: bool = False
     notice_address: str = None
     notice_email: str = None
 
@@ -88,25 +101,17 @@ class Partner:
     @property
     def description(self) -> str:
         text = ORG_DESCRIPTIONS.get(self.org_type, "an organisation")
-        if self.org_type == "local_authority" and self.la_tier:
-            text = {"county": "a county council", "district": "a district council", "unitary": "a unitary council",
-                    "metropolitan": "a metropolitan borough council",
-                    "london_borough": "a London borough council"}.get(self.la_tier, text)
+        if self.org_type == "local_authority":
+            text = COUNCIL_DESCRIPTIONS.get(self.la_tier, "a principal council within the meaning of the Local "
+                                                          "Government Act 1972")
+        if self.company_no and self.org_type in ("vcse", "gp_practice", "independent_sector"):
+            text = "a company incorporated in England and Wales"
         if self.company_no:
             text += f" (company number {self.company_no})"
         if self.charity_no:
-            text += f" (registered charity number {self.charity_no})"
+            text += f" and a registered charity (charity number {self.charity_no})" if self.company_no else \
+                f", a registered charity (charity number {self.charity_no})"
         return text
-
-    @property
-    def signature_form(self) -> str:
-        if self.org_type in HEALTH_SERVICE_BODIES:
-            return "nhs_body"
-        if self.org_type in ("local_authority", "combined_authority"):
-            return "local_authority_seal"
-        if self.org_type in ("company", "gp_federation", "cic", "independent_sector", "llp"):
-            return "company"
-        return "other"
 
 
 @dataclass(frozen=True)
@@ -154,6 +159,7 @@ class Phase:
     org_form: str = None
     entry_criteria: tuple = ()
     risk_share_active: bool = False
+    reconciliation_to: _dt.date = None
 
 
 @dataclass(frozen=True)
@@ -245,6 +251,8 @@ class RiskShare:
     caps: tuple[Cap, ...] = ()
     settlement: str = None
     counterparty_id: str = None
+    commissioner_id: str = None
+    cap_applies_to: str = None
 
     def cap_for(self, partner_id: str):
         return next((c.max_amount for c in self.caps if c.partner_id == partner_id), None)
@@ -267,6 +275,7 @@ class Incentives:
     pool_pct_of_budget: Decimal = None
     measures: tuple[Measure, ...] = ()
     distribution: str = None
+    funder_ids: tuple = ()
 
 
 @dataclass(frozen=True)
@@ -368,6 +377,8 @@ class Subcontract:
     activity_plan: str = None
     start: _dt.date = None
     end: _dt.date = None
+    psr_process: str = None
+    standstill_ended: _dt.date = None
 
 
 @dataclass(frozen=True)
@@ -377,6 +388,7 @@ class Aco:
     coordinating_commissioner_id: str = None
     service_commencement: _dt.date = None
     contract_value_pa: Decimal = None
+    longstop_date: _dt.date = None
 
     @property
     def title(self) -> str:

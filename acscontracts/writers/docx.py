@@ -587,16 +587,19 @@ class _Writer:
         self._new_page()
         out.append(ox.p_open(EXECUTION_HEADING) + ox.run("Execution") + ox.P_CLOSE)
         for block in self.doc.signatures:
-            if block.form not in SIGNATURE_FORMS:
+            if block.lines:
+                opening, lines = block.opening, block.lines
+            elif block.form in SIGNATURE_FORMS:
+                opening, lines = SIGNATURE_FORMS[block.form]
+            else:
                 raise ValueError(f"signature block for {block.party_name!r}: unknown form "
                                  f"{block.form!r}; expected one of {', '.join(SIGNATURE_FORMS)}")
-            opening, lines = SIGNATURE_FORMS[block.form]
             before, _, after = opening.partition("{party}")
             out.append(ox.p_open(SIGNATURE_PARTY, keep_next=True) + ox.run(before)
                        + ox.run(block.party_name, bold=True) + ox.run(after) + ox.P_CLOSE)
             for i, (label, value) in enumerate(lines):
                 keep = i < len(lines) - 1
-                if value in ("sign", "date"):
+                if value in ("sign", "date", "blank"):
                     style = SIGNATURE_LINE if value == "sign" else SIGNATURE_TEXT
                     out.append(ox.p_open(style, keep_next=keep) + ox.run(label + ":\t\t")
                                + ox.P_CLOSE)

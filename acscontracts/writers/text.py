@@ -107,15 +107,25 @@ def write_text(document: Document, *, clean: bool = False) -> str:
     if document.signatures:
         lines += ["", "EXECUTION"]
         for block in document.signatures:
-            lines += ["", signature_intro(block), "Signature: ........................................",
-                      f"Name: {block.signatory_name or '[●]'}", f"Title: {block.signatory_title or '[●]'}",
-                      "Date: ........................................"]
+            lines += ["", block.opening.replace("{party}", block.party_name) if block.lines else signature_intro(block)]
+            lines += [_signature_line(block, label, kind) for label, kind in block.lines or _DEFAULT_LINES]
     return "\n".join(lines) + "\n"
 
 
 def _heading(part, label: str) -> str:
     title = inline_text(part.title_inlines) if part.title_inlines else part.title
     return _marked(label + title.upper(), part.change)
+
+
+_DEFAULT_LINES = (("Signature", "sign"), ("Name", "name"), ("Title", "title"), ("Date", "date"))
+
+
+def _signature_line(block, label: str, kind: str) -> str:
+    if kind == "name":
+        return f"{label}: {block.signatory_name or '[●]'}"
+    if kind == "title":
+        return f"{label}: {block.signatory_title or '[●]'}"
+    return f"{label}: ........................................"
 
 
 def signature_intro(block) -> str:

@@ -4,7 +4,8 @@
 dicts and lists, Decimal/int numbers, ISO date strings) and returns Diagnostics.
 
 Codes: ``V1``..``V28`` are the validation rules of the domain brief, section (d); ``X1``..``X13``
-are the cross-field rules of section (c) that (d) does not number:
+are the cross-field rules of section (c) that (d) does not number; ``L1``..``L14`` are the legal-soundness
+rules of ``legal.py`` (money flows, dates, execution, status), which read the legal facts:
 
   X1  a pooled fund's host partner is not one of its partner_ids
   X2  duplicate ids (or duplicate partner references) within one list
@@ -38,11 +39,12 @@ from __future__ import annotations
 
 from acscontracts.diagnostics import Diagnostic
 from acscontracts.terms.rules import integrity
+from acscontracts.terms.rules import legal
 from acscontracts.terms.rules import policy
 from acscontracts.terms.rules import structure
 from acscontracts.terms.rules.context import Ctx
 
-RULES = structure.RULES + policy.RULES + integrity.RULES  # run in this order
+RULES = structure.RULES + policy.RULES + integrity.RULES + legal.RULES  # run in this order
 
 
 def check(loaded, *, final: bool = False, strict: bool = True) -> list[Diagnostic]:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
+from functools import cached_property
 from decimal import Decimal
 from typing import Iterable, Iterator
 
@@ -88,6 +89,14 @@ class Ctx:
             if pid and pid not in self.partners:
                 self.partners[pid] = p
                 self.partner_index[pid] = i
+
+    @cached_property
+    def facts(self):
+        """The legal facts (acscontracts.facts) of the terms, built once from the typed model."""
+        from acscontracts import facts
+        from acscontracts.terms.model import build_model
+
+        return facts.compute(build_model(self.data))
 
     # -- building diagnostics
     def diag(self, severity: str, code: str, parts: Iterable, message: str, hint: str = "") -> Diagnostic:

@@ -1,0 +1,117 @@
+"""The legal facts of a deal, computed once from the typed model and used by every document and by
+validation: s9 NHS-contract status per pair of parties (status), deed or simple contract and each
+party's execution form (execution), payer, payee and power for each money flow with the totals and
+worked examples the documents print (money), and the dates on one timeline (timeline).
+
+``compute(terms)`` gives the deal-wide facts; ``DealFacts.document(...)`` adds the facts of one
+document (its status and execution). Templates read them as ``facts``; they draft from them and
+do not decide them again.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from acscontracts.facts import execution, money, status, timeline
+
+
+# The national form each document type is based on (named, never "the national form").
+NATIONAL_FORMS = {
+    "subcontract": "the NHS Standard Sub-Contract published by NHS England",
+    "aco_contract": "the NHS Standard Contract (Accountable Care Models) published by NHS England",
+    "aco_contract/integrated_care_provider": "the Integrated Care Provider Contract published by NHS England",
+}
+
+
+def national_form(terms, doc_type: str) -> str:
+    aco = terms.contracting.aco
+    style = aco.title_style if aco and doc_type == "aco_contract" else ""
+    return NATIONAL_FORMS.get(f"{doc_type}/{style}") or NATIONAL_FORMS.get(doc_type, "")
+
+
+@dataclass(frozen=True)
+class DocumentFacts:
+    national_form: str  # the national form the document is based on ("" for none)
+    status: status.Status
+    execution: execution.DocumentExecution
+    timeline: timeline.Timeline
+    money: money.MoneyFacts
+    deal: "DealFacts"
+
+
+@dataclass(frozen=True)
+class DealFacts:
+    terms: object  # model.DealTerms
+    timeline: timeline.Timeline
+    money: money.MoneyFacts
+
+    def document(self, doc_type: str, parties: tuple, subject=None) -> DocumentFacts:
+        return DocumentFacts(national_form(self.terms, doc_type), status.document_status(self.terms, doc_type, parties, subject),
+                             execution.document_execution(doc_type, parties), self.timeline, self.money, self)
+
+    def risk_share(self, rs):
+        """Facts (worked examples, corridor maxima) for a risk share: the deal's or an alliance's own."""
+        if rs is getattr(self.terms.funding, "risk_share", None):
+            return self.money.risk_share
+        return money.risk_share_facts(self.terms, rs)
+
+    def instalments(self, amount):
+        """A yearly amount as monthly instalments that add up to it (money.Instalments), or None."""
+        return money.instalments(amount)
+
+    def pass_through(self, sub):
+        """A subcontract's pass-through percentage in context (money.PassThrough), or None."""
+        return money.pass_through(self.terms, sub)
+
+    def incentive_pool(self, inc):
+        """The incentive pool a year (Decimal), from the amount or the percentage of the budget."""
+        return money.incentive_pool(self.terms, inc)
+
+    def incentive_funders(self, inc, members=None) -> tuple:
+        return money.incentive_funders(self.terms, inc, members)
+
+    def incentive_payees(self, inc, members=None) -> tuple:
+        return money.incentive_payees(self.terms, inc, members)
+
+    def nhs_contracts_by_document(self) -> tuple:
+        """(document label, arranger, providers) for every s9 arrangement, grouped for drafting."""
+        return grouped(self.nhs_contracts())
+
+    def nhs_contracts(self) -> tuple:
+        """(document label, PairStatus) for every s9 arrangement the deal's documents make."""
+        terms = self.terms
+        found = []
+        aco = terms.contracting.aco
+        if aco and aco.holder_id in terms._index:
+            holder = terms._index[aco.holder_id]
+            parties = tuple(p for p in terms.partners if p.is_commissioner and p.id != holder.id) + (holder,)
+            found += [(aco.title, pair) for pair in status.document_status(terms, "aco_contract", parties).nhs_pairs]
+        for sub in terms.contracting.subcontracts:
+            parties = tuple(terms._index[i] for i in (sub.head_provider_id, sub.subcontractor_id) if i in terms._index)
+            if len(parties) == 2:
+                found += [("sub-contract", pair) for pair in
+                          status.document_status(terms, "subcontract", parties, sub).nhs_pairs]
+        for alliance in terms.contracting.alliances:
+            parties = tuple(terms._index[i] for i in alliance.member_ids if i in terms._index)
+            found += [(f"agreement for the {alliance.title}", pair) for pair in
+                      status.document_status(terms, "alliance_agreement", parties).nhs_pairs]
+        covered = {(pair.arranger.id, pair.provider.id) for _label, pair in found}
+        for contract in terms.contracting.service_contracts:  # contracts the pack does not draft
+            provider = terms._index.get(contract.provider_id)
+            for commissioner in (terms._index.get(i) for i in contract.commissioner_ids):
+                if provider is not None and commissioner is not None and commissioner.is_health_service_body \
+                        and provider.is_health_service_body and (commissioner.id, provider.id) not in covered:
+                    found.append((contract.title or "service contract",
+                                  status.PairStatus(commissioner, provider, commissioner, provider)))
+        return tuple(found)
+
+
+def grouped(nhs_contracts) -> tuple:
+    """(document label, arranger, (providers...)) from ``DealFacts.nhs_contracts()``, in order."""
+    groups: dict = {}
+    for label, pair in nhs_contracts:
+        groups.setdefault((label, pair.arranger.id), (label, pair.arranger, []))[2].append(pair.provider)
+    return tuple((label, arranger, tuple(providers)) for label, arranger, providers in groups.values())
+
+
+def compute(terms) -> DealFacts:
+    return DealFacts(terms, timeline.compute(terms), money.compute(terms))

@@ -1,0 +1,451 @@
+"""Every flow of money the documents create: payer, payee, basis in the terms and legal power; and
+the totals and worked examples the documents print, computed here so that every document shows the
+same figures.
+
+A flow without a power is a fact too: validation reports it (acscontracts.terms.rules.legal).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from acscontracts.terms.model import Partner, RiskShare
+
+PENNY = Decimal("0.01")
+HUNDRED = Decimal(100)
+
+S75 = "section 75 of the National Health Service Act 2006 and the NHS Bodies and Local Authorities Partnership " \
+      "Arrangements Regulations 2000"
+S65Z6 = "section 65Z6 of the National Health Service Act 2006"
+NHS_TO_NHS = "arrangements between health service bodies under the National Health Service Act 2006"
+NHS_COMMISSIONING = "its functions of arranging health services under the National Health Service Act 2006"
+COUNCIL_COMMISSIONING = "its functions as a local authority (including under the Care Act 2014 and its public " \
+                        "health functions under the National Health Service Act 2006)"
+COUNCIL_SHARED_COSTS = "section 1 of the Localism Act 2011 (general power of competence)"
+PROVIDER_PURCHASE = "its power to buy goods and services for the purposes of its functions"
+
+
+def pennies(value: Decimal) -> Decimal:
+    return value.quantize(PENNY, rounding=ROUND_HALF_UP)
+
+
+def is_council(p) -> bool:
+    return p is not None and p.org_type in ("local_authority", "combined_authority")
+
+
+def is_nhs(p) -> bool:
+    return p is not None and p.is_health_service_body
+
+
+@dataclass(frozen=True)
+class Flow:
+    kind: str  # contract_payment, pool_contribution, risk_share, incentive, running_costs
+    payer: object  # model.Partner, or None when the terms do not say
+    payee: object
+    amount: object  # Decimal a year, or None when it depends on performance
+    path: tuple  # JSON path (tuple) of the terms that fix it
+    power: object  # the legal power (text), or None when there is none
+
+    @property
+    def to_itself(self) -> bool:
+        # a host's own contribution to the pool it hosts is not a payment
+        return (self.kind != "pool_contribution" and self.payer is not None and self.payee is not None
+                and self.payer.id == self.payee.id)
+
+
+@dataclass(frozen=True)
+class Allocation:
+    partner: object
+    share_pct: Decimal
+    gross: Decimal  # before caps
+    final: Decimal  # after caps and reallocation
+
+
+@dataclass(frozen=True)
+class WorkedExample:
+    """One variance worked through the risk share, to the penny."""
+
+    direction: str  # "loss" or "gain"
+    variance_pct: Decimal
+    variance: Decimal
+    deadband: Decimal  # kept by the partner where it arises
+    shared: Decimal  # within the corridors
+    beyond: Decimal  # beyond the outermost corridor
+    beyond_shared: bool
+    allocations: tuple  # tuple[Allocation, ...]
+    capped: tuple  # partners whose cap bit
+    unallocated: Decimal  # could not be allocated because of caps: borne where it arose
+
+    @property
+    def reallocated(self) -> Decimal:
+        return sum((a.gross - a.final for a in self.allocations if a.final < a.gross), Decimal(0))
+
+    @property
+    def allocated(self) -> Decimal:
+        return sum((a.final for a in self.allocations), Decimal(0))
+
+    @property
+    def shared_total(self) -> Decimal:
+        """The part of the variance that is shared (corridors, and beyond them when that is shared)."""
+        return self.shared + (self.beyond if self.beyond_shared else Decimal(0))
+
+    @property
+    def takers(self) -> tuple:
+        """Partners that take on the amounts above other partners' caps."""
+        return tuple(a.partner for a in self.allocations if a.final > a.gross)
+
+    @property
+    def unshared(self) -> Decimal:
+        """Variance that lies where it falls: the deadband, beyond the corridors (when not shared), and any
+        amount the caps leave unallocated."""
+        return self.deadband + (Decimal(0) if self.beyond_shared else self.beyond) + self.unallocated
+
+
+def _power(payer, payee, kind: str) -> object:
+    """The power under which ``payer`` may pay ``payee`` for a flow of ``kind``, or None."""
+    if payer is None or payee is None or payer.id == payee.id:
+        return None
+    if kind == "pool_contribution":
+        return None  # set by the caller from the pool's basis
+    if kind == "running_costs" and is_council(payer):
+        return COUNCIL_SHARED_COSTS
+    if kind != "contract_payment" and (is_nhs(payer) and is_council(payee) or is_council(payer) and is_nhs(payee)):
+        # Money moved between the NHS and a council other than for services bought needs its own statutory
+        # vehicle (a section 75 agreement, or section 256 for an ICB): an alliance agreement cannot be it.
+        return None
+    if kind == "contract_payment":
+        if is_council(payer):
+            return COUNCIL_COMMISSIONING
+        if payer.is_commissioner and is_nhs(payer):
+            return NHS_COMMISSIONING
+        return PROVIDER_PURCHASE
+    if is_nhs(payer) and is_nhs(payee):
+        return NHS_TO_NHS
+    if is_council(payer) and is_council(payee):
+        return COUNCIL_SHARED_COSTS
+    return PROVIDER_PURCHASE if not is_council(payer) else COUNCIL_COMMISSIONING
+
+
+def _round_to(values: list, target: Decimal) -> list:
+    """Round exact amounts to pennies so that they add up to ``target`` exactly (largest remainder)."""
+    floors = [v.quantize(PENNY, rounding="ROUND_FLOOR") for v in values]
+    spare = int((target - sum(floors, Decimal(0))) / PENNY)
+    order = sorted(range(len(values)), key=lambda i: (floors[i] - values[i], i))
+    for i in order[:max(spare, 0)]:
+        floors[i] += PENNY
+    return floors
+
+
+def _allocate(total: Decimal, shares: list, caps: dict) -> tuple[list, Decimal]:
+    """Split ``total`` by percentage ``shares`` [(partner, pct)], cap each partner, and give the excess
+    to the uncapped partners in proportion to their shares until nothing more can move. Amounts are
+    rounded to pennies so that every column adds up."""
+    gross = {p.id: total * pct / HUNDRED for p, pct in shares}
+    final = dict(gross)
+    for _ in range(len(shares) + 1):
+        excess = Decimal(0)
+        for p, _pct in shares:
+            cap = caps.get(p.id)
+            if cap is not None and final[p.id] > cap:
+                excess += final[p.id] - cap
+                final[p.id] = cap
+        room = [(p, pct) for p, pct in shares if caps.get(p.id) is None or final[p.id] < caps[p.id]]
+        if not excess or not room:
+            break
+        weight = sum(pct for _p, pct in room)
+        for p, pct in room:
+            final[p.id] += excess * pct / weight
+    unallocated = pennies(total - sum(final.values(), Decimal(0)))
+    ids = [p.id for p, _pct in shares]
+    gross_r = _round_to([gross[i] for i in ids], pennies(sum(gross.values(), Decimal(0))))
+    final_r = _round_to([final[i] for i in ids], pennies(total) - unallocated)
+    allocations = [Allocation(p, pct, g, f) for (p, pct), g, f in zip(shares, gross_r, final_r)]
+    return allocations, unallocated
+
+
+def worked_example(terms, rs, direction: str, variance_pct: Decimal) -> WorkedExample | None:
+    """The risk share applied to a ``direction`` variance of ``variance_pct`` of the baseline."""
+    if not isinstance(rs.baseline, Decimal) or not rs.corridors:
+        return None
+    base = rs.baseline
+    variance = base * variance_pct / HUNDRED
+    deadband = min(variance, base * (rs.deadband_pct or Decimal(0)) / HUNDRED)
+    applies = [c for c in rs.corridors if c.direction in (direction, "both")
+               and isinstance(c.from_pct, Decimal) and isinstance(c.to_pct, Decimal)]
+    if not applies:
+        return None
+    by_partner: dict = {}
+    order: list = []
+    shared = Decimal(0)
+    for c in applies:
+        part = max(Decimal(0), min(variance, base * c.to_pct / HUNDRED) - base * c.from_pct / HUNDRED)
+        shared += part
+        for s in c.shares:
+            p = terms._index.get(s.partner_id)
+            if p is None or not isinstance(s.pct, Decimal):
+                continue
+            if p.id not in by_partner:
+                order.append(p)
+                by_partner[p.id] = Decimal(0)
+            by_partner[p.id] += part * s.pct / HUNDRED
+    outer = max(c.to_pct for c in applies)
+    beyond = max(Decimal(0), variance - base * outer / HUNDRED)
+    beyond_shared = rs.beyond_corridors == "shared"
+    total = shared + (beyond if beyond_shared else Decimal(0))
+    if beyond_shared and beyond:
+        last = max(applies, key=lambda c: c.to_pct)
+        for s in last.shares:
+            if s.partner_id in by_partner and isinstance(s.pct, Decimal):
+                by_partner[s.partner_id] += beyond * s.pct / HUNDRED
+    shares = [(p, by_partner[p.id] * HUNDRED / total if total else Decimal(0)) for p in order]
+    cap_losses = direction == "loss" or rs.cap_applies_to == "gains_and_losses"
+    caps = {c.partner_id: c.max_amount for c in rs.caps if isinstance(c.max_amount, Decimal)} if cap_losses else {}
+    allocations, unallocated = _allocate(total, shares, caps)
+    capped = tuple(a.partner for a in allocations if a.final < a.gross)
+    return WorkedExample(direction, variance_pct, pennies(variance), pennies(deadband), pennies(shared),
+                         pennies(beyond), beyond_shared, tuple(allocations), capped, unallocated)
+
+
+@dataclass(frozen=True)
+class RiskShareFacts:
+    risk_share: RiskShare
+    commissioner: Partner  # the commissioner whose spend is the baseline (ACO gain/loss share), or None
+    examples: tuple  # tuple[WorkedExample, ...]
+    corridor_maximum: tuple  # ((partner, amount), ...): the most a partner can pay within the corridors
+
+    @property
+    def capped_partners(self) -> tuple:
+        return tuple(p for p, _ in self.corridor_maximum if self.risk_share.cap_for(p.id))
+
+
+def risk_share_facts(terms, rs) -> RiskShareFacts | None:
+    if not rs:
+        return None
+    examples = []
+    valid = [c for c in rs.corridors if isinstance(c.to_pct, Decimal)]
+    if valid and isinstance(rs.baseline, Decimal):
+        outer = max(c.to_pct for c in valid)
+        for direction in ("loss", "gain"):
+            if any(c.direction in (direction, "both") for c in valid):
+                for pct in (outer, outer + 1):
+                    example = worked_example(terms, rs, direction, pct)
+                    if example:
+                        examples.append(example)
+    maximum: dict = {}
+    order = []
+    if isinstance(rs.baseline, Decimal):
+        for c in valid:
+            if not isinstance(c.from_pct, Decimal) or c.direction == "gain":
+                continue
+            width = rs.baseline * (c.to_pct - c.from_pct) / HUNDRED
+            for s in c.shares:
+                p = terms._index.get(s.partner_id)
+                if p is not None and isinstance(s.pct, Decimal):
+                    if p.id not in maximum:
+                        order.append(p)
+                        maximum[p.id] = Decimal(0)
+                    maximum[p.id] += width * s.pct / HUNDRED
+    commissioner = terms._index.get(rs.commissioner_id) if isinstance(rs.commissioner_id, str) else None
+    return RiskShareFacts(rs, commissioner, tuple(examples), tuple((p, pennies(maximum[p.id])) for p in order))
+
+
+@dataclass(frozen=True)
+class MoneyFacts:
+    flows: tuple  # tuple[Flow, ...]
+    incentive_pool: object  # Decimal a year, or None
+    incentive_funders: tuple  # partners
+    running_cost_shares: tuple  # ((partner, pct, amount), ...)
+    risk_share: RiskShareFacts  # or None (the deal-wide risk share)
+
+    @property
+    def without_power(self) -> tuple:
+        return tuple(f for f in self.flows if f.power is None and f.payer is not None and f.payee is not None
+                     and not f.to_itself)
+
+    @property
+    def to_itself(self) -> tuple:
+        return tuple(f for f in self.flows if f.to_itself)
+
+    def measure_amount(self, measure) -> object:
+        if isinstance(self.incentive_pool, Decimal) and isinstance(measure.weight_pct, Decimal):
+            return pennies(self.incentive_pool * measure.weight_pct / HUNDRED)
+        return None
+
+
+def incentive_pool(terms, inc) -> object:
+    if not inc:
+        return None
+    if isinstance(inc.pool_amount, Decimal):
+        return inc.pool_amount
+    budget = terms.funding.budget if terms.funding else None
+    amount = getattr(budget, "annual_amount", None)
+    if isinstance(inc.pool_pct_of_budget, Decimal) and isinstance(amount, Decimal):
+        return pennies(amount * inc.pool_pct_of_budget / HUNDRED)
+    return None
+
+
+def incentive_funders(terms, inc, members=None) -> tuple:
+    """Who funds the incentive pool: the terms' funder_ids; else, under an ICP contract, every commissioner
+    (each pays its part of the contract price); else the NHS commissioners among ``members``."""
+    if inc and inc.funder_ids:
+        return tuple(terms._index[i] for i in inc.funder_ids if i in terms._index)
+    pool = members if members is not None else terms.partners
+    aco = terms.contracting.aco
+    if aco:
+        return tuple(p for p in pool if p.is_commissioner and p.id != aco.holder_id)
+    return tuple(p for p in pool if p.is_commissioner and p.is_health_service_body)
+
+
+def incentive_payees(terms, inc, members=None) -> tuple:
+    pool = members if members is not None else terms.partners
+    if not inc:
+        return ()
+    if inc.distribution == "by_measure_owner" and terms.contracting.model != "lead_provider":
+        ids = list(dict.fromkeys(m.owner_id for m in inc.measures if isinstance(m.owner_id, str)))
+        return tuple(terms._index[i] for i in ids if i in terms._index)
+    aco = terms.contracting.aco
+    if aco:
+        return tuple(p for p in (terms._index.get(aco.holder_id),) if p is not None)
+    if terms.contracting.model == "lead_provider":  # the commissioner pays the lead provider, which passes on
+        return tuple(p for p in pool if "lead_provider" in p.roles)
+    return tuple(p for p in pool if {"provider", "lead_provider", "icp_holder"} & set(p.roles))
+
+
+def _incentive_flows(terms, inc, members, path) -> list:
+    if not inc:
+        return []
+    kind = "contract_payment" if terms.contracting.aco else "incentive"  # ICP improvement payments: the contract
+    return [Flow(kind, payer, payee, None, path, _power(payer, payee, kind))
+            for payer in incentive_funders(terms, inc, members) for payee in incentive_payees(terms, inc, members)]
+
+
+def _risk_share_flows(terms, rs, path) -> list:
+    """Settlements between every two parties to a risk share (who pays whom depends on the year)."""
+    if not rs:
+        return []
+    get = terms._index.get
+    ids = list(dict.fromkeys(s.partner_id for c in rs.corridors for s in c.shares))
+    if isinstance(rs.commissioner_id, str):
+        ids.append(rs.commissioner_id)
+    parties = [get(i) for i in dict.fromkeys(ids) if get(i) is not None]
+    return [Flow("risk_share", a, b, None, path, _power(a, b, "risk_share"))
+            for n, a in enumerate(parties) for b in parties[n + 1:]]
+
+
+def _flows(terms) -> list:
+    f = terms.funding
+    if not f:
+        return []
+    pools = tuple(f.pooled_funds)
+    flows = []
+    get = terms._index.get
+    aco = terms.contracting.aco
+    holder = get(aco.holder_id) if aco else None
+    budget = f.budget
+    for i, c in enumerate(budget.components if budget and holder else ()):
+        payer = get(c.partner_id)
+        flows.append(Flow("contract_payment", payer, holder, c.amount, ("funding", "budget", "components", i),
+                          _power(payer, holder, "contract_payment")))
+    for i, fund in enumerate(pools):
+        host = get(fund.host_partner_id)
+        power = f"{S75} (the {fund.title})" if fund.basis == "s75" else f"{S65Z6} (the {fund.title})"
+        for j, c in enumerate(fund.contributions):
+            payer = get(c.partner_id)
+            flows.append(Flow("pool_contribution", payer, host, c.amount,
+                              ("funding", "pooled_funds", i, "contributions", j), power))
+    for i, sub in enumerate(terms.contracting.subcontracts):
+        payer, payee = get(sub.head_provider_id), get(sub.subcontractor_id)
+        flows.append(Flow("contract_payment", payer, payee, sub.value_pa, ("contracting", "subcontracts", i),
+                          _power(payer, payee, "contract_payment")))
+    flows += _incentive_flows(terms, f.incentives, None, ("funding", "incentives"))
+    flows += _risk_share_flows(terms, f.risk_share, ("funding", "risk_share"))
+    for i, alliance in enumerate(terms.contracting.alliances):  # an alliance's own incentives and risk share
+        own = alliance.funding
+        if own:
+            members = tuple(terms._index[m] for m in alliance.member_ids if m in terms._index)
+            base = ("contracting", "alliances", i, "funding")
+            flows += _incentive_flows(terms, own.incentives, members, base + ("incentives",))
+            flows += _risk_share_flows(terms, own.risk_share, base + ("risk_share",))
+    rc = f.running_costs
+    manager = terms.governance.alliance_manager if terms.governance else None
+    employer = get(manager.employer_partner_id) if manager and isinstance(manager.employer_partner_id, str) else None
+    if rc and employer is not None:
+        for i, c in enumerate(f.contributions):
+            payer = get(c.partner_id)
+            if payer is not None and payer.id != employer.id:
+                flows.append(Flow("running_costs", payer, employer, None, ("funding", "contributions", i),
+                                  _power(payer, employer, "running_costs")))
+    return flows
+
+
+def running_cost_shares(terms) -> tuple:
+    f = terms.funding
+    rc = f.running_costs if f else None
+    if not rc or not isinstance(rc.amount_pa, Decimal):
+        return ()
+    rows = []
+    for c in f.contributions:
+        p = terms._index.get(c.partner_id)
+        if p is not None and isinstance(c.pct, Decimal):
+            rows.append((p, c.pct, pennies(rc.amount_pa * c.pct / HUNDRED)))
+        elif p is not None and isinstance(c.amount, Decimal):
+            rows.append((p, pennies(c.amount * HUNDRED / rc.amount_pa) if rc.amount_pa else None, c.amount))
+    return tuple(rows)
+
+
+@dataclass(frozen=True)
+class Instalments:
+    """A yearly amount paid in monthly instalments to the penny: eleven equal ones and a last one that
+    takes the rounding, so that the twelve add up to the amount exactly."""
+
+    amount: Decimal
+    regular: Decimal
+    last: Decimal
+
+    @property
+    def equal(self) -> bool:
+        return self.regular == self.last
+
+
+def instalments(amount, months: int = 12) -> Instalments | None:
+    if not isinstance(amount, Decimal):
+        return None
+    regular = pennies(amount / months)
+    return Instalments(amount, regular, amount - regular * (months - 1))
+
+
+@dataclass(frozen=True)
+class PassThrough:
+    """How a subcontract's pass-through percentage relates to the other subcontracts."""
+
+    pct: Decimal  # this subcontract's percentage of the head provider's gain share
+    total_pct: Decimal  # all subcontracts' percentages together
+    value: Decimal  # this subcontract's annual value
+    total_value: Decimal  # all subcontracts with a pass-through, together
+
+    @property
+    def pro_rata(self) -> bool:
+        """True when pct is the total split in proportion to subcontract value (to the printed 0.01%)."""
+        if not self.total_value:
+            return False
+        return abs(self.total_pct * self.value / self.total_value - self.pct) < Decimal("0.01")
+
+    @property
+    def value_share_pct(self) -> Decimal:
+        return pennies(self.value * HUNDRED / self.total_value) if self.total_value else Decimal(0)
+
+
+def pass_through(terms, sub) -> PassThrough | None:
+    if not isinstance(sub.pass_through_pct, Decimal) or not isinstance(sub.value_pa, Decimal):
+        return None
+    peers = [s for s in terms.contracting.subcontracts if s.head_provider_id == sub.head_provider_id
+             and isinstance(s.pass_through_pct, Decimal) and isinstance(s.value_pa, Decimal)]
+    return PassThrough(sub.pass_through_pct, sum((s.pass_through_pct for s in peers), Decimal(0)), sub.value_pa,
+                       sum((s.value_pa for s in peers), Decimal(0)))
+
+
+def compute(terms) -> MoneyFacts:
+    f = terms.funding
+    inc = f.incentives if f else None
+    return MoneyFacts(tuple(_flows(terms)), incentive_pool(terms, inc), incentive_funders(terms, inc),
+                      running_cost_shares(terms), risk_share_facts(terms, f.risk_share if f else None))

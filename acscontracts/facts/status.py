@@ -1,0 +1,131 @@
+"""Section 9 NHS-contract status, decided per pair of parties to a document.
+
+Section 9 of the National Health Service Act 2006 asks, arrangement by arrangement, whether one
+health service body arranges for another to provide it with goods or services. It does not depend
+on who else signs the document, and the parties cannot contract out of it. So a document can be an
+NHS contract between some of its parties and an ordinary contract between the rest; a pure
+collaboration (nobody arranging services for anybody) is not one even if every party is a health
+service body.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from itertools import combinations
+
+PROVIDER_ROLES = frozenset({"provider", "lead_provider", "icp_holder", "subcontractor"})
+
+
+@dataclass(frozen=True)
+class PairStatus:
+    """How two parties to one document stand in law."""
+
+    first: object  # model.Partner
+    second: object
+    arranger: object = None  # the health service body that arranges the services (None: no s9 arrangement)
+    provider: object = None  # the health service body that provides them
+
+    @property
+    def nhs_contract(self) -> bool:
+        return self.arranger is not None
+
+    @property
+    def forum(self) -> str:
+        """Where an unresolved dispute between these two goes: the Secretary of State or the courts."""
+        return "secretary_of_state" if self.nhs_contract else "courts"
+
+
+@dataclass(frozen=True)
+class Status:
+    """The s9 status of one document: every pair of its parties."""
+
+    parties: tuple
+    pairs: tuple  # tuple[PairStatus, ...]
+    binding: bool = True  # False for heads of terms (not a contract except the binding paragraphs)
+
+    @property
+    def nhs_pairs(self) -> tuple:
+        return tuple(p for p in self.pairs if p.nhs_contract)
+
+    @property
+    def any_nhs(self) -> bool:
+        return bool(self.nhs_pairs)
+
+    @property
+    def all_nhs(self) -> bool:
+        """True when the document is an NHS contract between every pair of its parties."""
+        return bool(self.pairs) and all(p.nhs_contract for p in self.pairs)
+
+    @property
+    def mixed(self) -> bool:
+        return self.any_nhs and not self.all_nhs
+
+    @property
+    def health_service_bodies(self) -> tuple:
+        return tuple(p for p in self.parties if p.is_health_service_body)
+
+    @property
+    def others(self) -> tuple:
+        """Parties that are not health service bodies."""
+        return tuple(p for p in self.parties if not p.is_health_service_body)
+
+    @property
+    def nhs_parties(self) -> tuple:
+        """Parties in at least one NHS-contract pair, in party order."""
+        ids = {x.id for pair in self.nhs_pairs for x in (pair.first, pair.second)}
+        return tuple(p for p in self.parties if p.id in ids)
+
+    @property
+    def arrangers(self) -> tuple:
+        ids = {pair.arranger.id for pair in self.nhs_pairs}
+        return tuple(p for p in self.parties if p.id in ids)
+
+    @property
+    def nhs_providers(self) -> tuple:
+        ids = {pair.provider.id for pair in self.nhs_pairs}
+        return tuple(p for p in self.parties if p.id in ids)
+
+    @property
+    def hsb_without_arrangement(self) -> bool:
+        """Two or more health service bodies are parties but none arranges services for another."""
+        return len(self.health_service_bodies) > 1 and not self.any_nhs
+
+    def pair(self, a, b) -> PairStatus | None:
+        ids = {a.id, b.id}
+        return next((p for p in self.pairs if {p.first.id, p.second.id} == ids), None)
+
+
+def arrangements(terms, doc_type: str, parties: tuple, subject=None) -> set[tuple[str, str]]:
+    """(arranger id, provider id) for each arrangement under which one party arranges for another
+    to provide services under (or as part of) this document."""
+    ids = {p.id for p in parties}
+    found: set[tuple[str, str]] = set()
+    if doc_type == "aco_contract" and terms.contracting.aco:
+        holder = terms.contracting.aco.holder_id
+        found |= {(p.id, holder) for p in parties if p.is_commissioner and p.id != holder}
+    elif doc_type == "subcontract" and subject is not None:
+        found.add((subject.head_provider_id, subject.subcontractor_id))
+    elif doc_type == "alliance_agreement":
+        # The agreement sits on the Service Contracts and moves money under them (risk share,
+        # incentives): it is part of the arrangements between a commissioner member and a provider
+        # member that have a Service Contract with each other. Providers only collaborate.
+        for contract in terms.contracting.service_contracts:
+            for commissioner in contract.commissioner_ids:
+                if commissioner in ids and contract.provider_id in ids:
+                    found.add((commissioner, contract.provider_id))
+    return found
+
+
+def document_status(terms, doc_type: str, parties: tuple, subject=None) -> Status:
+    if doc_type == "heads_of_terms":
+        return Status(tuple(parties), (), binding=False)
+    made = arrangements(terms, doc_type, parties, subject)
+    pairs = []
+    for a, b in combinations(parties, 2):
+        both = a.is_health_service_body and b.is_health_service_body
+        if both and (a.id, b.id) in made:
+            pairs.append(PairStatus(a, b, a, b))
+        elif both and (b.id, a.id) in made:
+            pairs.append(PairStatus(a, b, b, a))
+        else:
+            pairs.append(PairStatus(a, b))
+    return Status(tuple(parties), tuple(pairs))

@@ -1,0 +1,117 @@
+"""The deal's dates on one timeline: signature, effective date, service commencement, longstop,
+TUPE information, phase gates and risk-share reconciliations."""
+from __future__ import annotations
+
+import calendar
+import datetime as _dt
+from dataclasses import dataclass
+
+RECONCILIATION_MONTHS = 3  # a year's risk share is reconciled within three months after it ends
+TUPE_INFORMATION_DAYS = 28  # employee liability information: at least 28 days before the transfer
+
+
+def _is_date(value) -> bool:
+    return isinstance(value, _dt.date)
+
+
+def add_months(day: _dt.date, months: int) -> _dt.date:
+    """The same day ``months`` later; a month-end stays a month-end (31 Dec + 3 months = 31 Mar)."""
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    last = calendar.monthrange(year, month)[1]
+    month_end = day.day == calendar.monthrange(day.year, day.month)[1]
+    return _dt.date(year, month, last if month_end else min(day.day, last))
+
+
+@dataclass(frozen=True)
+class Reconciliation:
+    """One financial year of an active risk share and when its reconciliation is due."""
+
+    phase: object  # model.Phase
+    year_start: _dt.date
+    year_end: _dt.date
+
+    @property
+    def due(self) -> _dt.date:
+        return add_months(self.year_end, RECONCILIATION_MONTHS)
+
+
+@dataclass(frozen=True)
+class PhaseGate:
+    """Entry to a phase, and the reconciliation (if any) that its entry criteria wait for."""
+
+    phase: object
+    previous: object  # the phase before it, or None
+    needs_reconciliation: bool
+    reconciled_to: _dt.date = None  # the period the entry reconciliation covers (ends on this date)
+
+    @property
+    def reconciliation_due(self):
+        return add_months(self.reconciled_to, RECONCILIATION_MONTHS) if _is_date(self.reconciled_to) else None
+
+    @property
+    def before_reconciliation(self) -> bool:
+        """True when the phase would start before the reconciliation its entry needs can be done."""
+        due = self.reconciliation_due
+        return bool(self.needs_reconciliation and due and _is_date(self.phase.start) and self.phase.start < due)
+
+
+@dataclass(frozen=True)
+class TupeInformation:
+    transfer: object  # model.StaffMove
+    due: _dt.date
+
+
+@dataclass(frozen=True)
+class Timeline:
+    effective: object  # date the document takes effect (a date, or Missing in a draft)
+    service_commencement: object  # date services start (ACO/ICP contract); else the term start
+    expiry: object
+    longstop: object  # date by which conditions precedent must be met (or Missing/None)
+    gates: tuple  # tuple[PhaseGate, ...]
+    reconciliations: tuple  # tuple[Reconciliation, ...]
+    tupe_information: tuple  # tuple[TupeInformation, ...]
+
+    @property
+    def has_mobilisation(self) -> bool:
+        """The document binds before services start (conditions precedent and mobilisation can bite)."""
+        return (_is_date(self.effective) and _is_date(self.service_commencement)
+                and self.effective < self.service_commencement)
+
+    @property
+    def first_reconciliation(self):
+        return self.reconciliations[0] if self.reconciliations else None
+
+
+def _needs_reconciliation(phase) -> bool:
+    return any("reconcil" in c.lower() for c in phase.entry_criteria if isinstance(c, str))
+
+
+def _years(phase):
+    start, end = phase.start, phase.end
+    if not (_is_date(start) and _is_date(end)):
+        return
+    while start <= end:
+        year_end = min(add_months(start, 12) - _dt.timedelta(days=1), end)
+        yield start, year_end
+        start = year_end + _dt.timedelta(days=1)
+
+
+def compute(terms) -> Timeline:
+    aco = terms.contracting.aco
+    term = terms.term
+    term_start = term.start if term else None
+    commencement = aco.service_commencement if aco and _is_date(aco.service_commencement) else term_start
+    gates = []
+    phases = terms.phases
+    for i, phase in enumerate(phases):
+        previous = phases[i - 1] if i else None
+        reconciled_to = phase.reconciliation_to if _is_date(phase.reconciliation_to) else \
+            (previous.end if previous is not None else None)
+        gates.append(PhaseGate(phase, previous, _needs_reconciliation(phase) and previous is not None, reconciled_to))
+    reconciliations = tuple(Reconciliation(p, s, e) for p in phases if p.risk_share_active for s, e in _years(p))
+    workforce = terms.enablers.workforce if terms.enablers else None
+    tupe = tuple(TupeInformation(t, t.date - _dt.timedelta(days=TUPE_INFORMATION_DAYS))
+                 for t in (workforce.tupe_transfers if workforce else ()) if _is_date(t.date))
+    return Timeline(terms.deal.effective_date, commencement, term.end if term else None,
+                    aco.longstop_date if aco else None, tuple(gates), reconciliations, tupe)

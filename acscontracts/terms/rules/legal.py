@@ -1,0 +1,217 @@
+"""Legal-soundness rules L1-L14: what would make the documents legally wrong (errors) or needs a
+lawyer's choice (warnings). Most read the legal facts (acscontracts.facts) computed from the terms, so
+validation and drafting decide each question the same way.
+
+  L1  error   a pooled fund with fewer than two contributors (it is not a pool)
+  L2  error   a money flow with no legal power (NHS money to a council without a section 75 pool)
+  L3  error   a flow in which a partner pays itself (incentive funder that also receives the incentive)
+  L4  error   a phase whose entry waits for a reconciliation that cannot be finished before it starts
+  L5  warning a member's service contract ends before the alliance agreement
+  L6  warning risk-share caps without a statement of whether they limit gains as well as losses
+  L7  error   a gain/loss share with an out-of-scope provider but no commissioner in it
+  L8  warning a material subcontract let by a relevant authority with no PSR process recorded
+  L9  warning a party whose standing orders need its seal, on heads of terms (never sealed)
+  L10 error   an ICP contract whose effective date is not before service commencement
+  L11 error   TUPE employee information due before the contract binds anyone
+  L12 error   a longstop date outside the period from the effective date to service commencement
+  L13 error   a service papered twice: in the ICP contract's council services and in an integration agreement
+  L14 error   a subcontract that repeats the gain/loss share with the out-of-scope provider
+"""
+from __future__ import annotations
+
+from acscontracts.terms.rules.context import Ctx, COUNCIL_TYPES, NHS_PROVIDER_TYPES, _date, _dict, _list, _num, _str
+
+FLOW_WORDS = {"contract_payment": "contract payment", "pool_contribution": "pooled-fund contribution",
+              "risk_share": "risk-share settlement", "incentive": "incentive payment",
+              "running_costs": "running-cost contribution"}
+
+
+def single_contributor_pool(c: Ctx):
+    """L1: a pooled fund needs at least two contributors."""
+    for path, fund in c.pooled_funds():
+        contributors = {_dict(x).get("partner_id") for x in _list(fund.get("contributions"))
+                        if (_num(_dict(x).get("amount")) or 0) > 0}
+        if len(contributors) < 2:
+            who = ", ".join(sorted(str(x) for x in contributors)) or "no partner"
+            yield c.error("L1", path + ("contributions",), f"pooled fund `{fund.get('id')}` has one contributor "
+                          f"({who}); a fund with a single contributor is not a pooled fund",
+                          "add each partner's contribution (under section 75 the NHS body and the council both "
+                          "contribute), or describe the money as a contract payment instead of a pool")
+
+
+def payment_without_power(c: Ctx):
+    """L2: every flow of money needs a legal power; NHS money paid to a council needs s75 (or s256)."""
+    for flow in c.facts.money.without_power:
+        yield c.error("L2", flow.path, f"{FLOW_WORDS.get(flow.kind, flow.kind)} from `{flow.payer.id}` to "
+                      f"`{flow.payee.id}` has no legal power: money moved between an NHS body and a council needs "
+                      "a section 75 agreement (or, for an ICB paying a council, section 256 of the NHS Act 2006), "
+                      "which this document cannot be",
+                      "pay only NHS bodies (or only councils) under this flow, and route any council share "
+                      "through the section 75 agreement")
+
+
+def payment_to_itself(c: Ctx):
+    """L3: a partner cannot pay itself (e.g. an ICB that funds the incentive pool and owns a measure)."""
+    seen = set()
+    for flow in c.facts.money.to_itself:
+        if (flow.path, flow.payer.id) in seen:
+            continue
+        seen.add((flow.path, flow.payer.id))
+        yield c.error("L3", flow.path, f"`{flow.payer.id}` would pay itself a {FLOW_WORDS.get(flow.kind, flow.kind)}",
+                      "name a different payee (for example distribute pro rata to the provider partners), or "
+                      "take the partner out of the funders")
+
+
+def phase_gate_before_reconciliation(c: Ctx):
+    """L4: a phase whose entry criteria need a reconciliation cannot start before it can be done."""
+    for i, gate in enumerate(c.facts.timeline.gates):
+        if gate.before_reconciliation:
+            yield c.error("L4", ("phases", i, "start"),
+                          f"phase `{gate.phase.id}` starts on {gate.phase.start.isoformat()}, but its entry criteria "
+                          f"need the reconciliation of the period to {gate.reconciled_to.isoformat()}, which is "
+                          f"not complete until {gate.reconciliation_due.isoformat()}",
+                          "base entry on an earlier (year-to-date) reconciliation with phases[].reconciliation_to, "
+                          "or start the phase later")
+
+
+def service_contract_before_agreement(c: Ctx):
+    """L5: a member's service contract that ends before the alliance agreement."""
+    end = _date(c.section("term").get("end"))
+    members = {m for _i, a in c.alliances() for m in _list(a.get("member_ids"))}
+    if end is None or c.model != "alliance":
+        return
+    for i, contract in enumerate(_list(c.contracting.get("service_contracts"))):
+        contract = _dict(contract)
+        ends = _date(contract.get("end_date"))
+        if ends and ends < end and contract.get("provider_id") in members:
+            yield c.warn("L5", ("contracting", "service_contracts", i, "end_date"),
+                         f"service contract `{contract.get('id')}` ends on {ends.isoformat()}, before the "
+                         f"agreement ({end.isoformat()}): the risk share then has no contract to settle under",
+                         "align the contract's end with the agreement, or end the agreement (or the risk share) "
+                         "when the contracts end")
+
+
+def caps_without_statement(c: Ctx):
+    """L6: caps must say whether they limit gains too."""
+    for path, rs in c.funding_blocks("risk_share"):
+        if _list(rs.get("caps")) and not rs.get("cap_applies_to"):
+            yield c.warn("L6", path + ("caps",), "the risk share has caps but does not say whether they limit "
+                         "gains as well as losses", "set cap_applies_to: losses or gains_and_losses")
+
+
+def gain_loss_share_without_commissioner(c: Ctx):
+    """L7: a gain/loss share on a commissioner's spend with an out-of-scope provider needs that commissioner."""
+    rs = c.section("funding", "risk_share")
+    if not isinstance(rs.get("counterparty_id"), str):
+        return
+    sharers = {_dict(s).get("partner_id") for corridor in _list(rs.get("corridors"))
+               for s in _list(_dict(corridor).get("shares"))}
+    commissioners = {p for p in sharers | {rs.get("commissioner_id")} if "commissioner" in c.roles(p)
+                     or "coordinating_commissioner" in c.roles(p)}
+    if not commissioners:
+        yield c.error("L7", ("funding", "risk_share"), "the gain/loss share with "
+                      f"`{rs['counterparty_id']}` has no commissioner in it: the variance arises in a commissioner's "
+                      "spend, so nobody would pay the gains or receive the losses",
+                      "set funding.risk_share.commissioner_id to the commissioner whose spend is the baseline")
+
+
+def subcontract_without_psr_process(c: Ctx):
+    """L8: a material subcontract let by a relevant authority needs its PSR process recorded."""
+    for path, sub in c.subcontracts():
+        head = sub.get("head_provider_id")
+        if sub.get("material") is True and c.org_type(head) in NHS_PROVIDER_TYPES | COUNCIL_TYPES \
+                and not sub.get("psr_process"):
+            yield c.warn("L8", path, f"material subcontract `{sub.get('id')}` is let by `{head}`, a relevant "
+                         "authority under the Provider Selection Regime, but no PSR process is recorded for it",
+                         "set psr_process (and standstill_ended where the process has a standstill)")
+
+
+def seal_on_heads_of_terms(c: Ctx):
+    """L9: heads of terms are not binding, so a party that normally seals signs them under hand."""
+    for pid, p in c.partners.items():
+        if p.get("seal_required") is True:
+            i = c.partner_index[pid]
+            yield c.warn("L9", ("partners", i, "seal_required"), f"`{pid}` needs its seal on contracts, but the "
+                         "heads of terms are not binding and are signed under hand, not sealed",
+                         "confirm the partner's standing orders allow an officer to sign non-binding heads of terms")
+
+
+def effective_date_before_commencement(c: Ctx):
+    """L10: an ICP contract must bind (conditions precedent, mobilisation) before services start."""
+    aco = c.section("contracting", "aco")
+    start = _date(aco.get("service_commencement"))
+    effective = _date(c.section("deal").get("effective_date"))
+    if c.model == "icp_contract" and start and effective and effective >= start:
+        yield c.error("L10", ("deal", "effective_date"), f"the contract takes effect on {effective.isoformat()}, "
+                      f"{'the same day as' if effective == start else 'after'} service commencement "
+                      f"({start.isoformat()}): its conditions precedent, mobilisation plan, longstop date and "
+                      "TUPE and pension steps would bind no one before go-live",
+                      "make deal.effective_date the date of signature (before contracting.aco.service_commencement)")
+
+
+def tupe_information_before_effective(c: Ctx):
+    """L11: the transferor's employee information is due 28 days before the transfer: the contract must bind then."""
+    effective = _date(c.section("deal").get("effective_date"))
+    if c.model != "icp_contract" or effective is None:
+        return
+    for info in c.facts.timeline.tupe_information:
+        if info.due < effective:
+            i = c.facts.terms.enablers.workforce.tupe_transfers.index(info.transfer)
+            yield c.error("L11", ("enablers", "workforce", "tupe_transfers", i, "date"),
+                          f"employee information for the transfer on {info.transfer.date.isoformat()} is due by "
+                          f"{info.due.isoformat()}, before the contract takes effect ({effective.isoformat()})",
+                          "make the contract take effect earlier, or move the transfer date")
+
+
+def longstop_outside_mobilisation(c: Ctx):
+    """L12: the longstop date falls after the effective date and no later than service commencement."""
+    aco = c.section("contracting", "aco")
+    longstop = _date(aco.get("longstop_date"))
+    effective = _date(c.section("deal").get("effective_date"))
+    start = _date(aco.get("service_commencement"))
+    if longstop and ((effective and longstop <= effective) or (start and longstop > start)):
+        yield c.error("L12", ("contracting", "aco", "longstop_date"), f"the longstop date {longstop.isoformat()} "
+                      "is not between the effective date and service commencement",
+                      "set a longstop date after signature and no later than service commencement")
+
+
+def service_papered_twice(c: Ctx):
+    """L13: a council service inside the ICP contract must not also be the subject of an integration agreement."""
+    services = [(i, s) for i, s in enumerate(_list(c.section("scope").get("la_services"))) if isinstance(s, str)]
+    for j, ia in enumerate(_list(c.contracting.get("integration_agreements"))):
+        text = (_str(_dict(ia).get("counterparty_description")) or "").lower()
+        for i, service in services:
+            if service.lower() in text:
+                yield c.error("L13", ("scope", "la_services", i), f"`{service}` is both a council service in the "
+                              f"contract and the subject of integration agreement `{_dict(ia).get('id')}`",
+                              "paper the service once: remove it from scope.la_services or from the agreement")
+
+
+def gain_loss_share_twice(c: Ctx):
+    """L14: the gain/loss share with the out-of-scope provider lives in its own agreement, not in a subcontract."""
+    rs = c.section("funding", "risk_share")
+    counterparty = rs.get("counterparty_id")
+    for path, sub in c.subcontracts():
+        if counterparty and sub.get("subcontractor_id") == counterparty and (
+                sub.get("loss_share") is True or _num(sub.get("pass_through_pct"))):
+            yield c.error("L14", path, f"subcontract `{sub.get('id')}` shares gains or losses with `{counterparty}`, "
+                          "which already shares them under the gain/loss share agreement",
+                          "set loss_share: false and leave out pass_through_pct for this subcontract")
+
+
+RULES = (
+    single_contributor_pool,
+    payment_without_power,
+    payment_to_itself,
+    phase_gate_before_reconciliation,
+    service_contract_before_agreement,
+    caps_without_statement,
+    gain_loss_share_without_commissioner,
+    subcontract_without_psr_process,
+    seal_on_heads_of_terms,
+    effective_date_before_commencement,
+    tupe_information_before_effective,
+    longstop_outside_mobilisation,
+    service_papered_twice,
+    gain_loss_share_twice,
+)

@@ -1,0 +1,116 @@
+"""Legal-soundness rules L1-L14 (acscontracts/terms/rules/legal.py): one mutated sample per code.
+
+Each case changes one thing in a clean sample so that the documents would be legally wrong (error) or
+need a lawyer's choice (warning), in draft mode, and checks the code, severity, JSON path and that
+the diagnostic is located and says how to fix it.
+"""
+from __future__ import annotations
+
+import copy
+from functools import lru_cache
+from pathlib import Path
+
+import pytest
+
+from acscontracts.diagnostics import ERROR, WARNING
+from acscontracts.terms import rules
+from acscontracts.terms.loader import LoadedTerms, load_terms
+
+SAMPLES = Path(__file__).resolve().parent.parent / "samples"
+NORTHVALE, WESTMOOR, EASTMOOR = "northvale-alliance.yaml", "westmoor-lead-provider.yaml", "eastmoor-icp.yaml"
+
+
+@lru_cache(maxsize=None)
+def _loaded(name: str) -> LoadedTerms:
+    return load_terms(SAMPLES / name)
+
+
+def mutated(name: str, *changes) -> LoadedTerms:
+    original = _loaded(name)
+    data = copy.deepcopy(original.data)
+    for change in changes:
+        change(data)
+    return LoadedTerms(data, original.positions, original.path, original.files, original.register_ids)
+
+
+def at(data, path):
+    for key in path:
+        data = data[key]
+    return data
+
+
+def set_(path, value):
+    return lambda data: at(data, path[:-1]).__setitem__(path[-1], value)
+
+
+def del_(path):
+    return lambda data: at(data, path[:-1]).__delitem__(path[-1])
+
+
+def append(path, value):
+    return lambda data: at(data, path).append(value)
+
+
+RS, INC, SUB0 = ("funding", "risk_share"), ("funding", "incentives"), ("contracting", "subcontracts", 0)
+
+# (id, sample, changes, code, severity, path)
+CASES = [
+    ("L1-single-contributor-pool", EASTMOOR,
+     (set_(("funding", "pooled_funds", 0, "contributions"), [{"partner_id": "eastmoor-council", "amount": 60000000}]),
+      set_(("funding", "pooled_funds", 0, "total"), 60000000)),
+     "L1", ERROR, "funding.pooled_funds[0].contributions"),
+    ("L2-nhs-money-to-council", NORTHVALE, (set_(INC + ("distribution",), "by_measure_owner"),),
+     "L2", ERROR, "funding.incentives"),
+    ("L3-icb-pays-itself", NORTHVALE, (set_(INC + ("distribution",), "by_measure_owner"),),
+     "L3", ERROR, "funding.incentives"),
+    ("L4-gate-before-reconciliation", NORTHVALE, (del_(("phases", 1, "reconciliation_to")),),
+     "L4", ERROR, "phases[1].start"),
+    ("L5-contract-ends-first", NORTHVALE, (set_(("contracting", "service_contracts", 0, "end_date"), "2029-03-31"),),
+     "L5", WARNING, "contracting.service_contracts[0].end_date"),
+    ("L6-caps-unstated", NORTHVALE, (del_(RS + ("cap_applies_to",)),), "L6", WARNING, "funding.risk_share.caps"),
+    ("L7-gls-no-commissioner", EASTMOOR, (del_(RS + ("commissioner_id",)),), "L7", ERROR, "funding.risk_share"),
+    ("L8-psr-unrecorded", WESTMOOR, (del_(SUB0 + ("psr_process",)),), "L8", WARNING, "contracting.subcontracts[0]"),
+    ("L9-seal-on-heads-of-terms", NORTHVALE, (set_(("partners", 5, "seal_required"), True),),
+     "L9", WARNING, "partners[5].seal_required"),
+    ("L10-effective-on-go-live", EASTMOOR, (set_(("deal", "effective_date"), "2027-04-01"),),
+     "L10", ERROR, "deal.effective_date"),
+    ("L11-tupe-information-too-early", EASTMOOR, (set_(("deal", "effective_date"), "2027-03-10"),),
+     "L11", ERROR, "enablers.workforce.tupe_transfers[0].date"),
+    ("L12-longstop-after-go-live", EASTMOOR, (set_(("contracting", "aco", "longstop_date"), "2027-05-01"),),
+     "L12", ERROR, "contracting.aco.longstop_date"),
+    ("L13-papered-twice", EASTMOOR, (append(("scope", "la_services"), "Housing-related support"),),
+     "L13", ERROR, "scope.la_services[2]"),
+    ("L14-gls-in-subcontract", EASTMOOR, (set_(SUB0 + ("loss_share",), True),), "L14", ERROR,
+     "contracting.subcontracts[0]"),
+]
+
+
+def test_every_legal_code_has_a_case():
+    assert {c[3] for c in CASES} == {f"L{i}" for i in range(1, 15)}
+
+
+@pytest.mark.parametrize("name", [NORTHVALE, WESTMOOR, EASTMOOR, "riverbend-system.yaml"])
+def test_samples_are_legally_clean(name):
+    assert [d.format() for d in rules.check(_loaded(name)) if d.code.startswith("L")] == []
+
+
+@pytest.mark.parametrize("case_id, sample, changes, code, severity, path", CASES, ids=[c[0] for c in CASES])
+def test_legal_rule_fires(case_id, sample, changes, code, severity, path):
+    loaded = mutated(sample, *changes)
+    hits = [d for d in rules.check(loaded) if d.code == code]
+    assert any(d.severity == severity and d.path == path for d in hits), [d.format() for d in hits]
+    for d in hits:
+        assert d.message and d.hint and d.location is not None and d.location.line > 0, d
+    rules.check(loaded, strict=False)  # the defensive path never raises
+
+
+def test_power_message_names_payer_and_payee():
+    loaded = mutated(NORTHVALE, set_(INC + ("distribution",), "by_measure_owner"))
+    (d,) = [d for d in rules.check(loaded) if d.code == "L2"]
+    assert "from `northvale-icb` to `northvale-county`" in d.message and "section 75" in d.message
+
+
+def test_phase_gate_message_gives_the_dates():
+    loaded = mutated(NORTHVALE, del_(("phases", 1, "reconciliation_to")))
+    (d,) = [d for d in rules.check(loaded) if d.code == "L4"]
+    assert "2027-04-01" in d.message and "to 2027-03-31" in d.message and "2027-06-30" in d.message
