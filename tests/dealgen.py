@@ -369,7 +369,8 @@ def complete_deal(draw) -> dict:
         else:
             give(head, "icp_holder")
             contracting["aco"] = {"title_style": draw(choice("contracting.aco.title_style")), "holder_id": head,
-                                  "coordinating_commissioner_id": coord, "service_commencement": iso(start),
+                                  "coordinating_commissioner_id": coord,
+                                  "service_commencement": iso(start + dt.timedelta(days=90)),  # binds before go-live (L10)
                                   "contract_value_pa": draw(money(1_000_000, 900_000_000))}
             contracting["integration_level"] = draw(choice("contracting.integration_level"))
             contracting["integration_agreements"] = [
@@ -400,7 +401,9 @@ def complete_deal(draw) -> dict:
                    "services": [prose(draw)], "value_pa": draw(money(10_000, 50_000_000)),
                    "material": draw(st.booleans()), "commissioner_consent": draw(choice("contracting.subcontracts.[].commissioner_consent")),
                    "loss_share": draw(st.booleans()), "payment_basis": draw(choice("contracting.subcontracts.[].payment_basis")),
-                   "start": iso(sub_start), "end": iso(sub_end)}
+                   "start": iso(sub_start), "end": iso(sub_end),
+                   "psr_process": draw(choice("contracting.subcontracts.[].psr_process")),
+                   "standstill_ended": iso(sub_start - dt.timedelta(days=14))}
             if draw(st.booleans()):
                 sub["pass_through_pct"] = draw(pct(0, 100))
             if sub["loss_share"]:
@@ -445,13 +448,14 @@ def complete_deal(draw) -> dict:
                                     "review_date": iso(start + dt.timedelta(days=365)), "functions": ["NHS functions", "health-related council functions"]}]
         if alliances and draw(st.booleans()):
             alliances[0]["funding"] = {"pooled_fund_ids": ["better-care-fund"]}
-    if draw(st.booleans()):
-        funding["risk_share"] = draw(risk_share(sharers, counterparty=None))
+    nhs_sharers = [p for p in sharers if p not in councils]  # NHS money to a council needs s75 (L2)
+    if nhs_sharers and draw(st.booleans()):
+        funding["risk_share"] = draw(risk_share(nhs_sharers, counterparty=None))
     if draw(st.booleans()):
         funding["incentives"] = draw(incentives(ids))
-    if len(alliances) > 1 and draw(st.booleans()):
+    if len(alliances) > 1 and [p for p in alliances[-1]["member_ids"] if p not in councils] and draw(st.booleans()):
         a = alliances[-1]
-        a.setdefault("funding", {})["risk_share"] = draw(risk_share(a["member_ids"]))
+        a.setdefault("funding", {})["risk_share"] = draw(risk_share([p for p in a["member_ids"] if p not in councils]))
     if draw(st.booleans()):
         deal_place = {"place": draw(st.sampled_from(PLACES))}
     else:
@@ -525,7 +529,8 @@ def _enablers(draw, ids, start, nhs_bodies):
             "workforce": {"secondments": [{"from_id": ids[0], "to_id": ids[-1], "headcount": draw(st.integers(1, 50)),
                                            "description": "Care co-ordinators"}] if draw(st.booleans()) else [],
                           "tupe_transfers": [{"from_id": ids[-1], "to_id": ids[0], "headcount": draw(st.integers(1, 500)),
-                                              "date": iso(start), "description": "Community nursing staff"}]
+                                              "date": iso(start + dt.timedelta(days=90)),  # information due after signing (L11)
+                                              "description": "Community nursing staff"}]
                           if draw(st.booleans()) else [],
                           "pension_route": draw(choice("enablers.workforce.pension_route")),
                           "no_poaching": draw(st.booleans())},

@@ -44,8 +44,9 @@ def test_no_markup_in_any_sample_document(name):
     documents = texts(sample(name))
     for doc, text in documents.items():
         assert not [m for m in MARKUP if m in text], doc
-    subcontract = next(text for doc, text in documents.items() if doc.startswith("subcontract-"))
-    assert "is borne or kept by the Party whose costs give rise to it" in subcontract
+    if name.startswith("westmoor"):  # its subcontracts pass the gain share through (Schedule 3, Part 3)
+        assert any("is borne or kept by the organisation whose costs give rise to it" in text
+                   for doc, text in documents.items() if doc.startswith("subcontract-"))
 
 
 def test_money_figures_and_words_round_the_same_way():
