@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import functools
+import re
 from decimal import Decimal
 
 LOCALE = "en_GB"
@@ -178,3 +179,56 @@ FILTERS = {
     "join_or": lambda items: join(items, "or"),
     "ordinal": ordinal,
 }
+
+
+# --------------------------------------------------------------------------- words in a document
+
+_ARTICLE = ("the ", "The ")
+
+
+def split_article(term: str) -> tuple[str, str]:
+    """A defined term's leading article apart from the term: "the ICB" -> ("the ", "ICB"),
+    so that it prints as the “ICB”, with the article outside the quotes."""
+    for article in _ARTICLE:
+        rest = term[len(article):]
+        if term.startswith(article) and rest[:1].isupper():
+            return article, rest
+    return "", term
+
+
+_SIGNPOST_OPENINGS = ("(the ", "(each a ", "(each an ", "(together the ", "(together, the ")
+
+
+def signpost(inlines, i: int) -> bool:
+    """Whether the term use ``inlines[i]`` names a term in brackets just after describing it,
+    "... (the Conditions)" or "(each a Partner)": it is shown as a definition there."""
+    if i == 0 or i + 1 >= len(inlines):
+        return False
+    before, after = inlines[i - 1], inlines[i + 1]
+    text_before, text_after = getattr(before, "text", None), getattr(after, "text", None)
+    return (isinstance(text_before, str) and isinstance(text_after, str)
+            and type(before).__name__ == "Text" and type(after).__name__ == "Text"
+            and text_before.endswith(_SIGNPOST_OPENINGS) and text_after[:1] in (")", ","))
+
+
+_TRAILING_TAGS = re.compile(r"(?:<[^<>]*>)+\Z")
+_ENDS_IN_APOSTROPHE_S = ("'s", "’s", "&#39;s", "&#x27;s")
+
+
+def possessive(name):
+    """The possessive of a name: "Northvale ICB" -> "Northvale ICB's"; a name that already
+    ends in "'s" is left as it is ("St Anne's", not "St Anne's's") and one ending in "s" takes
+    an apostrophe only ("Eastmoor Hospitals'"). The name may be clause markup ending in tags
+    (``<term>St Anne's</term>``): the ending is read from the words, the apostrophe goes after
+    the tags, and markup stays markup."""
+    if _passes(name):
+        return name
+    text = str(name)
+    words = _TRAILING_TAGS.sub("", text)
+    if words.endswith(_ENDS_IN_APOSTROPHE_S):
+        return name
+    suffix = "'" if words.endswith(("s", "S")) else "'s"
+    return type(name)(text + suffix) if isinstance(name, str) else text + suffix
+
+
+FILTERS["possessive"] = possessive

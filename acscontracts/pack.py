@@ -33,10 +33,14 @@ class Engine:
     renderer: Renderer
     reference: bytes | None = None
     _validators: dict = field(default_factory=dict)
-    options: tuple = ()  # (template_dirs, reference_doc): how worker processes make their own Engine
+    # (template_dirs, reference_doc, notes, paginate): how worker processes make their own Engine
+    options: tuple = ()
+    notes: str = "comments"  # drafting notes in a .docx: "comments" or "inline" (see writers.docx)
+    paginate: bool = False  # cache the contents' page numbers from a LibreOffice layout
 
     @classmethod
-    def create(cls, template_dirs=(), reference_doc: str | None = None, cache: bool = True) -> "Engine":
+    def create(cls, template_dirs=(), reference_doc: str | None = None, cache: bool = True,
+               notes: str = "comments", paginate: bool = False) -> "Engine":
         library = load_library(resources.templates_dir(), *template_dirs)
         reference = None
         if reference_doc:
@@ -46,7 +50,12 @@ class Engine:
                 raise AcsError([Diagnostic(ERROR, "ACS-REFERENCE-DOC", f"cannot read the reference document ({exc.strerror})",
                                            "name an existing .docx file", Location(str(reference_doc)))])
         return cls(library, Renderer(library, bytecode_cache() if cache else None), reference,
-                   options=(tuple(str(d) for d in template_dirs), reference_doc))
+                   options=(tuple(str(d) for d in template_dirs), reference_doc, notes, paginate),
+                   notes=notes, paginate=paginate)
+
+    def docx_options(self) -> dict:
+        """The keyword options of ``writers.docx.write_docx`` that this engine's house style sets."""
+        return {"reference": self.reference, "notes": self.notes, "paginate": self.paginate}
 
     def validator(self, final: bool = False) -> SchemaValidator:
         if final not in self._validators:
@@ -71,7 +80,7 @@ def render(spec: DocumentSpec, engine: Engine, fmt: str = "docx", clean: bool = 
     from acscontracts.writers.docx import write_docx  # the heaviest import: only when a .docx is wanted
 
     try:
-        return write_docx(document, reference=engine.reference, clean=clean)
+        return write_docx(document, clean=clean, **engine.docx_options())
     except (KeyError, ValueError) as exc:
         if engine.reference is None:
             raise
@@ -98,8 +107,8 @@ _worker_engine: Engine | None = None  # set only inside pool worker processes, b
 
 def _start_worker(options: tuple) -> None:
     global _worker_engine
-    template_dirs, reference_doc = options
-    _worker_engine = Engine.create(template_dirs, reference_doc)
+    template_dirs, reference_doc, notes, paginate = options
+    _worker_engine = Engine.create(template_dirs, reference_doc, notes=notes, paginate=paginate)
 
 
 def _render_in_worker(job: tuple) -> bytes:

@@ -94,6 +94,15 @@ def init(file, model, force):
     click.echo(f"wrote {file}; next: acscontracts validate {file}", err=True)
 
 
+NOTES_OPTION = click.option(
+    "--notes", type=click.Choice(["comments", "inline"]), default="comments", show_default=True,
+    help="Drafting notes in a .docx: Word comments in the margin, or highlighted text inline.")
+PAGINATE_OPTION = click.option(
+    "--paginate", is_flag=True,
+    help="Lay each .docx out with LibreOffice (when installed) to cache the contents' page numbers; "
+         "a few seconds a document, cached. Word updates them on opening either way.")
+
+
 @main.command()
 @click.argument("terms", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--doc", "doc_type", type=click.Choice(DOC_CHOICES), required=True)
@@ -103,14 +112,16 @@ def init(file, model, force):
               help="A folder of clause templates overriding the built-in ones by id.")
 @click.option("--format", "fmt", type=click.Choice(["docx", "text"]), default="docx", show_default=True)
 @click.option("--clean", is_flag=True, help="Leave out drafting notes (counterparty version).")
+@NOTES_OPTION
+@PAGINATE_OPTION
 @click.option("--final", is_flag=True, help="Refuse incomplete terms.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
 @click.pass_context
-def render(ctx, terms, doc_type, doc_id, reference_doc, template_dirs, fmt, clean, final, output):
+def render(ctx, terms, doc_type, doc_id, reference_doc, template_dirs, fmt, clean, notes, paginate, final, output):
     """Render one document."""
     from acscontracts.files import atomic_write
 
-    pipe = pipeline(template_dirs, reference_doc, clean)
+    pipe = pipeline(template_dirs, reference_doc, clean, notes=notes, paginate=paginate)
     loaded = checked_model(pipe, terms, ctx, final)
     atomic_write(output, pipe.render(loaded, doc_type, doc_id, fmt, final))
     click.echo(f"wrote {output}", err=True)
@@ -123,6 +134,8 @@ def render(ctx, terms, doc_type, doc_id, reference_doc, template_dirs, fmt, clea
 @click.option("--templates", "template_dirs", multiple=True, type=click.Path(file_okay=False))
 @click.option("--text/--no-text", default=False, help="Also write a .txt of every document.")
 @click.option("--clean", is_flag=True)
+@NOTES_OPTION
+@PAGINATE_OPTION
 @click.option("--final", is_flag=True)
 @click.option("--check", "check_only", is_flag=True, help="Write nothing; exit 1 if any document is stale or edited.")
 @click.option("--force", is_flag=True, help="Overwrite documents edited by hand since the last build.")
@@ -131,12 +144,12 @@ def render(ctx, terms, doc_type, doc_id, reference_doc, template_dirs, fmt, clea
 @click.option("--redline-against", type=click.Path(dir_okay=False, path_type=Path),
               help="Earlier terms: write <name>.redline.docx beside every changed document, and summary-of-changes.docx.")
 @click.pass_context
-def build(ctx, terms, outdir, reference_doc, template_dirs, text, clean, final, check_only, force, jobs,
-          redline_against):
+def build(ctx, terms, outdir, reference_doc, template_dirs, text, clean, notes, paginate, final, check_only,
+          force, jobs, redline_against):
     """Build every document the terms call for into a folder, with manifest.json."""
     if redline_against and len(terms) > 1:
         raise click.UsageError("--redline-against takes one TERMS file")
-    pipe = pipeline(template_dirs, reference_doc, clean, jobs)
+    pipe = pipeline(template_dirs, reference_doc, clean, jobs, notes=notes, paginate=paginate)
     reports = pipe.build(terms, outdir, text=text, check=check_only, force=force, final=final, progress=_progress)
     status = max(_print_build(r, outdir if len(terms) == 1 else outdir / path.stem, check_only)
                  for r, path in zip(reports, terms))

@@ -45,12 +45,12 @@ def report(diagnostics, fmt: str = "text") -> None:
         click.echo("\n".join(printable(d.format()) for d in sorted(diagnostics, key=sort_key)), err=True)
 
 
-def pipeline(templates=(), reference_doc=None, clean=False, jobs=1):
+def pipeline(templates=(), reference_doc=None, clean=False, jobs=1, notes="comments", paginate=False):
     """The API pipeline for these command-line options."""
     from acscontracts import api
 
     return api.pipeline(api.Settings(reference_doc=reference_doc, templates=tuple(str(t) for t in templates),
-                                     clean=clean, jobs=jobs))
+                                     clean=clean, jobs=jobs, notes=notes, paginate=paginate))
 
 
 def checked_model(pipe, terms_path, ctx, final=False):

@@ -113,7 +113,7 @@ def build_redlines(old_terms: Path, new_terms: Path, outdir: Path, engine, *, te
         old_doc, new_doc = comparison.old_docs[impact.document], comparison.new_docs[impact.document]
         document = make_redline(old_doc, new_doc, revision)
         outputs = [(outdir / f"{impact.document}.redline.docx",
-                    lambda d=document: write_docx(d, reference=engine.reference, clean=clean))]
+                    lambda d=document: write_docx(d, clean=clean, **engine.docx_options()))]
         if text:
             outputs.append((outdir / f"{impact.document}.redline.txt",
                             lambda d=document: write_text(d, clean=clean).encode("utf-8")))

@@ -48,7 +48,8 @@ def _body_items(path: Path):
             yield "p", _style_id(p), p.text
         elif tag == "tbl":
             table = DocxTable(child, document)
-            yield "t", "", [[cell.text for cell in row.cells] for row in table.rows]
+            # the writer puts zero-width spaces into email addresses in tables, as break points
+            yield "t", "", [[cell.text.replace("\u200b", "") for cell in row.cells] for row in table.rows]
 
 
 def read_issued(path: Path, like: Document) -> Document:
