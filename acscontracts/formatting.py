@@ -10,6 +10,8 @@ import functools
 import re
 from decimal import Decimal
 
+from acscontracts.engine.tree import Text
+
 LOCALE = "en_GB"
 
 # Babel and num2words load on first use: `validate` and `--help` never need them.
@@ -205,10 +207,8 @@ def signpost(inlines, i: int) -> bool:
     if i == 0 or i + 1 >= len(inlines):
         return False
     before, after = inlines[i - 1], inlines[i + 1]
-    text_before, text_after = getattr(before, "text", None), getattr(after, "text", None)
-    return (isinstance(text_before, str) and isinstance(text_after, str)
-            and type(before).__name__ == "Text" and type(after).__name__ == "Text"
-            and text_before.endswith(_SIGNPOST_OPENINGS) and text_after[:1] in (")", ","))
+    return (isinstance(before, Text) and isinstance(after, Text)
+            and before.text.endswith(_SIGNPOST_OPENINGS) and after.text[:1] in (")", ","))
 
 
 _TRAILING_TAGS = re.compile(r"(?:<[^<>]*>)+\Z")

@@ -14,7 +14,7 @@ from acscontracts.diagnostics import ERROR, AcsError, Diagnostic, Location
 from acscontracts.engine.tree import Clause, Document, Para, Schedule, Table, Text
 
 SKIP_STYLES = {"Title", "Subtitle", "CoverText", "CoverParty", "CoverStatus", "ContentsHeading", "TOC1", "TOC2",
-               "TOC3", "Header", "Footer"}
+               "TOC3", "Header", "Footer", "DatedLine", "PreambleHeading"}
 EXECUTION_STYLES = {"ExecutionHeading", "SignatureParty", "SignatureText", "SignatureLine"}
 LEVELS = {"Clause2": ("body", 1), "Clause3": ("body", 2), "Clause4": ("body", 3), "SchedPara1": ("body", 1),
           "SchedPara2": ("body", 2), "SchedPara3": ("body", 3), "Parties": ("party", 0),
@@ -41,15 +41,60 @@ def _body_items(path: Path):
         raise AcsError([Diagnostic(ERROR, "ACS-ISSUED-DOCX", f"cannot be read as a Word document ({exc})",
                                    "name a .docx file saved by Word", Location(str(path)))])
     body = document.element.body
+    notes = _comment_texts(document)
     for child in body.iterchildren():
         tag = child.tag.rsplit("}", 1)[-1]
         if tag == "p":
             p = Paragraph(child, document)
-            yield "p", _style_id(p), p.text
+            before, text, after = _text_with_notes(p, notes) if notes else ([], p.text, [])
+            for note in before:
+                yield "p", "DraftingNote", note
+            yield "p", _style_id(p), text
+            for note in after:
+                yield "p", "DraftingNote", note
         elif tag == "tbl":
             table = DocxTable(child, document)
             # the writer puts zero-width spaces into email addresses in tables, as break points
             yield "t", "", [[cell.text.replace("\u200b", "") for cell in row.cells] for row in table.rows]
+
+
+def _comment_texts(document) -> dict:
+    """{comment id: text} of the document's comments (our writer's drafting notes)."""
+    try:
+        return {str(c.comment_id): c.text for c in document.comments}
+    except Exception:  # a comments part python-docx cannot read: compare the text alone
+        return {}
+
+
+def _text_with_notes(paragraph, notes: dict) -> tuple[list, str, list]:
+    """The paragraph's text with its drafting-note comments as the writer's inline form puts them:
+    a comment over the whole paragraph (a note on a line of its own) follows it as a paragraph of
+    its own; a comment at the paragraph's start (a note after a table) comes before it; a comment
+    at any other point is "[Drafting note: ...]" there. Returns (notes before, text, notes after)."""
+    from docx.oxml.ns import qn
+    from docx.text.run import Run
+
+    p = paragraph._p
+    opening = {e.get(qn("w:id")) for e in p.iterchildren(qn("w:commentRangeStart"))
+               if e.getprevious() is None or e.getprevious().tag in (qn("w:pPr"), qn("w:commentRangeStart"))}
+    closing = {e.get(qn("w:id")) for e in p.iterchildren(qn("w:commentRangeEnd"))}
+    before, text, after = [], [], []
+    for r in p.iter(qn("w:r")):
+        ref = r.find(qn("w:commentReference"))
+        if ref is None:
+            text.append(Run(r, paragraph).text)
+            continue
+        cid = ref.get(qn("w:id"))
+        if cid not in notes:
+            continue
+        note = f"[Drafting note: {notes[cid]}]"
+        if cid in opening and not "".join(text):  # a point at the start: the note came before
+            before.append(note)
+        elif cid in opening and cid in closing:
+            after.append(note)
+        else:
+            text.append(note)
+    return before, "".join(text), after
 
 
 def read_issued(path: Path, like: Document) -> Document:

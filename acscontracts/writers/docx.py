@@ -332,9 +332,10 @@ class _Writer:
         for schedule in self.doc.schedules:
             self._schedule(out, schedule)
         previous = self.doc.previous
+        if self._pending_notes and self._last_para:  # notes after a last table
+            self._attach_notes(out, self._last_para)
         if self.doc.signatures or (previous is not None and previous.signatures):
             self._tracked_part(out, self._execution)
-        self._pending_notes and self._last_para and self._attach_notes(out, self._last_para)
         # The contents come first but are written last, when every entry is known (indexes of
         # paragraphs in ``out`` are not needed after this point).
         out.insert(toc_at, self._toc())
@@ -400,6 +401,7 @@ class _Writer:
     def _clause(self, out: list, clause: tree.Clause) -> None:
         self._after_table = False
         out.append(self._mark(ox.p_open(CLAUSE_STYLES[0], num=(self.numbering.num_ids[CLAUSES], 0)), clause.change))
+        self._notes_before(out)
         bm = self._bookmark_start(out, clause)
         self._heading(out, clause, clause.title)
         if bm:
@@ -414,6 +416,7 @@ class _Writer:
         self._after_table = False
         out.append(self._mark(ox.p_open(SCHEDULE_HEADING, num=(self.numbering.num_ids[SCHEDULES], 0)),
                               schedule.change))
+        self._notes_before(out)
         bm = self._bookmark_start(out, schedule)
         if schedule.title:
             if not schedule.change:
@@ -444,7 +447,7 @@ class _Writer:
             if self.notes != "inline":
                 if self.notes == "comments" and block.change != "deleted":
                     self._pending_notes.append(_plain(block.inlines))
-                    if self._last_para is not None:
+                    if self._last_para is not None and not self._after_table:
                         self._attach_notes(out, self._last_para)
                 return False
         style, num = self._para_style(block, where, sched_num)
@@ -454,14 +457,13 @@ class _Writer:
                               block.change))
         self._after_table = False
         start = len(out)
+        self._notes_before(out)
         bm = self._bookmark_start(out, block)
         self._inlines(out, _wrap(block.inlines, block.change))
         if bm:
             out.append(ox.bookmark_end(bm))
         self._last_para = (start, len(out))
         out.append(ox.P_CLOSE)
-        if self._pending_notes:
-            self._attach_notes(out, self._last_para)
         return True
 
     def _table_indent(self, where: str) -> int:
@@ -492,9 +494,16 @@ class _Writer:
         self.comments.append((cid, text))
         return cid
 
+    def _notes_before(self, out: list) -> None:
+        """Pending notes (after a table) as comments at the start of the paragraph being written."""
+        for text in self._pending_notes:
+            out.extend(ox.comment_anchor(self._comment(text), COMMENT_REFERENCE))
+        self._pending_notes.clear()
+
     def _attach_notes(self, out: list, para: tuple[int, int]) -> None:
         """The pending whole-paragraph notes as comments whose range is the paragraph ``para``
-        ((index after its pPr, index of its P_CLOSE) in ``out``, the last paragraph written)."""
+        ((index after its pPr, index of its P_CLOSE) in ``out``, the last paragraph written).
+        A note that follows a table comments instead at the start of the next paragraph."""
         start, close = para
         for text in self._pending_notes:
             begin, end = ox.comment_anchor(self._comment(text), COMMENT_REFERENCE)
