@@ -14,7 +14,7 @@ __version__ = "0.2.0"
 
 _API = ("Document", "InvalidTerms", "Pipeline", "Settings", "Terms", "build", "diff", "document", "documents",
         "is_valid", "load", "loads", "pipeline", "redline", "render", "validate")
-__all__ = ["Diagnostic", "__version__", *_API]
+__all__ = ["AcsError", "Diagnostic", "__version__", *_API]
 
 
 def __getattr__(name):  # the API loads on first use, so `acscontracts --help` and `validate` start fast
@@ -22,8 +22,8 @@ def __getattr__(name):  # the API loads on first use, so `acscontracts --help` a
         from acscontracts import api
 
         return getattr(api, name)
-    if name == "Diagnostic":
-        from acscontracts.diagnostics import Diagnostic
+    if name in ("AcsError", "Diagnostic"):  # AcsError: any located problem (terms, templates, files)
+        from acscontracts import diagnostics
 
-        return Diagnostic
+        return getattr(diagnostics, name)
     raise AttributeError(f"module 'acscontracts' has no attribute {name!r}")

@@ -8,7 +8,7 @@
     data = redline(old, new, "alliance_agreement")
 
 Every function takes terms as a ``Terms`` (from ``load``), a path or a dict, and options as keyword
-arguments or a ``Settings``. Problems in the terms or templates raise ``InvalidTerms`` (an
+arguments or a ``Settings`` (by default, the settings of the nearest ``acscontracts.toml``: see config.py). Problems in the terms or templates raise ``InvalidTerms`` (an
 ``AcsError``) whose ``diagnostics`` carry a code, a message, a fix and a location.
 """
 from __future__ import annotations
@@ -272,7 +272,12 @@ def pipeline(settings: Settings = Settings()) -> Pipeline:
 
 
 def _pipeline(settings: Settings | None, options: dict) -> Pipeline:
-    return pipeline((settings or Settings()).with_options(**options))
+    """The pipeline for ``settings`` (by default, those of the nearest acscontracts.toml) and ``options``."""
+    if settings is None:
+        from acscontracts.config import discover
+
+        settings = discover().settings
+    return pipeline(settings.with_options(**options))
 
 
 @functools.lru_cache(maxsize=2)

@@ -14,7 +14,7 @@ import click
 from acscontracts import __version__
 from acscontracts.diagnostics import AcsError, format_all, has_errors
 from acscontracts.cli.common import (DOC_CHOICES, EXIT_INTERNAL, EXIT_INVALID, EXIT_TEMPLATE, checked_model, exit_code,
-                                     pipeline, printable, printable_json, report)
+                                     pipeline, printable, printable_json, report, settings)
 
 
 class _Group(click.Group):
@@ -95,8 +95,8 @@ def init(file, model, force):
 
 
 NOTES_OPTION = click.option(
-    "--notes", type=click.Choice(["comments", "inline"]), default="comments", show_default=True,
-    help="Drafting notes in a .docx: Word comments in the margin, or highlighted text inline.")
+    "--notes", type=click.Choice(["comments", "inline"]), default=None,
+    help="Drafting notes in a .docx: Word comments in the margin (the default), or highlighted text inline.")
 PAGINATE_OPTION = click.option(
     "--paginate", is_flag=True,
     help="Lay each .docx out with LibreOffice (when installed) to cache the contents' page numbers; "
@@ -139,8 +139,8 @@ def render(ctx, terms, doc_type, doc_id, reference_doc, template_dirs, fmt, clea
 @click.option("--final", is_flag=True)
 @click.option("--check", "check_only", is_flag=True, help="Write nothing; exit 1 if any document is stale or edited.")
 @click.option("--force", is_flag=True, help="Overwrite documents edited by hand since the last build.")
-@click.option("-j", "--jobs", type=click.IntRange(1, 64), default=1, show_default=True,
-              help="Render documents in this many processes (same bytes as one).")
+@click.option("-j", "--jobs", type=click.IntRange(1, 64), default=None,
+              help="Render documents in this many processes (same bytes as one; default 1 or the config's).")
 @click.option("--redline-against", type=click.Path(dir_okay=False, path_type=Path),
               help="Earlier terms: write <name>.redline.docx beside every changed document, and summary-of-changes.docx.")
 @click.pass_context
@@ -193,14 +193,46 @@ def templates():
     """Clause library tools."""
 
 
+@templates.command("new")
+@click.argument("clause_id")
+@click.argument("folder", required=False, type=click.Path(file_okay=False, path_type=Path))
+def templates_new(clause_id, folder):
+    """Copy a built-in clause into FOLDER (default: the config's first template folder, else
+    ./templates) as an override to edit."""
+    from acscontracts.engine.templating import scaffold_override
+
+    if folder is None:
+        configured = settings().templates
+        folder = Path(configured[0]) if configured else Path("templates")
+    written = scaffold_override(clause_id, folder)
+    click.echo(f"wrote {written}; edit it, then: acscontracts templates check {folder}", err=True)
+
+
+@main.command("config")
+def config_command():
+    """Print the settings in force and where each came from."""
+    from dataclasses import fields
+
+    from acscontracts.config import cache_dir, discover
+
+    configured = discover()
+    click.echo(f"config file: {configured.file or 'none (defaults)'}")
+    for field in fields(configured.settings):
+        value = getattr(configured.settings, field.name)
+        source = configured.sources.get(field.name)
+        click.echo(printable(f"{field.name} = {value!r}  ({source or 'default'})"))
+    click.echo(printable(f"cache = {str(cache_dir())!r}"))
+
+
 @templates.command("check")
 @click.argument("folder", required=False, type=click.Path(file_okay=False, path_type=Path))
 @click.pass_context
 def templates_check(ctx, folder):
-    """Lint a clause library: variables, references, terms and manifests."""
+    """Lint a clause library: variables, references, terms and manifests. FOLDER is a firm's overlay
+    (default: the config's template folders), linted merged with the built-in library it overrides."""
     from acscontracts.engine.lint import lint_library
 
-    diagnostics = lint_library(folder)
+    diagnostics = lint_library(*([folder] if folder else settings().templates))
     report(diagnostics)
     click.echo(f"{len(diagnostics)} problem(s)", err=True)
     ctx.exit(EXIT_TEMPLATE if has_errors(diagnostics) else 0)

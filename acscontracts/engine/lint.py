@@ -41,11 +41,9 @@ def _attributes(cls) -> dict:
     if dataclasses.is_dataclass(cls):
         hints = typing.get_type_hints(cls)
         out.update({f.name: hints.get(f.name) for f in dataclasses.fields(cls)})
-    for name in dir(cls):
+    for name in dir(cls):  # properties, methods and (on builtins such as date) data descriptors
         if not name.startswith("_") and name not in out:
-            attr = getattr(cls, name, None)
-            if isinstance(attr, property) or callable(attr):
-                out[name] = None
+            out[name] = None
     if cls is AllianceView:  # the view reads the alliance's own fields through
         out.update(_attributes(Alliance))
     return out
@@ -69,7 +67,7 @@ def _check_chain(root: str, attrs: list[str], path: str, line: int, problems: li
         known = _attributes(cls)
         if attr not in known:
             problems.append(Diagnostic(ERROR, "ACS-LINT-ATTRIBUTE", f"`{root}.{'.'.join(attrs)}`: {cls.__name__} has no `{attr}`",
-                                       did_you_mean(attr, known) or "see the schema and acscontracts/model.py",
+                                       did_you_mean(attr, known) or "see the schema and acscontracts/terms/model.py",
                                        Location(path, line, 1)))
             return
         cls = known[attr]
@@ -93,22 +91,41 @@ def _lint_template(env, source: str, path: str, local_names: set, problems: list
                                        did_you_mean(name.name, CONTEXT_TYPES) or "templates can use: " + ", ".join(
                                            sorted(k for k, v in CONTEXT_TYPES.items() if v or k in ("parties", "doc"))),
                                        Location(path, name.lineno, 1)))
+    aliases = _aliases(ast)
     getattrs = list(ast.find_all(nodes.Getattr))
     inner = {id(n.node) for n in getattrs if isinstance(n.node, nodes.Getattr)}
     for getattr_node in getattrs:
         if id(getattr_node) in inner:  # check each chain once, from its outermost attribute
             continue
         chain = _chain(getattr_node)
-        if chain and chain[0] not in assigned and chain[0] in CONTEXT_TYPES:
+        if chain and chain[0] in aliases:  # `{% set ex = terms.exit %}` ... `ex.notice_months`
+            root, attrs = aliases[chain[0]]
+            _check_chain(root, attrs + chain[1], path, getattr_node.lineno, problems)
+        elif chain and chain[0] not in assigned and chain[0] in CONTEXT_TYPES:
             _check_chain(chain[0], chain[1], path, getattr_node.lineno, problems)
+
+
+def _aliases(ast) -> dict:
+    """Names set once to an attribute chain of a context variable: name -> (root, attributes)."""
+    targets: dict = {}
+    for assign in ast.find_all(nodes.Assign):
+        if isinstance(assign.target, nodes.Name):
+            targets.setdefault(assign.target.name, []).append(assign.node)
+    aliases = {}
+    for name, values in targets.items():
+        chain = _chain(values[0]) if len(values) == 1 and isinstance(values[0], (nodes.Getattr, nodes.Name)) else None
+        if chain and chain[0] in CONTEXT_TYPES and chain[0] not in targets:
+            aliases[name] = chain
+    return aliases
 
 
 def _line_of(text: str, index: int) -> int:
     return text.count("\n", 0, index) + 1
 
 
-def lint_library(folder: Path | None = None) -> list[Diagnostic]:
-    roots = [Path(folder)] if folder else [resources.templates_dir()]
+def lint_library(*overlays: Path) -> list[Diagnostic]:
+    """Lint the built-in library with a firm's overlay folders merged over it, as documents would use it."""
+    roots = [resources.templates_dir(), *(Path(folder) for folder in overlays)]
     try:
         library = load_library(*roots)
     except AcsError as exc:

@@ -51,26 +51,21 @@ class MarkupError(AcsError):
 
 
 def parse_body(text: str, source: Source) -> tuple[tuple, list[Diagnostic]]:
-    """Parse a rendered clause body into blocks. Problems are template errors."""
-    blocks: list = []
-    problems: list[Diagnostic] = []
+    """Parse a rendered clause body into blocks. Problems are template errors. The inline markup of
+    every paragraph and cell is parsed in one go (``parse_inlines_many``)."""
+    planned: list = []  # ("para", content, level, style, anchor) or ("table", rows of cell contents)
     pending: list[tuple[str, int, str, str]] = []  # (content, level, style, anchor)
     table_rows: list[list[str]] = []
+    problems: list[Diagnostic] = []
 
     def flush_table():
         if table_rows:
-            rows = [[_inlines_or_report(cell, source, problems) for cell in row] for row in table_rows]
-            blocks.append(Table(tuple(tuple(c) for c in rows[0]), tuple(tuple(tuple(c) for c in r) for r in rows[1:]),
-                                source))
+            planned.append(("table", [list(row) for row in table_rows]))
             table_rows.clear()
 
     def flush_para():
         if pending:
-            content, level, style, anchor = pending.pop()
-            inlines = _inlines_or_report(content, source, problems)
-            if style == "body" and level == 0 and inlines and all(isinstance(i, Note) for i in inlines):
-                style = "note"
-            blocks.append(Para(inlines, level, style, anchor, "", source))
+            planned.append(("para", *pending.pop()))
 
     for raw in text.split("\n"):  # only a real newline ends a line (not U+2028, U+0085 and the like)
         line = raw.rstrip()
@@ -105,6 +100,20 @@ def parse_body(text: str, source: Source) -> tuple[tuple, list[Diagnostic]]:
             pending.append((stripped, 0, "body", ""))
     flush_para()
     flush_table()
+    contents = [c for plan in planned for c in ([plan[1]] if plan[0] == "para" else
+                                                  [cell for row in plan[1] for cell in row])]
+    parsed = iter(_inlines_or_report(contents, source, problems))
+    blocks: list = []
+    for plan in planned:
+        if plan[0] == "table":
+            rows = [tuple(next(parsed) for _ in row) for row in plan[1]]
+            blocks.append(Table(rows[0], tuple(rows[1:]), source))
+            continue
+        _, _, level, style, anchor = plan
+        inlines = next(parsed)
+        if style == "body" and level == 0 and inlines and all(isinstance(i, Note) for i in inlines):
+            style = "note"
+        blocks.append(Para(inlines, level, style, anchor, "", source))
     return tuple(blocks), problems
 
 
@@ -115,13 +124,22 @@ def _problem(source: Source, message: str, hint: str, line_text: str) -> Diagnos
                       Location(source.template, source.line, 1), "")
 
 
-def _inlines_or_report(content: str, source: Source, problems: list) -> tuple:
+def _inlines_or_report(contents: list[str], source: Source, problems: list) -> list[tuple]:
+    """parse_inlines_many, or, when some content is malformed, each content alone so that every bad one
+    is reported (and kept as plain text)."""
     try:
-        return parse_inlines(content)
-    except MarkupError as exc:
-        problems.append(_problem(source, str(exc), "check the inline tags: term, define, ref, blank, note, b, i",
-                                 exc.line_text))
-        return (Text(content),)
+        return parse_inlines_many(contents)
+    except MarkupError:
+        pass
+    out = []
+    for content in contents:
+        try:
+            out.append(parse_inlines(content))
+        except MarkupError as exc:
+            problems.append(_problem(source, str(exc), "check the inline tags: term, define, ref, blank, note, b, i",
+                                     exc.line_text))
+            out.append((Text(content),))
+    return out
 
 
 # characters XML 1.0 (and so a .docx) cannot hold; data values are refused earlier, at validation
@@ -138,6 +156,33 @@ def parse_inlines(content: str) -> tuple:
         root = etree.fromstring(f"<p>{content}</p>", _PARSER)
     except etree.XMLSyntaxError as exc:
         raise MarkupError(f"malformed inline markup ({exc.msg})", content) from None
+    return _children(root, content)
+
+
+def parse_inlines_many(contents: list[str]) -> list[tuple]:
+    """parse_inlines for many contents with one XML parse (a clause's paragraphs and cells together)."""
+    marked = [i for i, c in enumerate(contents) if "<" in c or "&" in c]
+    out = [(Text(c),) if c else () for c in contents]
+    if len(marked) < 2:
+        for i in marked:
+            out[i] = parse_inlines(contents[i])
+        return out
+    joined = "".join(f"<p>{contents[i]}</p>" for i in marked)
+    bad = _NOT_XML.search(joined)
+    if bad:
+        raise MarkupError(f"the character U+{ord(bad.group()):04X} cannot be stored in a Word document", joined)
+    try:
+        root = etree.fromstring(f"<c>{joined}</c>", _PARSER)
+    except etree.XMLSyntaxError as exc:
+        raise MarkupError(f"malformed inline markup ({exc.msg})", joined) from None
+    if len(root) != len(marked) or root.text or any(p.tag != "p" or p.tail for p in root):
+        raise MarkupError("a paragraph closes a tag it did not open", joined)  # e.g. "</p><p>" in a template
+    for i, p in zip(marked, root):
+        out[i] = _children(p, contents[i])
+    return out
+
+
+def _children(root, content: str) -> tuple:
     out: list = []
     if root.text:
         out.append(Text(root.text))

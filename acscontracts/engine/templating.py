@@ -22,7 +22,7 @@ from jinja2.sandbox import safe_range as _safe_range
 from markupsafe import Markup
 
 from acscontracts import formatting
-from acscontracts.diagnostics import ERROR, AcsError, Diagnostic, Location
+from acscontracts.diagnostics import ERROR, AcsError, Diagnostic, Location, did_you_mean
 from acscontracts.engine.markup import _NOT_XML, escape_value
 
 KINDS = ("clause", "schedule", "preamble")
@@ -95,21 +95,71 @@ def load_library(*roots: Path) -> ClauseLibrary:
             except OSError as exc:
                 problems.append(Diagnostic(ERROR, "ACS-TEMPLATES", f"cannot be read ({exc.strerror})",
                                            "check the file's permissions", Location(str(path))))
-        for path in sorted(root.glob("clauses/**/*.j2")):
-            tpl = _read_clause(path, problems)
-            if tpl:
-                clauses[tpl.id] = tpl
-        for path in sorted(root.glob("manifests/*.yaml")):
-            manifest = _read_manifest(path, problems)
-            if manifest:
-                manifests[manifest.doc_type] = manifest
-        for path in sorted(root.glob("definitions/*.yaml")):
-            for definition in _read_definitions(path, problems):
-                definitions[(definition.term, definition.documents)] = definition
+        for path, role in library_files(root, problems):
+            if role == "clause":
+                tpl = _read_clause(path, problems)
+                if tpl:
+                    clauses[tpl.id] = tpl
+            elif role == "manifest":
+                manifest = _read_manifest(path, problems)
+                if manifest:
+                    manifests[manifest.doc_type] = manifest
+            elif role == "definitions":
+                for definition in _read_definitions(path, problems):
+                    definitions[(definition.term, definition.documents)] = definition
     if problems:
         raise AcsError(problems)
     return ClauseLibrary(clauses, manifests, tuple(definitions.values()), tuple(str(r) for r in roots),
                          digest.hexdigest())
+
+
+# Where a library folder's files go. A clause template (`*.j2`) may stand anywhere in the folder except
+# manifests/ and definitions/ (the built-in library keeps them under clauses/<document>/); manifests and
+# definitions are YAML files in their own sub-folders. A file that looks like part of a library but
+# matches none of these is an error, never silently ignored.
+TEMPLATE_SUFFIXES = (".j2", ".jinja", ".jinja2", ".yaml", ".yml")
+IGNORED_LIBRARY_FILES = ("unused-fields.yaml",)  # read by the library tests, not by the loader
+
+
+def library_files(root: Path, problems: list) -> list[tuple[Path, str]]:
+    """(path, role) for every file of a library folder the loader uses: role is clause, manifest,
+    definitions or ignored. Template-like files the loader would not use are reported in ``problems``."""
+    found = []
+    for path in sorted(p for p in root.rglob("*") if p.is_file()):
+        parts = path.relative_to(root).parts
+        folder = parts[0] if len(parts) > 1 else ""
+        if path.suffix == ".j2" and folder not in ("manifests", "definitions"):
+            found.append((path, "clause"))
+        elif path.suffix == ".yaml" and folder in ("manifests", "definitions") and len(parts) == 2:
+            found.append((path, "manifest" if folder == "manifests" else "definitions"))
+        elif len(parts) == 1 and path.name in IGNORED_LIBRARY_FILES:
+            found.append((path, "ignored"))
+        elif path.suffix in TEMPLATE_SUFFIXES:
+            problems.append(Diagnostic(
+                ERROR, "ACS-TEMPLATES-UNUSED", "this file is not part of the clause library, so it would be ignored",
+                "clause templates end in .j2 (anywhere but manifests/ and definitions/); manifests are "
+                "manifests/<document type>.yaml; definitions are definitions/<name>.yaml", Location(str(path))))
+    return found
+
+
+def scaffold_override(clause_id: str, folder: Path) -> Path:
+    """Copy the built-in clause ``clause_id`` into ``folder`` at the same place, as an override to edit."""
+    from acscontracts import resources
+
+    builtin = load_library(resources.templates_dir())
+    clause = builtin.clauses.get(clause_id)
+    if clause is None:
+        raise AcsError([Diagnostic(ERROR, "ACS-NO-CLAUSE", f"the built-in library has no clause `{clause_id}`",
+                                   did_you_mean(clause_id, builtin.clauses) or "`templates check` lists the ids")])
+    source = Path(clause.path)
+    target = Path(folder) / source.relative_to(resources.templates_dir())
+    if target.exists():
+        raise AcsError([Diagnostic(ERROR, "ACS-WRITE-EXISTS", "an override of this clause exists already",
+                                   "edit it, or delete it first", Location(str(target)))])
+    from acscontracts.files import atomic_write
+
+    atomic_write(target, source.read_bytes())
+    return target
 
 
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -316,6 +366,20 @@ class _Sandbox(ImmutableSandboxedEnvironment):
 
     intercepted_binops = frozenset({"*", "**", "%"})
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._safe_attributes: dict = {}
+
+    def is_safe_attribute(self, obj, attr, value):
+        """Jinja's decision depends only on the object's type and the attribute's name (underscores,
+        internal attributes of functions and frames, mutating methods of known mutable types), so it
+        is made once per (type, name) rather than on every attribute read."""
+        key = (type(obj), attr)
+        safe = self._safe_attributes.get(key)
+        if safe is None:
+            safe = self._safe_attributes[key] = super().is_safe_attribute(obj, attr, value)
+        return safe
+
     def call_binop(self, context, operator, left, right):
         _check_time()
         if operator == "*":
@@ -359,14 +423,20 @@ def _finalize(value):
     return escape_value(value)
 
 
-def bytecode_cache() -> FileSystemBytecodeCache:
-    """Compiled templates shared between processes, in a private per-user folder under the system
-    temporary directory (Jinja checks its ownership and mode). Output never depends on it."""
+def bytecode_cache() -> FileSystemBytecodeCache | None:
+    """Compiled templates shared between processes, in the user's cache folder (config.cache_dir);
+    None when that folder cannot be made. Output never depends on it."""
     from acscontracts import __version__
+    from acscontracts.config import cache_dir
 
+    folder = cache_dir() / "templates"
+    try:
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    except OSError:
+        return None
     # the sandbox's intercepted operators are compiled into the bytecode: a change of policy needs new entries
     policy = hashlib.sha256(" ".join(sorted(_Sandbox.intercepted_binops)).encode()).hexdigest()[:8]
-    return FileSystemBytecodeCache(pattern=f"acscontracts-{__version__}-{policy}-%s.cache")
+    return FileSystemBytecodeCache(str(folder), pattern=f"acscontracts-{__version__}-{policy}-%s.cache")
 
 
 class Renderer:
