@@ -206,9 +206,13 @@ def signpost(inlines, i: int) -> bool:
     "... (the Conditions)" or "(each a Partner)": it is shown as a definition there."""
     if i == 0 or i + 1 >= len(inlines):
         return False
-    before, after = inlines[i - 1], inlines[i + 1]
-    return (isinstance(before, Text) and isinstance(after, Text)
-            and before.text.endswith(_SIGNPOST_OPENINGS) and after.text[:1] in (")", ","))
+    after = inlines[i + 1]
+    if not (isinstance(after, Text) and after.text[:1] in (")", ",")):
+        return False
+    before, j = "", i - 1
+    while j >= 0 and isinstance(inlines[j], Text) and len(before) < 20:  # "(" and "the " may be apart
+        before, j = inlines[j].text + before, j - 1
+    return before.endswith(_SIGNPOST_OPENINGS)
 
 
 _TRAILING_TAGS = re.compile(r"(?:<[^<>]*>)+\Z")

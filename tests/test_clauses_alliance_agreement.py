@@ -143,9 +143,9 @@ def test_voting_rule_changes_the_drafting(engine, northvale, rule, expected):
     text = render(engine, edited(northvale, change))
     assert expected in text
     if rule in ("unanimous", "consensus_then_unanimous"):
-        assert "(each a Unanimous Matter)" not in text
+        assert "(each a “Unanimous Matter”)" not in text
     else:
-        assert "(each a Unanimous Matter)" in text
+        assert "(each a “Unanimous Matter”)" in text
 
 
 def test_weighted_votes_and_threshold(engine, northvale):
@@ -187,7 +187,7 @@ def test_reserved_matters_wording_and_custom(engine, northvale):
 
 
 def test_chair_partner_or_independent(engine, northvale):
-    assert "independent chair (the Chair)" in render(engine, northvale)
+    assert "independent chair (the “Chair”)" in render(engine, northvale)
     def change(d):
         d["governance"]["board"]["chair"] = "northvale-county"
     text = render(engine, edited(northvale, change))

@@ -65,7 +65,7 @@ def test_westmoor_renders_three_subcontracts(engine):
 def test_parties_and_values_per_subcontract(engine):
     docs = {k: _flat(v) for k, v in _render_all(engine, _data(WESTMOOR)).items()}
     assert "£6,500,000 (six million, five hundred thousand pounds)" in docs["sub-gp-federation"]
-    assert "(“the Federation”)" in docs["sub-gp-federation"]
+    assert "(the “Federation”)" in docs["sub-gp-federation"]
     assert "twelve equal monthly instalments of £541,666.67" in docs["sub-gp-federation"]
     assert "£1,800,000" in docs["sub-st-annes"]
     assert "registered charity number 1012345" in docs["sub-st-annes"]
@@ -106,7 +106,7 @@ def test_premises_only_for_the_occupier(engine):
 def test_eastmoor_nhs_contract_and_direct_risk_share(engine):
     text = _flat(_render(engine, _data(EASTMOOR), "sub-community-diagnostics"))
     assert "Eastmoor Integrated Care Provider Contract 2027-2037" in text
-    assert "NHS Eastmoor Integrated Care Board and Eastmoor Council (each a Commissioner)" in text
+    assert "NHS Eastmoor Integrated Care Board and Eastmoor Council (each a “Commissioner”)" in text
     assert "is an NHS contract for the purposes of that section" in text
     assert "shares financial risk under the Risk Share" in text
     assert "limited to £1,770,000 for the Integrated Care Provider and £1,770,000 for Eastmoor Hospitals" in text

@@ -883,3 +883,15 @@ def test_libreoffice_shows_tree_numbers(tmp_path, rich):
                      "See clause 2, clause 2.1, clause 2.1(a), clause 2.1(b)(i), paragraph 1.1 "
                      "of Schedule 2."):
         assert expected in text, expected
+
+
+def test_redline_contents_equal_a_clean_builds_when_nothing_changed(rich):
+    from acscontracts.compare.redline import redline
+    from acscontracts.engine.tree import Revision
+
+    def contents(data):
+        body = xml(data).find(q("body"))
+        return [etree.tostring(p) for p in body.iter(q("p")) if style_of(p) == "TOC1"]
+
+    same = redline(rich_document(), rich_document(), Revision("acscontracts", "2026-04-01"))
+    assert contents(write_docx(same)) == contents(rich)
