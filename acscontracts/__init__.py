@@ -13,7 +13,7 @@ assemble, resolve) -> writers (text, docx) -> compare (diff, redline). See docs/
 __version__ = "0.2.0"
 
 _API = ("Document", "InvalidTerms", "Pipeline", "Settings", "Terms", "build", "diff", "document", "documents",
-        "is_valid", "load", "loads", "pipeline", "redline", "render", "validate")
+        "is_valid", "load", "loads", "pipeline", "redline", "render", "update", "validate")
 __all__ = ["AcsError", "Diagnostic", "__version__", *_API]
 
 

@@ -23,7 +23,7 @@ from pathlib import Path
 from acscontracts.diagnostics import AcsError, Diagnostic, has_errors
 
 DOC_TYPES = ("alliance_agreement", "subcontract", "aco_contract", "heads_of_terms")
-FORMATS = ("docx", "text")
+FORMATS = ("docx", "text", "markdown", "pdf")  # pdf through LibreOffice, when it is installed
 
 
 class InvalidTerms(AcsError):
@@ -132,26 +132,31 @@ class Pipeline:
 
     def write(self, document, format: str = "docx") -> bytes:
         """A document tree written as .docx or text with these settings' house style."""
-        from acscontracts.writers.text import write_text
+        from acscontracts.pack import write_document
 
         _check_format(format)
-        if format == "text":
-            return write_text(document, clean=self.settings.clean).encode("utf-8")
-        from acscontracts.writers.docx import write_docx
-
-        return write_docx(document, clean=self.settings.clean, **self.engine.docx_options())
+        return write_document(document, self.engine, format, self.settings.clean)
 
     # --------------------------------------------------------------- packs
 
     def build(self, terms_files, outdir, *, text: bool = False, check: bool = False, force: bool = False,
-              final: bool = False, progress=None) -> list:
-        """Build every document the terms call for into ``outdir`` (a sub-folder per deal when there are
-        several). Returns one pack.BuildReport per terms file."""
+              final: bool = False, progress=None, redline_against=None, lock_wait: float | None = None,
+              pdf: bool = False, keep_versions: bool = False) -> list:
+        """Build every document the terms call for into ``outdir`` (a sub-folder named by deal id when there
+        are several). ``redline_against``: earlier terms; a redline beside every changed document and a
+        summary of changes. ``lock_wait``: seconds to wait for another build of the same pack. ``pdf``: a
+        PDF beside every .docx (through LibreOffice). ``keep_versions``: each terms version into
+        ``<pack>/v<version>/``, with ``latest`` and ``history.json`` (see versions.py).
+        Returns one pack.BuildReport per terms file."""
         from acscontracts.pack import build_packs
 
+        extra = {"lock_wait": lock_wait} if lock_wait is not None else {}
+        if redline_against is not None:
+            extra["redline_against"] = _source(redline_against)
         return build_packs([_source(t) for t in terms_files], Path(outdir), self.engine, jobs=self.settings.jobs,
-                           clean=self.settings.clean, formats=("docx", "text") if text else ("docx",),
-                           check_only=check, force=force, final=final, progress=progress)
+                           clean=self.settings.clean, formats=("docx",) + ("text",) * text + ("pdf",) * pdf,
+                           check_only=check, force=force, final=final, progress=progress,
+                           keep_versions=keep_versions, **extra)
 
     # --------------------------------------------------------------- compare
 
@@ -180,6 +185,13 @@ class Pipeline:
 
         new_doc = self.document(new, doc_type, id)
         return redline(read_issued(Path(issued), new_doc), new_doc, revision_for(self.model(new)), by_text=True)
+
+    def update(self, issued: str | Path, old: Terms, new: Terms, doc_type: str, id: str | None = None):
+        """The lawyers' edited .docx (generated from OLD) carried to NEW: compare.update.UpdateResult with the
+        .docx bytes (``data``) and the ``conflicts``. Raises AcsError when ISSUED was not generated from OLD."""
+        from acscontracts.compare.update import update_issued
+
+        return update_issued(self, Path(issued), old, new, doc_type, id)
 
     def _valid(self, terms: Terms):
         self.model(terms)
@@ -235,6 +247,11 @@ def _loaded(function, *args):
         raise
     except AcsError as exc:
         raise InvalidTerms(exc.diagnostics) from None
+
+
+def terms_text(data: Mapping) -> str:
+    """Terms data as JSON text that ``loads`` reads back exactly (numbers written as exact decimals)."""
+    return _to_json(data)
 
 
 def _to_json(data: Mapping) -> str:
@@ -322,11 +339,13 @@ def render(terms, doc_type: str, id: str | None = None, *, format: str = "docx",
 
 
 def build(terms_files, outdir, *, text: bool = False, check: bool = False, force: bool = False,
-          final: bool = False, settings: Settings | None = None, progress=None, **options) -> list:
-    """Build the pack(s) into ``outdir``; returns one pack.BuildReport per terms file
-    (``written``, ``unchanged``, ``stale``, ``edited``, ``diagnostics``)."""
+          final: bool = False, settings: Settings | None = None, progress=None, redline_against=None,
+          lock_wait: float | None = None, pdf: bool = False, keep_versions: bool = False, **options) -> list:
+    """Build the pack(s) into ``outdir``; returns one pack.BuildReport per terms file (``outdir``,
+    ``written``, ``unchanged``, ``stale`` with ``reasons``, ``edited``, ``extra``, ``diagnostics``)."""
     return _pipeline(settings, options).build(terms_files, outdir, text=text, check=check, force=force,
-                                              final=final, progress=progress)
+                                              final=final, progress=progress, redline_against=redline_against,
+                                              lock_wait=lock_wait, pdf=pdf, keep_versions=keep_versions)
 
 
 def diff(old, new, *, settings: Settings | None = None, **options):
@@ -343,3 +362,11 @@ def redline(old, new, doc_type: str, id: str | None = None, *, format: str = "do
     else:
         tree = p.redline(load(old), load(new), doc_type, id)
     return p.write(tree, format)
+
+
+def update(issued, old, new, doc_type: str, id: str | None = None, *, settings: Settings | None = None,
+           **options):
+    """An issued .docx the lawyers edited, carried from OLD terms to NEW: their edits kept, the new terms'
+    changes as tracked changes, conflicts commented. Returns compare.update.UpdateResult (``data``, ``conflicts``)."""
+    p = _pipeline(settings, options)
+    return p.update(issued, load(old), load(new), doc_type, id)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import copy
 import gc
+import itertools
 import statistics
 import subprocess
 import sys
@@ -169,10 +170,14 @@ def whole_process(repeat: int) -> list[tuple[str, float]]:
     exe = [sys.executable, "-m", "acscontracts"]
     with tempfile.TemporaryDirectory() as tmp:
         for sample in SAMPLES:
-            seconds, _ = median_time(lambda: subprocess.run(exe + ["build", str(sample), "-o", f"{tmp}/{sample.stem}",
-                                                                   "--force"], check=True, capture_output=True,
-                                                            cwd=ROOT), repeat)
+            fresh = itertools.count()
+            seconds, _ = median_time(lambda: subprocess.run(exe + ["build", str(sample), "-o",
+                                                                   f"{tmp}/{sample.stem}-{next(fresh)}"],
+                                                            check=True, capture_output=True, cwd=ROOT), repeat)
             rows.append((f"build {sample.name}", seconds))
+            seconds, _ = median_time(lambda: subprocess.run(exe + ["build", str(sample), "-o", f"{tmp}/{sample.stem}-0"],
+                                                            check=True, capture_output=True, cwd=ROOT), repeat)
+            rows.append((f"rebuild {sample.name}, nothing changed", seconds))
         seconds, _ = median_time(lambda: subprocess.run(exe + ["validate", str(SAMPLES[0])], check=True,
                                                         capture_output=True, cwd=ROOT), repeat)
         rows.append((f"validate {SAMPLES[0].name}", seconds))
@@ -180,6 +185,21 @@ def whole_process(repeat: int) -> list[tuple[str, float]]:
                                  repeat)
         rows.append(("--help", seconds))
     return rows
+
+
+def no_op_rebuild(engine: Engine, repeat: int) -> tuple[float, float]:
+    """In-process seconds to build every sample (with .txt twins) into a fresh folder, and to rebuild it
+    with nothing changed (the manifest's input records: no document rendered)."""
+    from acscontracts.pack import build_packs
+
+    with tempfile.TemporaryDirectory() as tmp:
+        fresh = itertools.count()
+        fresh_seconds, _ = median_time(lambda: build_packs(SAMPLES, Path(tmp) / str(next(fresh)), engine,
+                                                           formats=("docx", "text")), repeat)
+        no_op_seconds, reports = median_time(lambda: build_packs(SAMPLES, Path(tmp) / "0", engine,
+                                                                 formats=("docx", "text")), repeat)
+        assert all(r.rendered == 0 for r in reports)
+    return fresh_seconds, no_op_seconds
 
 
 def main() -> None:
@@ -220,6 +240,9 @@ def main() -> None:
               f"model→docx time x{top['model→docx'] / base['model→docx']:.1f}, "
               f"time per 1,000 words {1000 * base['model→docx'] / base['words'] * 1000:.2f} ms → "
               f"{1000 * top['model→docx'] / top['words'] * 1000:.2f} ms")
+    fresh, no_op = no_op_rebuild(engine, repeat)
+    print(f"\nno-op rebuild of all samples (in process, .docx and .txt): {no_op * 1000:.1f} ms against "
+          f"{fresh * 1000:.1f} ms for a fresh build (ratio {no_op / fresh:.3f})")
     print("\n| whole process | median |\n|---|---|")
     for label, seconds in whole_process(1 if args.quick else 3):
         print(f"| {label} | {seconds:.2f} s |")

@@ -20,4 +20,6 @@ def test_benchmark_quick_mode_prints_its_tables():
     assert any(row.startswith("| synthetic alliance_agreement x4") for row in rows)
     assert re.search(r"\| build riverbend-system\.yaml \| \d+\.\d\d s \|", out)
     assert "scaling x4: words x" in out
+    assert re.search(r"no-op rebuild of all samples .*: [\d.]+ ms against [\d.]+ ms for a fresh build", out)
+    assert re.search(r"\| rebuild riverbend-system\.yaml, nothing changed \| \d+\.\d\d s \|", out)
     print(out)  # visible with -s: the figures of this machine

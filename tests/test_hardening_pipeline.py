@@ -235,7 +235,7 @@ def test_bad_template_folder(tmp_path):
     manifest = tmp_path / "lib" / "manifests" / "heads_of_terms.yaml"
     manifest.parent.mkdir(parents=True)
     manifest.write_text("doc_type: heads_of_terms\nbody: 5\n", encoding="utf-8")
-    bad = _invoke("render", SAMPLE, "--doc", "heads_of_terms", "--templates", tmp_path / "lib", "-o", tmp_path / "o")
+    bad = _invoke("render", SAMPLE, "--doc", "heads_of_terms", "--templates", tmp_path / "lib", "-o", tmp_path / "o.docx")
     assert bad.exit_code == 3 and "ACS-MANIFEST" in _one_line(bad)
 
 
@@ -268,7 +268,7 @@ def test_exit_codes_are_distinct(tmp_path):
         "invalid": _invoke("validate", ROOT / "tests" / "invalid" / "schema-enum-typo.yaml").exit_code,
         "usage": _invoke("render", SAMPLE).exit_code,
         "template": _invoke("render", SAMPLE, "--doc", "heads_of_terms", "--templates", tmp_path / "x",
-                            "-o", tmp_path / "o").exit_code,
+                            "-o", tmp_path / "o.docx").exit_code,
         "write": _invoke("render", SAMPLE, "--doc", "heads_of_terms", "--format", "text", "-o",
                          SAMPLE / "o.txt").exit_code,
     }

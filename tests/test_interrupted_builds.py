@@ -55,7 +55,8 @@ def _cli(*args) -> subprocess.CompletedProcess:
 
 
 def _snapshot(folder: Path) -> dict:
-    return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file()}
+    """Every file of the pack folder but the lock (its bookkeeping)."""
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file() and p.name not in files.LOCK_FILES}
 
 
 def _docs(snapshot: dict) -> dict:
@@ -305,11 +306,16 @@ def test_document_open_in_word_is_not_overwritten(tmp_path, lib, deals, packs):
 
 
 def test_stale_temp_files_are_cleaned_up(tmp_path, lib, deals, packs):
+    """Temporary files carry their writer's process id: those of a dead process are removed, those of a
+    running one (another command writing into the folder) and other files are left alone."""
     folder = _pack_a(tmp_path, packs)
-    (folder / ".heads_of_terms.docx.abc123.tmp").write_bytes(b"half a file from a killed build")
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    (folder / f".heads_of_terms.docx.{dead.stdout.strip()}-abc123.tmp").write_bytes(b"half a file from a killed build")
+    live = folder / f".heads_of_terms.docx.{os.getppid()}-xyz789.tmp"
+    live.write_bytes(b"another process's file in flight")
     (folder / "notes.tmp").write_bytes(b"not ours")
     assert _build(folder, deals[1], lib).exit_code == 0
-    assert _temp_files(folder) == ["notes.tmp"]
+    assert _temp_files(folder) == sorted([live.name, "notes.tmp"])
 
 
 def test_outputs_get_normal_permissions_and_keep_changed_ones(tmp_path, lib, deals):

@@ -20,6 +20,7 @@ import pytest
 from lxml import etree
 
 from _pairs import PAIRS, ROOT, versions
+from _tracked import settle
 from acscontracts.compare.redline import (TOKEN, accept_all, count_changes, diff_inlines, redline, reject_all)
 from acscontracts.compare.termsdiff import render_pack
 from acscontracts.engine.tree import Deleted, Inserted, Para, Placeholder, Ref, Revision, TermUse, Text
@@ -153,44 +154,7 @@ def _document_xml(data: bytes):
 
 def _settle(root, accept: bool):
     """Accept (or reject) every tracked change in document.xml, as Word does."""
-    keep, drop = (q("ins"), q("del")) if accept else (q("del"), q("ins"))
-    for tr in list(root.iter(q("tr"))):  # rows inserted/deleted as a whole
-        trpr = tr.find(q("trPr"))
-        if trpr is not None and trpr.find(drop) is not None:
-            tr.getparent().remove(tr)
-    for tbl in list(root.iter(q("tbl"))):
-        if tbl.find(q("tr")) is None:
-            tbl.getparent().remove(tbl)
-    for el in list(root.iter(drop)):  # changed runs dropped (paragraph marks handled below)
-        if el.getparent().tag != q("rPr"):
-            el.getparent().remove(el)
-    for el in list(root.iter(keep)):  # kept runs unwrapped
-        parent = el.getparent()
-        if parent.tag == q("rPr") or parent.tag == q("trPr"):
-            parent.remove(el)
-            continue
-        index = parent.index(el)
-        for child in list(el):
-            parent.insert(index, child)
-            index += 1
-        parent.remove(el)
-    for node in list(root.iter(q("delText"), q("delInstrText"))):  # rejected deletions read as text again
-        node.tag = q("t") if node.tag == q("delText") else q("instrText")
-    # A paragraph whose mark is dropped merges with the next paragraph.
-    for p in list(root.iter(q("p"))):
-        mark = p.find(f"{q('pPr')}/{q('rPr')}/{drop}")
-        if mark is None:
-            continue
-        following = p.getnext()
-        content = [c for c in p if c.tag != q("pPr")]
-        if following is not None and following.tag == q("p"):
-            ppr = following.find(q("pPr"))
-            at = 1 if ppr is not None else 0
-            for child in content:
-                following.insert(at, child)
-                at += 1
-        p.getparent().remove(p)
-    return root
+    return settle(root, None, accept)
 
 
 def _paragraph_texts(root) -> list:
@@ -317,7 +281,7 @@ def test_build_twice_rewrites_nothing(tmp_path):
     out = tmp_path / "pack"
     first = _run("build", terms, "-o", out, "--text")
     assert first.returncode == 0, first.stderr
-    stamps = {p.name: (p.stat().st_mtime_ns, p.read_bytes()) for p in out.iterdir()}
+    stamps = {p.name: (p.stat().st_mtime_ns, p.read_bytes()) for p in out.iterdir() if p.is_file()}
     second = _run("build", terms, "-o", out, "--text")
     assert second.returncode == 0, second.stderr
     assert "wrote" not in second.stdout
@@ -384,11 +348,11 @@ def test_redline_command_terms_and_issued_docx(tmp_path):
 
 
 def test_build_redlines_beside_changed_documents(tmp_path, engine):
-    from acscontracts.cli.compare import build_redlines
+    from acscontracts.pack import build_pack
 
     old, new = _yaml_pair(tmp_path, "cost_pa: 900000", "cost_pa: 950000")
-    written = build_redlines(old, new, tmp_path / "pack", engine, text=True)
-    names = sorted(p.name for p in written)
+    report = build_pack(new, tmp_path / "pack", engine, formats=("docx", "text"), redline_against=old)
+    names = sorted(report.written)
     assert "alliance_agreement.redline.docx" in names and "alliance_agreement.redline.txt" in names
     assert "summary-of-changes.docx" in names
     summary = (tmp_path / "pack" / "summary-of-changes.txt").read_text(encoding="utf-8")

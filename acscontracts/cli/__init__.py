@@ -13,8 +13,9 @@ import click
 
 from acscontracts import __version__
 from acscontracts.diagnostics import AcsError, format_all, has_errors
-from acscontracts.cli.common import (DOC_CHOICES, EXIT_INTERNAL, EXIT_INVALID, EXIT_TEMPLATE, checked_model, exit_code,
-                                     pipeline, printable, printable_json, report, settings)
+from acscontracts.cli.common import (DOC_CHOICES, DOCUMENT_EXTENSIONS, EXIT_INTERNAL, EXIT_INVALID, EXIT_TEMPLATE,
+                                     checked_model, exit_code, output_format, pipeline, printable, printable_json,
+                                     report, settings, write_output)
 
 
 class _Group(click.Group):
@@ -110,21 +111,28 @@ PAGINATE_OPTION = click.option(
 @click.option("--reference-doc", type=click.Path(dir_okay=False), help="House style: a firm's own .docx.")
 @click.option("--templates", "template_dirs", multiple=True, type=click.Path(file_okay=False),
               help="A folder of clause templates overriding the built-in ones by id.")
-@click.option("--format", "fmt", type=click.Choice(["docx", "text"]), default="docx", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["docx", "text", "pdf"]),
+              help="Only with -o - (standard output): the file's extension decides otherwise.")
 @click.option("--clean", is_flag=True, help="Leave out drafting notes (counterparty version).")
 @NOTES_OPTION
 @PAGINATE_OPTION
 @click.option("--final", is_flag=True, help="Refuse incomplete terms.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@click.option("--pdf", "pdf", is_flag=True, help="Also write a PDF beside the .docx (needs LibreOffice).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="FILE.docx, FILE.txt or FILE.pdf; - for standard output (with --format).")
 @click.pass_context
-def render(ctx, terms, doc_type, doc_id, reference_doc, template_dirs, fmt, clean, notes, paginate, final, output):
+def render(ctx, terms, doc_type, doc_id, reference_doc, template_dirs, fmt, clean, notes, paginate, final, pdf,
+           output):
     """Render one document."""
-    from acscontracts.files import atomic_write
-
+    fmt = output_format(output, fmt, DOCUMENT_EXTENSIONS)
+    if pdf and (fmt != "docx" or str(output) == "-"):
+        raise click.UsageError("--pdf writes a PDF beside a .docx file: give -o FILE.docx (or -o FILE.pdf alone)")
     pipe = pipeline(template_dirs, reference_doc, clean, notes=notes, paginate=paginate)
     loaded = checked_model(pipe, terms, ctx, final)
-    atomic_write(output, pipe.render(loaded, doc_type, doc_id, fmt, final))
-    click.echo(f"wrote {output}", err=True)
+    tree = pipe.document(loaded, doc_type, doc_id, final)
+    outputs = [(output, fmt)] + ([(output.with_suffix(".pdf"), "pdf")] if pdf else [])
+    for path, data, kind in [(path, pipe.write(tree, kind), kind) for path, kind in outputs]:
+        write_output(path, data, kind)
 
 
 @main.command()
@@ -143,22 +151,31 @@ def render(ctx, terms, doc_type, doc_id, reference_doc, template_dirs, fmt, clea
               help="Render documents in this many processes (same bytes as one; default 1 or the config's).")
 @click.option("--redline-against", type=click.Path(dir_okay=False, path_type=Path),
               help="Earlier terms: write <name>.redline.docx beside every changed document, and summary-of-changes.docx.")
+@click.option("--pdf", is_flag=True, help="Also write a PDF beside every .docx (needs LibreOffice).")
+@click.option("--keep-versions", is_flag=True,
+              help="Build into <pack>/v<version>/ and keep every earlier version, with latest and history.json.")
+@click.option("--update-from", type=click.Path(dir_okay=False, path_type=Path),
+              help="The terms the pack was built from: write <name>.updated.docx beside every document edited by hand.")
+@click.option("--fail-on-conflict", is_flag=True, help="With --update-from: exit 1 when any update has a conflict.")
 @click.pass_context
-def build(ctx, terms, outdir, reference_doc, template_dirs, text, clean, notes, paginate, final, check_only,
-          force, jobs, redline_against):
+def build(ctx, terms, outdir, reference_doc, template_dirs, text, clean, notes, paginate, final, check_only, force, jobs,
+          redline_against, pdf, keep_versions, update_from, fail_on_conflict):
     """Build every document the terms call for into a folder, with manifest.json."""
-    if redline_against and len(terms) > 1:
-        raise click.UsageError("--redline-against takes one TERMS file")
+    if (redline_against or update_from) and len(terms) > 1:
+        raise click.UsageError("--redline-against and --update-from take one TERMS file")
     pipe = pipeline(template_dirs, reference_doc, clean, jobs, notes=notes, paginate=paginate)
-    reports = pipe.build(terms, outdir, text=text, check=check_only, force=force, final=final, progress=_progress)
-    status = max(_print_build(r, outdir if len(terms) == 1 else outdir / path.stem, check_only)
-                 for r, path in zip(reports, terms))
-    if redline_against and not check_only and status == 0:
-        from acscontracts.cli.compare import build_redlines
+    if update_from and not check_only and not force:
+        from acscontracts.cli.update import build_updates
 
-        for written in build_redlines(redline_against, terms[0], outdir, pipe.engine, text=text, clean=clean):
-            click.echo(f"wrote {written}")
-    ctx.exit(status)
+        status = build_updates(pipe, update_from, terms[0], outdir, ctx, fail_on_conflict)
+        if status is not None:  # documents edited by hand: updated copies written, the pack left as it is
+            ctx.exit(status)
+    reports = pipe.build(terms, outdir, text=text, check=check_only, force=force, final=final, progress=_progress,
+                         redline_against=redline_against, pdf=pdf, keep_versions=keep_versions)
+    command = " ".join(["acscontracts build", *map(str, terms), "-o", str(outdir)] +
+                       (["--text"] if text else []) + (["--pdf"] if pdf else []) + (["--clean"] if clean else []) +
+                       (["--final"] if final else []) + (["--keep-versions"] if keep_versions else []))
+    ctx.exit(max(_print_build(r, check_only, command) for r in reports))
 
 
 def _progress(done: int, total: int, name: str) -> None:
@@ -171,20 +188,26 @@ def _progress(done: int, total: int, name: str) -> None:
     click.echo(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} {name[:40]:<40}{end}", err=True, nl=False)
 
 
-def _print_build(build_report, target: Path, check_only: bool) -> int:
+def _print_build(build_report, check_only: bool, command: str) -> int:
     report(build_report.diagnostics)
     if has_errors(build_report.diagnostics):
         return exit_code(build_report.diagnostics)
+    target = build_report.outdir
     if check_only:
         for name in build_report.stale:
-            click.echo(f"stale: {target / name}")
+            click.echo(printable(f"stale: {target / name}: {build_report.reasons.get(name, 'its bytes differ')}"))
         for name in build_report.edited:
-            click.echo(f"edited by hand: {target / name}")
+            click.echo(printable(f"edited by hand: {target / name}"))
+        for name in build_report.extra:
+            click.echo(printable(f"warning: {target / name} is not part of this build (left by an earlier build "
+                                 "with other options, or added by hand); delete it if it is not needed"), err=True)
+        if build_report.stale:
+            click.echo(printable(f"run: {command}"), err=True)
         return EXIT_INVALID if build_report.stale or build_report.edited else 0
     for name in build_report.written:
-        click.echo(f"wrote {target / name}")
+        click.echo(printable(f"wrote {target / name}"))
     if build_report.unchanged:
-        click.echo(f"{len(build_report.unchanged)} unchanged in {target}", err=True)
+        click.echo(printable(f"{len(build_report.unchanged)} unchanged in {target}"), err=True)
     return 0
 
 
@@ -239,9 +262,11 @@ def templates_check(ctx, folder):
 
 
 from acscontracts.cli.compare import diff, redline  # noqa: E402  (commands defined in their own module)
+from acscontracts.cli.update import update  # noqa: E402
 
 main.add_command(diff)
 main.add_command(redline)
+main.add_command(update)
 
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import re
+import sys
+from pathlib import Path
 
 import click
 
@@ -13,7 +15,7 @@ DOC_CHOICES = ("alliance_agreement", "subcontract", "aco_contract", "heads_of_te
 
 def exit_code(diagnostics) -> int:
     codes = {d.code for d in diagnostics if d.is_error}
-    if any(c.startswith("ACS-WRITE") for c in codes):
+    if any(c.startswith(("ACS-WRITE", "ACS-BUSY")) for c in codes):
         return EXIT_WRITE
     if any(c.startswith(("ACS-TEMPLATE", "ACS-MANIFEST", "ACS-BROKEN-REF", "ACS-UNDEFINED-TERM",
                          "ACS-DUPLICATE-ID", "ACS-NO-DEFINITIONS", "ACS-REFERENCE-DOC")) for c in codes):
@@ -71,3 +73,45 @@ def checked_model(pipe, terms_path, ctx, final=False):
     if checked.model is None:
         ctx.exit(EXIT_INVALID)
     return terms
+
+
+# --------------------------------------------------------------------------- output files
+
+DOCUMENT_EXTENSIONS = {".docx": "docx", ".txt": "text", ".pdf": "pdf"}  # render, redline
+SUMMARY_EXTENSIONS = {".docx": "docx", ".txt": "text", ".md": "markdown"}  # diff --summary
+BINARY_FORMATS = ("docx", "pdf")
+
+
+def output_format(output: Path, fmt: str | None, extensions: dict[str, str]) -> str:
+    """The format to write ``output`` in: its extension decides; ``--format`` is for ``-o -`` (standard
+    output) only, and must agree with the extension when both are given. UsageError (exit 2) otherwise."""
+    names = ", ".join(extensions)
+    if str(output) == "-":
+        if fmt is None:
+            raise click.UsageError(f"with -o - (standard output), say which format with --format "
+                                   f"({', '.join(extensions.values())})")
+        return fmt
+    extension = output.suffix.lower()
+    if extension not in extensions:
+        raise click.UsageError(f"cannot write {output}: {'its extension ' + extension if extension else 'it has no extension'}"
+                               f" is not one this command writes; name the file {names}")
+    if fmt is not None and fmt != extensions[extension]:
+        raise click.UsageError(f"--format {fmt} disagrees with the extension of {output} ({extension} is "
+                               f"{extensions[extension]}); leave --format out: the extension decides")
+    return extensions[extension]
+
+
+def write_output(output: Path, data: bytes, fmt: str) -> None:
+    """Write to the file atomically, or to standard output for ``-`` (never binary to a terminal)."""
+    if str(output) == "-":
+        stream = sys.stdout.buffer
+        if fmt in BINARY_FORMATS and stream.isatty():
+            raise click.UsageError(f"refusing to write a binary {fmt} file to the terminal: redirect standard output "
+                                   "to a file (> out.docx), or give -o FILE")
+        stream.write(data)
+        stream.flush()
+        return
+    from acscontracts.files import atomic_write, check_path
+
+    atomic_write(check_path(output), data)
+    click.echo(printable(f"wrote {output}"), err=True)

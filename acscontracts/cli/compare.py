@@ -10,15 +10,8 @@ from pathlib import Path
 
 import click
 
-from acscontracts.cli.common import DOC_CHOICES, checked_model, pipeline, printable
-from acscontracts.diagnostics import ERROR, AcsError, Diagnostic
-
-
-
-def _write(pipe, document, fmt: str, output: Path) -> None:
-    from acscontracts.files import atomic_write
-
-    atomic_write(output, pipe.write(document, fmt))
+from acscontracts.cli.common import (DOC_CHOICES, DOCUMENT_EXTENSIONS, SUMMARY_EXTENSIONS, checked_model,
+                                     output_format, pipeline, printable, write_output)
 
 
 @click.command()
@@ -28,14 +21,23 @@ def _write(pipe, document, fmt: str, output: Path) -> None:
 @click.option("--templates", "template_dirs", multiple=True, type=click.Path(file_okay=False),
               help="A folder of clause templates overriding the built-in ones by id.")
 @click.option("--summary", type=click.Path(dir_okay=False, path_type=Path),
-              help="Also write a summary of changes for a board paper (.docx, or .txt).")
+              help="Also write a summary of changes for a board paper (.docx, .txt or .md).")
+@click.option("--pack", type=click.Path(file_okay=False, path_type=Path),
+              help="A pack built with --keep-versions: OLD and NEW are labels of its kept versions (v0.3, latest).")
 @click.pass_context
-def diff(ctx, old, new, fmt, template_dirs, summary):
+def diff(ctx, old, new, fmt, template_dirs, summary, pack):
     """List every changed term between two versions of the terms, and the clauses it moved."""
     from acscontracts.compare.termsdiff import format_text
 
     ctx.ensure_object(dict)
     ctx.obj["format"] = fmt
+    if pack is not None:
+        from acscontracts.versions import kept_terms
+
+        old, new = kept_terms(pack, str(old)), kept_terms(pack, str(new))
+    if summary is not None and str(summary) == "-":
+        raise click.UsageError("--summary writes a file: name it .docx, .txt or .md (the listing is on standard output)")
+    summary_format = output_format(summary, None, SUMMARY_EXTENSIONS) if summary else None
     pipe = pipeline(template_dirs)
     old_terms, new_terms = checked_model(pipe, old, ctx), checked_model(pipe, new, ctx)
     comparison = pipe.diff(old_terms, new_terms)
@@ -47,8 +49,7 @@ def diff(ctx, old, new, fmt, template_dirs, summary):
         from acscontracts.compare.change_summary import summary_document
 
         document = summary_document(comparison, pipe.model(old_terms).deal, pipe.model(new_terms).deal)
-        _write(pipe, document, "text" if summary.suffix.lower() == ".txt" else "docx", summary)
-        click.echo(f"wrote {summary}", err=True)
+        write_output(summary, pipe.write(document, summary_format), summary_format)
 
 
 @click.command()
@@ -57,10 +58,12 @@ def diff(ctx, old, new, fmt, template_dirs, summary):
               help="Compare with an issued .docx instead of earlier terms (give only the NEW terms).")
 @click.option("--doc", "doc_type", type=click.Choice(DOC_CHOICES), required=True)
 @click.option("--id", "doc_id", help="Which alliance or subcontract, where the terms have several.")
-@click.option("--format", "fmt", type=click.Choice(["docx", "text"]), default="docx", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["docx", "text", "pdf"]),
+              help="Only with -o - (standard output): the file's extension decides otherwise.")
 @click.option("--reference-doc", type=click.Path(dir_okay=False), help="House style: a firm's own .docx.")
 @click.option("--templates", "template_dirs", multiple=True, type=click.Path(file_okay=False))
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="FILE.docx, FILE.txt or FILE.pdf; - for standard output (with --format).")
 @click.pass_context
 def redline(ctx, terms, against, doc_type, doc_id, fmt, reference_doc, template_dirs, output):
     """Write NEW's document with tracked changes against OLD's (OLD NEW), or against an issued .docx
@@ -70,60 +73,11 @@ def redline(ctx, terms, against, doc_type, doc_id, fmt, reference_doc, template_
     if len(terms) != expected:
         raise click.UsageError("give OLD and NEW terms" if expected == 2 else
                                "with --against, give only the NEW terms")
+    fmt = output_format(output, fmt, DOCUMENT_EXTENSIONS)
     pipe = pipeline(template_dirs, reference_doc)
     new_terms = checked_model(pipe, terms[-1], ctx)
     if against:
         document = pipe.redline_issued(against, new_terms, doc_type, doc_id)
     else:
         document = pipe.redline(checked_model(pipe, terms[0], ctx), new_terms, doc_type, doc_id)
-    _write(pipe, document, fmt, output)
-    click.echo(f"wrote {output}", err=True)
-
-
-# --------------------------------------------------------------------------- build --redline-against
-
-
-def build_redlines(old_terms: Path, new_terms: Path, outdir: Path, engine, *, text: bool = False,
-                   clean: bool = False) -> list[Path]:
-    """For `build --redline-against OLD_TERMS`: beside every document whose text differs between the
-    two versions of the terms, ``<name>.redline.docx`` (and ``.redline.txt`` with ``text``), plus
-    ``summary-of-changes.docx`` (and ``.txt``). Returns the files written. Raises AcsError when
-    either version does not validate. Documents that exist in only one version get no redline
-    (the summary lists them)."""
-    from acscontracts.compare.change_summary import NAME, summary_document
-    from acscontracts.files import atomic_write
-    from acscontracts.compare.termsdiff import compare
-    from acscontracts.api import revision_for
-    from acscontracts.writers.text import write_text
-
-    old_checked, new_checked = engine.check(old_terms), engine.check(new_terms)
-    for checked in (old_checked, new_checked):
-        if checked.model is None:
-            raise AcsError([d for d in checked.diagnostics if d.is_error] or
-                           [Diagnostic(ERROR, "ACS-INVALID", "the terms do not validate", "run validate")])
-    comparison = compare(old_checked, new_checked, engine)
-    revision = revision_for(new_checked.model)
-    written = []
-    from acscontracts.compare.redline import redline as make_redline
-    from acscontracts.writers.docx import write_docx
-
-    for impact in comparison.documents:
-        if impact.status != "changed":
-            continue
-        old_doc, new_doc = comparison.old_docs[impact.document], comparison.new_docs[impact.document]
-        document = make_redline(old_doc, new_doc, revision)
-        outputs = [(outdir / f"{impact.document}.redline.docx",
-                    lambda d=document: write_docx(d, clean=clean, **engine.docx_options()))]
-        if text:
-            outputs.append((outdir / f"{impact.document}.redline.txt",
-                            lambda d=document: write_text(d, clean=clean).encode("utf-8")))
-        for path, render in outputs:
-            atomic_write(path, render())
-            written.append(path)
-    summary = summary_document(comparison, old_checked.model.deal, new_checked.model.deal)
-    atomic_write(outdir / f"{NAME}.docx", write_docx(summary, reference=engine.reference))
-    written.append(outdir / f"{NAME}.docx")
-    if text:
-        atomic_write(outdir / f"{NAME}.txt", write_text(summary).encode("utf-8"))
-        written.append(outdir / f"{NAME}.txt")
-    return written
+    write_output(output, pipe.write(document, fmt), fmt)
