@@ -227,17 +227,51 @@ def load(source: str | Path | Mapping) -> Terms:
         return source
     if isinstance(source, Mapping):
         return loads(_to_json(source), name="<dict>")
+    if Path(source).suffix.lower() in WORKBOOK_SUFFIXES:
+        return read_term_sheet(source)[0]
     from acscontracts.terms.loader import load_terms
 
     return Terms(_loaded(load_terms, Path(source)))
 
 
-def loads(text: str, name: str = "<string>") -> Terms:
-    """Terms from YAML or JSON text; ``name`` is the file name diagnostics give."""
-    from acscontracts.terms.loader import LoadedTerms, parse
+def loads(text: str, name: str = "<string>", *, base: str | Path | None = None) -> Terms:
+    """Terms from YAML or JSON text; ``name`` is the file name diagnostics give. With ``base``, a
+    ``partner_register`` path in the text is read relative to that folder."""
+    from acscontracts.terms.loader import LoadedTerms, load_terms_text, parse
 
+    if base is not None:
+        return Terms(_loaded(load_terms_text, text, name, Path(base)))
     data, positions = _loaded(parse, text, name)
     return Terms(LoadedTerms(data, positions))
+
+
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xltx", ".xltm")
+
+
+def read_term_sheet(path: str | Path) -> tuple[Terms, list[Diagnostic]]:
+    """Terms from an Excel term sheet (``acscontracts export``), and warnings about it (a sheet that is
+    not part of the term sheet). Problems are located at cells: ``deal.xlsx:Partners!C7``."""
+    from acscontracts.terms.schema import load_schema
+    from acscontracts.terms.xlsx import read_workbook
+
+    loaded, warnings = _loaded(read_workbook, Path(path), load_schema())
+    return Terms(loaded), warnings
+
+
+def term_sheet(terms) -> bytes:
+    """The terms as an Excel term sheet (.xlsx bytes): a sheet per section, a row per list item."""
+    from acscontracts.terms.schema import load_schema
+    from acscontracts.terms.xlsx import export_workbook
+
+    return export_workbook(load(terms).data, load_schema())
+
+
+def terms_yaml(terms) -> str:
+    """The terms as YAML text (keys in the schema's order) that loads back to the same terms."""
+    from acscontracts.terms.dump import dump_terms
+    from acscontracts.terms.schema import load_schema
+
+    return dump_terms(load(terms).data, load_schema())
 
 
 def _loaded(function, *args):

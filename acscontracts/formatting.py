@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as _dt
 import functools
 import re
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from acscontracts.engine.tree import Text
 
@@ -35,6 +35,9 @@ def num2words(value, **kwargs) -> str:
     from num2words import num2words as _num2words
 
     return _num2words(value, lang="en_GB", **kwargs)
+
+
+_PENNY = Decimal("0.01")
 
 
 class Missing:
@@ -80,11 +83,16 @@ def _passes(value) -> bool:
     return isinstance(value, Missing) or value is None
 
 
+def _to_pence(amount: Decimal) -> Decimal:
+    """A computed amount (a share of a baseline) rounded to the penny, half up, as the figures show it."""
+    return Decimal(amount).quantize(_PENNY, rounding=ROUND_HALF_UP)
+
+
 def money(value, words: bool = False):
     """£1,320,000,000 — pence only when there are any; optionally followed by words."""
     if _passes(value):
         return value
-    amount = Decimal(value)
+    amount = _to_pence(Decimal(value))  # figures and words from the same rounded amount
     pattern = "¤#,##0" if amount == amount.to_integral_value() else "¤#,##0.00"
     from babel.numbers import format_currency
 
@@ -95,6 +103,7 @@ def money(value, words: bool = False):
 
 
 def money_in_words(amount: Decimal) -> str:
+    amount = _to_pence(amount)
     pounds = int(amount)
     pence = int((amount - pounds) * 100)
     text = f"{num2words(pounds)} pound{'s' if pounds != 1 else ''}"

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from acscontracts import __version__
 from acscontracts.engine.assemble import DocumentSpec, assemble
+from acscontracts.docx_package import PackageError, read_reference
 from acscontracts.diagnostics import ERROR, WARNING, AcsError, Diagnostic, Location, has_errors
 from acscontracts.files import (LOCK_FILES, LOCK_WAIT, atomic_write, check_name, check_path, folder_lock,
                                 remove_abandoned_temp_files, sha256)
@@ -36,7 +37,7 @@ class Engine:
 
     library: ClauseLibrary
     renderer: Renderer
-    reference: bytes | None = None
+    reference: dict | None = None  # the checked parts of the firm's reference .docx (docx_package)
     _validators: dict = field(default_factory=dict)
     # (template_dirs, reference_doc, notes, paginate): how worker processes make their own Engine
     options: tuple = ()
@@ -50,10 +51,11 @@ class Engine:
         reference = None
         if reference_doc:
             try:
-                reference = Path(reference_doc).read_bytes()
-            except OSError as exc:
-                raise AcsError([Diagnostic(ERROR, "ACS-REFERENCE-DOC", f"cannot read the reference document ({exc.strerror})",
-                                           "name an existing .docx file", Location(str(reference_doc)))])
+                reference = read_reference(Path(reference_doc))
+            except PackageError as exc:
+                raise AcsError([Diagnostic(ERROR, "ACS-REFERENCE-DOC", f"cannot use the reference document: {exc}",
+                                           "use a .docx saved by Word, with its usual styles",
+                                           Location(str(reference_doc)))])
         return cls(library, Renderer(library, bytecode_cache() if cache else None), reference,
                    options=(tuple(str(d) for d in template_dirs), reference_doc, notes, paginate),
                    notes=notes, paginate=paginate)

@@ -308,27 +308,7 @@ def text_mutated_deal(draw, max_fields: int = 8):
 # --------------------------------------------------------------------------- YAML round trip
 
 
-class _Dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):
-    pass
-
-
-def _represent_decimal(dumper, value: Decimal):
-    text = format(value)
-    if "E" in text or "e" in text or not value.is_finite():
-        return dumper.represent_scalar("tag:yaml.org,2002:float", text)
-    return dumper.represent_scalar("tag:yaml.org,2002:float", text if "." in text else text + ".0")
-
-
-def _represent_str(dumper, value: str):
-    from acscontracts.terms import loader
-
-    plain_would_change = (value in loader._NULL or value in loader._TRUE or value in loader._FALSE
-                          or loader._INT.match(value) or loader._FLOAT.match(value))
-    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style='"' if plain_would_change else None)
-
-
-_Dumper.add_representer(Decimal, _represent_decimal)
-_Dumper.add_representer(str, _represent_str)
+from acscontracts.terms.dump import Dumper as _Dumper  # noqa: E402  (Decimals exact, risky text quoted)
 
 
 def to_yaml(data) -> str:

@@ -14,6 +14,7 @@ from lxml import etree
 from acscontracts.engine.tree import (Clause, Document, DocumentProperties, Note, Para, Party,
                                Placeholder, Ref, Schedule, SignatureBlock, Table, TermDef,
                                TermUse, Text)
+from acscontracts.docx_package import PackageError, reference_from_bytes
 from acscontracts.writers import docx as house
 from acscontracts.writers.docx import bookmark_name, write_docx
 
@@ -589,7 +590,7 @@ def test_firm_reference_changes_fonts_and_keeps_our_styles(tmp_path):
     firm.styles["Normal"].font.name = "Garamond"
     buf = io.BytesIO()
     firm.save(buf)
-    out = write_docx(rich_document(), reference=buf.getvalue())
+    out = write_docx(rich_document(), reference=reference_from_bytes(buf.getvalue()))
     styles = xml(out, "word/styles.xml")
     normal = styles.find(f"{q('style')}[@{q('styleId')}='Normal']")
     assert normal.find(f"{q('rPr')}/{q('rFonts')}").get(q("ascii")) == "Garamond"
@@ -631,7 +632,7 @@ def _tab_stops(styles, style_id):
 
 
 def test_tab_stops_follow_the_text_width_of_a_firms_page(tmp_path):
-    out = write_docx(rich_document(), reference=_firm_reference())
+    out = write_docx(rich_document(), reference=reference_from_bytes(_firm_reference()))
     sect = xml(out).find(f"{q('body')}/{q('sectPr')}")
     size, margins = sect.find(q("pgSz")), sect.find(q("pgMar"))
     width = int(size.get(q("w"))) - int(margins.get(q("left"))) - int(margins.get(q("right")))
@@ -656,7 +657,7 @@ def test_tab_stops_follow_the_text_width_of_a_firms_page(tmp_path):
 
 
 def test_settings_ask_word_to_update_fields(rich):
-    for data in (rich, write_docx(rich_document(), reference=_firm_reference())):
+    for data in (rich, write_docx(rich_document(), reference=reference_from_bytes(_firm_reference()))):
         settings = xml(data, "word/settings.xml")
         update = settings.find(q("updateFields"))
         assert update is not None and update.get(q("val")) == "true"
@@ -800,7 +801,7 @@ def test_execution_blocks_kept_together_and_balanced_over_pages():
 
 
 def test_own_output_as_reference_does_not_duplicate_lists(rich):
-    out = write_docx(rich_document(), reference=rich)
+    out = write_docx(rich_document(), reference=reference_from_bytes(rich))
     by_name, _ = _abstracts(xml(out, "word/numbering.xml"))
     names = [a.find(q("name")).get(q("val")) for a in xml(out, "word/numbering.xml").iter(
         q("abstractNum"))]
@@ -820,8 +821,8 @@ def test_every_style_and_list_used_is_defined(rich):
 
 
 def test_bad_reference_raises():
-    with pytest.raises(ValueError, match="reference document"):
-        write_docx(rich_document(), reference=b"not a zip")
+    with pytest.raises(PackageError, match="not a .docx"):
+        reference_from_bytes(b"not a zip")
 
 
 def test_empty_document_writes():

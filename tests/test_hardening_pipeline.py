@@ -18,6 +18,7 @@ from click.testing import CliRunner
 from hypothesis import given
 
 import fuzz_support as fs
+import hostile_docx
 from acscontracts import pack
 from acscontracts.cli import main
 from acscontracts.diagnostics import AcsError
@@ -109,16 +110,16 @@ def _expectation(path: Path) -> str:
     return match.group(1)
 
 
-def _render_with(case: str, root: Path) -> tuple[subprocess.CompletedProcess | None, float, Path]:
+def _render_with(case: str, root: Path) -> tuple[hostile_docx.Run | None, float, Path]:
+    """The CLI rendering with the hostile template, in a fresh process whose peak memory is measured."""
     library = root / case
     (library / "clauses").mkdir(parents=True)
     (library / "clauses" / "aa-parties.j2").write_bytes((HOSTILE / f"{case}.j2").read_bytes())
     output = root / f"{case}.docx"
     start = time.monotonic()
     try:
-        result = subprocess.run([sys.executable, "-m", "acscontracts", "render", str(SAMPLE), "--doc",
-                                 "alliance_agreement", "--templates", str(library), "-o", str(output)],
-                                capture_output=True, text=True, cwd=ROOT, timeout=TIMEOUT)
+        result = hostile_docx.run_measured("render", SAMPLE, "--doc", "alliance_agreement", "--templates", library,
+                                           "-o", output, timeout=TIMEOUT)
     except subprocess.TimeoutExpired:
         result = None
     return result, time.monotonic() - start, output
@@ -136,7 +137,8 @@ def hostile_results(tmp_path_factory):
 def test_hostile_template_is_refused(hostile_results, case):
     result, seconds, output = hostile_results[case]
     assert result is not None, f"{case}: still running after {TIMEOUT} s"
-    assert result.returncode == 3, (case, result.returncode, result.stderr[-2000:])
+    assert result.code == 3, (case, result.code, result.stderr[-2000:])
+    assert result.peak_mb <= 300, f"{case}: peak memory {result.peak_mb:.0f} MB"
     assert "Traceback" not in result.stderr
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1, lines[:5]
@@ -150,7 +152,9 @@ def test_hostile_template_is_refused(hostile_results, case):
 def test_corpus_covers_the_issue():
     for required in ("dunder-class-mro", "range-huge", "include-etc-passwd", "import-module", "extends-file",
                      "cycler-globals-os", "template-reference-context", "string-times-huge", "recursive-macro",
-                     "nested-loop-output", "nested-loop-busy"):
+                     "nested-loop-output", "nested-loop-busy", "concat-doubling-macro", "plus-doubling-loop",
+                     "list-join-huge", "replace-method-huge", "expandtabs-huge", "tojson-huge",
+                     "format-filter-many-args"):
         assert required in CASES
 
 
@@ -172,6 +176,25 @@ def test_render_limits_in_process(tmp_path):
     harmless = ("{{ 'ab' * 3 }}{{ 2 ** 10 }}{{ '%5d' % 7 }}{{ range(3)|list|length }}"
                 "{% for i in range(3)|reverse %}{{ i }}{% endfor %}")
     assert renderer.render_string(harmless, {}, "x") == "ababab1024    73210"
+    ordinary = ("{{ 'ab' ~ 'cd' }} {{ 'a' + 'b' }} {{ ['a', 'b']|join(', ') }} {{ 'x y'|replace('x', 'z') }} "
+                "{{ [1, 2]|sum }} {{ '%s-%s'|format(1, 2) }} {{ '%s/%s' % (3, 4) }} {{ {'a': 1}|tojson }} "
+                "{{ 'a\tb'.expandtabs(2) }} {{ '{0}{1}'.format('c', 'd') }} {{ range(3)|map('string')|join }}")
+    assert renderer.render_string(ordinary, {}, "x") == \
+        'abcd ab a, b z y 3 1-2 3/4 {"a": 1} a b cd 012'
+
+
+def test_render_deadline_holds_inside_a_long_filter_chain(monkeypatch):
+    """A chain of lazy filters is timed item by item, not only between template statements."""
+    from acscontracts import resources
+    from acscontracts.engine import templating
+
+    renderer = templating.Renderer(templating.load_library(resources.templates_dir()))
+    monkeypatch.setattr(templating, "RENDER_SECONDS", 0.05)
+    chain = "{{ range(100000)|map('string')|map('center', 40)|map('trim')|map('length')|sum }}"
+    started = time.monotonic()
+    with pytest.raises(AcsError, match="took more than 0.05 seconds"):
+        renderer.render_string(chain, {}, "chain")
+    assert time.monotonic() - started < 5
 
 
 # --------------------------------------------------------------------------- top-level errors
@@ -219,7 +242,8 @@ def test_missing_and_broken_reference_documents(tmp_path):
     missing = _invoke("render", SAMPLE, "--doc", "heads_of_terms", "--reference-doc", tmp_path / "firm.docx",
                       "-o", tmp_path / "o.docx")
     assert missing.exit_code == 3
-    assert "firm.docx: error ACS-REFERENCE-DOC: cannot read the reference document" in _one_line(missing)
+    assert ("firm.docx: error ACS-REFERENCE-DOC: cannot use the reference document: the file cannot be read "
+            "(No such file or directory)") in _one_line(missing)
     broken = tmp_path / "broken.docx"
     broken.write_bytes(b"not a zip file")
     bad = _invoke("render", SAMPLE, "--doc", "heads_of_terms", "--reference-doc", broken, "-o", tmp_path / "o.docx")

@@ -56,7 +56,7 @@ def test_corpus_size_and_coverage():
                   "ACS-LOAD-DUPLICATE", "ACS-LOAD-TAB", "ACS-LOAD-SYNTAX", "ACS-LOAD-EMPTY", "ACS-LOAD-ALIAS",
                   "ACS-LOAD-DEPTH", "ACS-LOAD-TAG", "ACS-REGISTER", "ACS-REGISTER-ID",
                   "ACS-SCHEMA-REQUIRED", "ACS-SCHEMA-ENUM", "ACS-SCHEMA-TYPE", "ACS-SCHEMA-FORMAT",
-                  "ACS-SCHEMA-PATTERN", "ACS-SCHEMA-MINIMUM", "ACS-SCHEMA-MULTIPLEOF",
+                  "ACS-SCHEMA-PATTERN", "ACS-SCHEMA-MINIMUM", "ACS-SCHEMA-DECIMALS",
                   "ACS-SCHEMA-ADDITIONALPROPERTIES", "ACS-SCHEMA-FINAL"}
     assert must_cover <= codes, must_cover - codes
     assert sum(f.suffix == ".json" for f in FILES) >= 3

@@ -107,8 +107,8 @@ def test_defs_present(schema):
     for name in ("id", "partner_ref", "money", "percent", "date", "governance", "risk_share", "incentives",
                  "register", "partner", "partner_use"):
         assert name in schema["$defs"], name
-    assert schema["$defs"]["money"]["multipleOf"] == Decimal("0.01")
-    assert schema["$defs"]["percent"]["multipleOf"] == Decimal("0.01")
+    for name in ("money", "percent"):  # no multipleOf: binary floats (32.58) fail it in standard tools
+        assert schema["$defs"][name]["x-decimal-places"] == 2 and "multipleOf" not in schema["$defs"][name]
 
 
 def test_every_property_has_title_and_description(schema):
@@ -141,14 +141,31 @@ def test_required_and_final_name_real_properties(schema):
 
 
 def test_money_and_percent_are_exact(schema):
+    """Our validator enforces x-decimal-places exactly; standard tools ignore it (and accept 32.58)."""
+    from acscontracts.terms.schema import DraftValidator
+
+    def ours(sub, value):
+        return [e.message for e in DraftValidator(sub).iter_errors(value)]
+
     money = {"$ref": "#/$defs/money", "$defs": schema["$defs"]}
     percent = {"$ref": "#/$defs/percent", "$defs": schema["$defs"]}
-    assert not errors_of(money, Decimal("1320000000.10"))
-    assert not errors_of(money, 900000)
-    assert errors_of(money, Decimal("0.005"))
-    assert errors_of(money, -1)
-    assert not errors_of(percent, Decimal("33.33"))
-    assert errors_of(percent, Decimal("100.01"))
+    assert not ours(money, Decimal("1320000000.10"))
+    assert not ours(money, 900000)
+    assert not ours(money, Decimal("32.580"))
+    assert ours(money, Decimal("0.005"))
+    assert ours(money, -1)
+    assert not ours(percent, Decimal("33.33"))
+    assert ours(percent, Decimal("100.01"))
+    assert not errors_of(percent, 32.58)  # a binary float, as other tools read it
+
+
+def test_patterns_match_the_whole_value(schema):
+    """JSON Schema patterns are ECMA-262: `$` is the end of the text, so "sub-x\\n" is not an id."""
+    from acscontracts.terms.schema import DraftValidator
+
+    ident = {"$ref": "#/$defs/id", "$defs": schema["$defs"]}
+    assert not list(DraftValidator(ident).iter_errors("sub-x"))
+    assert list(DraftValidator(ident).iter_errors("sub-x\n"))
 
 
 # --- samples ---------------------------------------------------------------------------------

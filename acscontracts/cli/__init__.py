@@ -262,11 +262,16 @@ def templates_check(ctx, folder):
 
 
 from acscontracts.cli.compare import diff, redline  # noqa: E402  (commands defined in their own module)
+from acscontracts.cli.termsheet import export_command, import_command  # noqa: E402
+from acscontracts.cli.serve import serve  # noqa: E402
 from acscontracts.cli.update import update  # noqa: E402
 
 main.add_command(diff)
 main.add_command(redline)
+main.add_command(serve)
 main.add_command(update)
+main.add_command(export_command)
+main.add_command(import_command)
 
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -28,7 +28,7 @@ def _plain(value):
     if dataclasses.is_dataclass(value):
         record = {"@": type(value).__name__}
         for f in dataclasses.fields(value):
-            if f.name in ("previous", "glossary"):
+            if f.name in ("previous", "glossary", "reads"):  # reads: what rendering read, not the text
                 continue
             record[f.name] = _plain(getattr(value, f.name))
         return record

@@ -1,9 +1,11 @@
 """Redline: the new version of a document with tracked changes against the old one.
 
 ``redline(old, new, revision) -> Document`` compares two resolved documents (Common Form's
-"diff the model, not the output"): clauses and schedules are matched by id, paragraphs within
-them are aligned with difflib on their text, and matched paragraphs that differ are compared
-word by word. Changed words become ``Deleted``/``Inserted`` inline wrappers (deletions first);
+"diff the model, not the output"): clauses and schedules are matched by id; paragraphs within
+them by their anchor when both versions have it, otherwise by their text (``align``: patience
+diff, near-linear); table rows by identity (a cell unique in its column on both sides: the
+party, "Total"), then by likeness; matched paragraphs, rows and cells that differ are compared
+word by word, again with ``align``, so the work per pair stays bounded. Changed words become ``Deleted``/``Inserted`` inline wrappers (deletions first);
 paragraphs, tables rows, clauses and schedules that exist in one version only are marked as a
 whole (``change = "inserted" | "deleted"``). A defined term, a cross-reference, a blank, a
 drafting note, an amount (``£1,320,000,000``, ``(one million pounds)``), a percentage (``15.00%``),
@@ -15,15 +17,18 @@ place, and ``revision`` / ``previous`` set for the writers.
 """
 from __future__ import annotations
 
-import difflib
 import re
+from collections import Counter
 from dataclasses import replace
 
+from acscontracts.compare.align import heaviest_chain, matched_pairs, opcodes
 from acscontracts.engine.tree import Deleted, Document, Inserted, Note, Para, Placeholder, Ref, Revision, Table, TermDef, TermUse, Text
 from acscontracts.writers.text import block_text as _block_text, inline_text
 
 INSERTED, DELETED = "inserted", "deleted"
-PAIR_RATIO = 0.5  # paragraphs at least this similar are compared word by word, not replaced whole
+PAIR_RATIO = 0.5  # paragraphs (rows) at least this similar are compared word by word, not replaced whole
+FAST_MIDDLE = 6  # an edit of at most this many tokens between equal ends is aligned on its own
+ROW_WINDOW = 8  # a row with no identifying cell is paired with the most alike of the next this many rows
 
 _MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
 _NUMBER_WORD = ("(?:zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
@@ -51,15 +56,16 @@ def _atom_text(item) -> str:
 
 
 def tokens(inlines, by_text: bool = False) -> list:
-    """(key, inline, atom) triples: Text split into words, numbers, amounts and dates; terms, references,
-    blanks and notes are atoms. ``by_text`` (comparing with a plain-text version): keys are the text
+    """(key, inline, atom) triples: Text split into words, numbers, amounts and dates (``inline`` is then
+    a (text, bold, italic) piece, made a Text by ``_merge``); terms, references, blanks and notes are atoms. ``by_text`` (comparing with a plain-text version): keys are the text
     alone and an atom is split into its words, all pointing at the one atom (``atom`` is its index)."""
     out = []
     for index, item in enumerate(inlines):
         if isinstance(item, Text):
-            for m in TOKEN.finditer(item.text):
-                key = ("t", m.group()) if by_text else ("t", m.group(), item.bold, item.italic)
-                out.append((key, Text(m.group(), item.bold, item.italic), None))
+            bold, italic = item.bold, item.italic
+            for word in TOKEN.findall(item.text):
+                piece = (word, bold, italic)
+                out.append((("t", word) if by_text else ("t",) + piece, piece, None))
         elif by_text:
             for m in TOKEN.finditer(_atom_text(item)):
                 out.append((("t", m.group()), item, index))
@@ -79,14 +85,28 @@ def tokens(inlines, by_text: bool = False) -> list:
 
 
 def _merge(items) -> tuple:
-    """Adjacent Text with the same formatting joined into one."""
+    """Adjacent Text (and (text, bold, italic) pieces) with the same formatting joined into one Text."""
     out: list = []
+    texts: list = []
+    form = None
+
+    def flush():
+        if texts:
+            out.append(Text("".join(texts), *form))
+            texts.clear()
+
     for item in items:
-        if out and isinstance(item, Text) and isinstance(out[-1], Text) and \
-                (item.bold, item.italic) == (out[-1].bold, out[-1].italic):
-            out[-1] = Text(out[-1].text + item.text, item.bold, item.italic)
+        if isinstance(item, Text):
+            item = (item.text, item.bold, item.italic)
+        if isinstance(item, tuple):
+            if form != item[1:]:
+                flush()
+                form = item[1:]
+            texts.append(item[0])
         else:
+            flush()
             out.append(item)
+    flush()
     return tuple(out)
 
 
@@ -94,9 +114,18 @@ def _blank(token) -> bool:
     return token[0][0] == "t" and not token[0][1].strip()
 
 
-def _spread(tokens_: list, changed: list) -> None:
-    """An atom changes as one unit: if any of its tokens changed, all of them did."""
-    hit = {t[2] for t, c in zip(tokens_, changed) if c and t[2] is not None}
+def _spread(tokens_: list, changed: list, partner: dict) -> None:
+    """An atom changes as one unit: if any of its tokens changed, or its tokens are paired with tokens
+    that do not stand together on the other side ("Southvale [Council and Eastport] Council"), all of
+    them did. ``partner``: token index -> the index of the token it is paired with."""
+    hit = set()
+    previous: dict = {}  # atom -> partner of its last token seen
+    for k, t in enumerate(tokens_):
+        if t[2] is None:
+            continue
+        if changed[k] or (t[2] in previous and partner.get(k) != previous[t[2]] + 1):
+            hit.add(t[2])
+        previous[t[2]] = partner.get(k, -2)
     for k, t in enumerate(tokens_):
         if t[2] in hit:
             changed[k] = True
@@ -105,19 +134,18 @@ def _spread(tokens_: list, changed: list) -> None:
 def diff_inlines(old, new, by_text: bool = False) -> tuple:
     """``new`` with words changed since ``old`` wrapped in Deleted / Inserted (deletions first)."""
     a, b = tokens(old, by_text), tokens(new, by_text)
-    matcher = difflib.SequenceMatcher(None, [t[0] for t in a], [t[0] for t in b], autojunk=False)
     old_changed, new_changed = [True] * len(a), [True] * len(b)
     pairs = {}  # new index -> old index, for tokens left equal
-    for i1, j1, size in matcher.get_matching_blocks():
-        for k in range(size):
-            old_changed[i1 + k] = new_changed[j1 + k] = False
-            pairs[j1 + k] = i1 + k
+    for i, j in _token_pairs([t[0] for t in a], [t[0] for t in b]):
+        old_changed[i] = new_changed[j] = False
+        pairs[j] = i
     # A run of spaces between two changes joins them: "[-15.00% of-] {+20.00% of+}", not three changes.
     _join_blank_runs(b, new_changed, pairs, old_changed)
+    old_partner = {i: j for j, i in pairs.items()}
     while True:  # spreading over atoms on one side can unpair tokens on the other: repeat until stable
         before = (list(old_changed), list(new_changed))
-        _spread(a, old_changed)
-        _spread(b, new_changed)
+        _spread(a, old_changed, old_partner)
+        _spread(b, new_changed, pairs)
         for j, i in pairs.items():
             if new_changed[j] or old_changed[i]:
                 new_changed[j] = old_changed[i] = True
@@ -163,6 +191,28 @@ def diff_inlines(old, new, by_text: bool = False) -> tuple:
     return _merge(out)
 
 
+def _token_pairs(a: list, b: list) -> list:
+    """Tokens kept between two versions of a paragraph. The usual edit (a name, an amount, a date)
+    leaves a long equal start and end around a few tokens: then only the middle is aligned.
+    Otherwise the whole is, so that equal ends cannot pull a repeated word away from where it belongs."""
+    start, end = 0, 0
+    limit = min(len(a), len(b))
+    while start < limit and a[start] == b[start]:
+        start += 1
+    while end < limit - start and a[-1 - end] == b[-1 - end]:
+        end += 1
+    if len(a) - start - end > FAST_MIDDLE or len(b) - start - end > FAST_MIDDLE:
+        return matched_pairs(a, b, _weight)
+    middle = matched_pairs(a[start:len(a) - end], b[start:len(b) - end], _weight)
+    return ([(k, k) for k in range(start)] + [(start + i, start + j) for i, j in middle]
+            + [(len(a) - end + k, len(b) - end + k) for k in range(end)])
+
+
+def _weight(key) -> int:
+    """How much keeping a token matters when unique tokens compete: a name more than "and", an atom most."""
+    return len(key[1].strip()) if key[0] == "t" else 12
+
+
 def _join_blank_runs(b: list, new_changed: list, pairs: dict, old_changed: list) -> None:
     """Equal runs made only of spaces, with a change on both sides, become part of the change."""
     n = len(b)
@@ -195,25 +245,104 @@ def _columns(table: Table) -> set:
     return {len(row) for row in (table.header,) + tuple(table.rows)}
 
 
-def _ratio(a, b) -> float:
-    if type(a) is not type(b):
+def _words(text: str) -> list:
+    return text.split()
+
+
+def _similarity(a: list, b: list) -> float:
+    """difflib's ratio (2 * matches / total) over two word lists, with the multiset bound checked first
+    and the matches found by the near-linear alignment."""
+    total = len(a) + len(b)
+    if not total:
+        return 1.0
+    if 2 * sum((Counter(a) & Counter(b)).values()) < PAIR_RATIO * total:
         return 0.0
-    if isinstance(a, Table) and _columns(a) != _columns(b):  # a new shape: replaced whole
-        return 0.0
-    ka = [t[0] for t in tokens((Text(_block_text(a)),))]
-    kb = [t[0] for t in tokens((Text(_block_text(b)),))]
-    m = difflib.SequenceMatcher(None, ka, kb, autojunk=False)
-    if m.real_quick_ratio() < PAIR_RATIO or m.quick_ratio() < PAIR_RATIO:
-        return 0.0
-    return m.ratio()
+    return 2 * len(matched_pairs(a, b, len)) / total
+
+
+def _row_texts(rows) -> list:
+    return [tuple(inline_text(c) for c in row) for row in rows]
+
+
+def _identifying(text: str) -> bool:
+    """A cell that can say which row it is: some letters or digits, not a blank."""
+    return any(ch.isalnum() for ch in text) and "[●" not in text
+
+
+def _rows_by_identity(old: list, i1: int, i2: int, new: list, j1: int, j2: int) -> list:
+    """Rows of a changed stretch paired by a cell that is unique in its column on both sides (the
+    party's name, email or address; "Total"), the first column counting double; the heaviest chain
+    of such pairs that keeps both orders."""
+    score: Counter = Counter()
+    width = max((len(r) for r in old[i1:i2] + new[j1:j2]), default=0)
+    for col in range(width):
+        old_cells = Counter(r[col] for r in old[i1:i2] if col < len(r))
+        new_cells = Counter(r[col] for r in new[j1:j2] if col < len(r))
+        where = {new[j][col]: j for j in range(j1, j2) if col < len(new[j]) and new_cells[new[j][col]] == 1
+                 and old_cells.get(new[j][col]) == 1 and _identifying(new[j][col])}
+        for i in range(i1, i2):
+            if col < len(old[i]) and old[i][col] in where:
+                score[(i, where[old[i][col]])] += 2 if col == 0 else 1
+    candidates = sorted(score, key=lambda p: (p[0], -p[1]))
+    return heaviest_chain(candidates, [score[p] for p in candidates])
+
+
+def _rows_by_likeness(old: list, i1: int, i2: int, new: list, j1: int, j2: int) -> list:
+    """Rows of a stretch without identities paired in order when alike: one for one when both sides
+    have as many rows, otherwise each old row with the most alike of the next few new rows."""
+    keys = {}
+
+    def tokens_of(rows, k):
+        if (id(rows), k) not in keys:
+            keys[(id(rows), k)] = _words(" | ".join(rows[k]))
+        return keys[(id(rows), k)]
+
+    pairs = []
+    if i2 - i1 == j2 - j1:
+        for k in range(i2 - i1):
+            if _similarity(tokens_of(old, i1 + k), tokens_of(new, j1 + k)) >= PAIR_RATIO:
+                pairs.append((i1 + k, j1 + k))
+        return pairs
+    j = j1
+    for i in range(i1, i2):
+        best, best_j = PAIR_RATIO, -1
+        for candidate in range(j, min(j2, j + ROW_WINDOW)):
+            likeness = _similarity(tokens_of(old, i), tokens_of(new, candidate))
+            if likeness >= best and (best_j < 0 or likeness > best):
+                best, best_j = likeness, candidate
+        if best_j >= 0:
+            pairs.append((i, best_j))
+            j = best_j + 1
+    return pairs
+
+
+def row_pairs(old_rows, new_rows) -> list:
+    """(old index, new index) of the rows that are the same row in both versions, in order: equal rows
+    first, then rows that share an identifying cell, then rows alike enough where neither says."""
+    old, new = _row_texts(old_rows), _row_texts(new_rows)
+    pairs: list = []
+    for tag, i1, i2, j1, j2 in opcodes(old, new):
+        if tag == "equal":
+            pairs += [(i1 + k, j1 + k) for k in range(i2 - i1)]
+        elif tag == "replace":
+            known = _rows_by_identity(old, i1, i2, new, j1, j2)
+            i, j = i1, j1
+            for pi, pj in known + [(i2, j2)]:
+                pairs += _rows_by_likeness(old, i, pi, new, j, pj)
+                if (pi, pj) != (i2, j2):
+                    pairs.append((pi, pj))
+                i, j = pi + 1, pj + 1
+    return pairs
 
 
 class _Differ:
-    """One comparison: the anchors of the new version, and whether the old one is plain text."""
+    """One comparison: the anchors of both versions, and whether the old one is plain text."""
 
-    def __init__(self, new_anchors: set, by_text: bool = False):
+    def __init__(self, new_anchors: set, by_text: bool = False, old_anchors: set = frozenset()):
         self.new_anchors = new_anchors
+        self.shared_anchors = new_anchors & old_anchors
         self.by_text = by_text
+        self._keys: dict = {}
 
     def deleted(self, block):
         if isinstance(block, Para):
@@ -239,25 +368,17 @@ class _Differ:
 
     def table(self, old: Table, new: Table) -> Table:
         header = self.cells(old.header, new.header)
-        old_keys = [tuple(inline_text(c) for c in r) for r in old.rows]
-        new_keys = [tuple(inline_text(c) for c in r) for r in new.rows]
         rows, changes = [], []
-        matcher = difflib.SequenceMatcher(None, old_keys, new_keys, autojunk=False)
-        for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-            if tag == "equal":
-                rows += [self.cells(o, n) for o, n in zip(old.rows[i1:i2], new.rows[j1:j2])]
-                changes += [""] * (j2 - j1)
-                continue
-            paired = min(i2 - i1, j2 - j1) if tag == "replace" else 0
-            for k in range(paired):  # same place in the table: cell by cell
-                rows.append(self.cells(old.rows[i1 + k], new.rows[j1 + k]))
+        i = j = 0
+        for pi, pj in row_pairs(old.rows, new.rows) + [(len(old.rows), len(new.rows))]:
+            rows += old.rows[i:pi]
+            changes += [DELETED] * (pi - i)
+            rows += new.rows[j:pj]
+            changes += [INSERTED] * (pj - j)
+            if pi < len(old.rows):
+                rows.append(self.cells(old.rows[pi], new.rows[pj]))
                 changes.append("")
-            for k in range(i1 + paired, i2):
-                rows.append(old.rows[k])
-                changes.append(DELETED)
-            for k in range(j1 + paired, j2):
-                rows.append(new.rows[k])
-                changes.append(INSERTED)
+            i, j = pi + 1, pj + 1
         return replace(new, header=header, rows=tuple(rows), row_changes=tuple(changes))
 
     def cells(self, old_row, new_row) -> tuple:
@@ -267,48 +388,74 @@ class _Differ:
             out.append(self.inlines(a, tuple(new_row[k])))
         return tuple(out)
 
+    def _key(self, block) -> tuple:
+        """A paragraph whose anchor both versions have is that paragraph, whatever its text."""
+        if isinstance(block, Para) and block.anchor in self.shared_anchors:
+            return ("anchor", block.anchor)
+        return _block_key(block)
+
+    def _tokens(self, block) -> list:
+        if id(block) not in self._keys:
+            self._keys[id(block)] = (block, _words(_block_text(block)))
+        return self._keys[id(block)][1]
+
+    def likeness(self, a, b) -> float:
+        if type(a) is not type(b):
+            return 0.0
+        if isinstance(a, Table):  # the same shape: the same table, its rows compared by identity
+            return 1.0 if _columns(a) == _columns(b) else 0.0
+        return _similarity(self._tokens(a), self._tokens(b))
+
     def blocks(self, old: tuple, new: tuple) -> tuple:
         """Align two block lists; matched blocks compared word by word, the rest inserted/deleted."""
         out: list = []
-        matcher = difflib.SequenceMatcher(None, [_block_key(b) for b in old], [_block_key(b) for b in new],
-                                          autojunk=False)
-        for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        for tag, i1, i2, j1, j2 in opcodes([self._key(b) for b in old], [self._key(b) for b in new]):
             if tag == "equal":
-                out.extend(self.changed(a, b) if self.by_text else b for a, b in zip(old[i1:i2], new[j1:j2]))
+                out.extend(self.changed(a, b) if self.by_text or a != b else b
+                           for a, b in zip(old[i1:i2], new[j1:j2]))
             else:
                 out.extend(self.replace_range(old[i1:i2], new[j1:j2]))
         return tuple(out)
 
     def replace_range(self, old: tuple, new: tuple) -> list:
-        """Like difflib.Differ's fancy replace: pair the most similar blocks, recurse either side."""
-        if not old:
-            return [self.inserted(b) for b in new]
-        if not new:
-            return [self.deleted(b) for b in old]
-        best, best_i, best_j = PAIR_RATIO, -1, -1
+        """Like difflib.Differ's fancy replace: pair the most alike blocks (a small range), or alike
+        blocks in order (a large one); what is left is deleted or inserted."""
         if len(old) * len(new) <= 400:
-            for i, a in enumerate(old):
-                for j, b in enumerate(new):
-                    r = _ratio(a, b)
-                    if r > best:
-                        best, best_i, best_j = r, i, j
-        else:  # a large range: the first similar pair in order
-            for k in range(min(len(old), len(new))):
-                if _ratio(old[k], new[k]) > best:
-                    best_i = best_j = k
-                    break
-        if best_i < 0:
-            return [self.deleted(b) for b in old] + [self.inserted(b) for b in new]
-        return (self.replace_range(old[:best_i], new[:best_j])
-                + [self.changed(old[best_i], new[best_j])]
-                + self.replace_range(old[best_i + 1:], new[best_j + 1:]))
+            pairs = self._best_pairs(old, new)
+        else:
+            pairs = [(i, j) for i, j in zip(range(len(old)), range(len(new)))
+                     if self.likeness(old[i], new[j]) > PAIR_RATIO]
+        out: list = []
+        i = j = 0
+        for pi, pj in pairs + [(len(old), len(new))]:
+            out += [self.deleted(b) for b in old[i:pi]] + [self.inserted(b) for b in new[j:pj]]
+            if pi < len(old):
+                out.append(self.changed(old[pi], new[pj]))
+            i, j = pi + 1, pj + 1
+        return out
+
+    def _best_pairs(self, old: tuple, new: tuple) -> list:
+        """The most alike pair, then the same either side of it (a stack, not recursion)."""
+        pairs, stack = [], [(0, len(old), 0, len(new))]
+        likeness = {(i, j): self.likeness(a, b) for i, a in enumerate(old) for j, b in enumerate(new)}
+        while stack:
+            i1, i2, j1, j2 = stack.pop()
+            best, best_i, best_j = PAIR_RATIO, -1, -1
+            for i in range(i1, i2):
+                for j in range(j1, j2):
+                    if likeness[(i, j)] > best:
+                        best, best_i, best_j = likeness[(i, j)], i, j
+            if best_i >= 0:
+                pairs.append((best_i, best_j))
+                stack += [(i1, best_i, j1, best_j), (best_i + 1, i2, best_j + 1, j2)]
+        return sorted(pairs)
 
     def parts(self, old: tuple, new: tuple) -> tuple:
         """Clauses (or schedules) matched by id, in the new order, deleted ones where they stood."""
         out: list = []
-        matcher = difflib.SequenceMatcher(None, [p.id for p in old], [p.id for p in new], autojunk=False)
         new_ids = {p.id for p in new}
-        for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        old_by_id = {p.id: p for p in old}
+        for tag, i1, i2, j1, j2 in opcodes([p.id for p in old], [p.id for p in new]):
             if tag == "equal":
                 out.extend(self.part(a, b) for a, b in zip(old[i1:i2], new[j1:j2]))
                 continue
@@ -316,7 +463,7 @@ class _Differ:
                 if a.id not in new_ids:
                     out.append(replace(a, change=DELETED, blocks=tuple(self.deleted(x) for x in a.blocks)))
             for b in new[j1:j2]:
-                previous = next((a for a in old if a.id == b.id), None)
+                previous = old_by_id.get(b.id)
                 if previous is not None:  # moved: compared where it now stands
                     out.append(self.part(previous, b))
                 else:
@@ -348,7 +495,7 @@ def redline(old: Document, new: Document, revision: Revision, *, by_text: bool =
     ``by_text``: the old document is plain paragraphs read from an issued .docx; paragraphs are
     matched on their text and the front page and execution blocks are not compared.
     """
-    differ = _Differ(_anchors(new), by_text)
+    differ = _Differ(_anchors(new), by_text, _anchors(old))
     return replace(new, preamble=differ.blocks(old.preamble, new.preamble),
                    clauses=differ.parts(old.clauses, new.clauses),
                    schedules=differ.parts(old.schedules, new.schedules),

@@ -5,11 +5,13 @@ list items by id (``id``, ``partner_id`` or another id-like key) so that a partn
 first is one addition, not a change to every partner after it. Lists of scalars are compared
 as sets; lists of records with no id-like key are aligned with difflib.
 
-``affected_clauses(old_docs, new_docs)`` compares two renderings of the pack clause by clause
-(the text of every clause's blocks) and ``attribute(changes, impacts)`` tells, for each change,
-which of those clauses it moved: a clause is attributed to a change when the change's old or
-new value (or a partner's name it adds or removes) occurs a different number of times in the
-clause before and after. Clauses no change explains stay listed under their document.
+``affected_clauses(old_docs, new_docs)`` compares two renderings of the pack part by part (the
+words of every clause and schedule, with cross-references by target so that renumbering alone
+does not count; the front page; the execution blocks), and ``attribute(changes, impacts)`` tells,
+for each change, which of those parts it moved: a changed part is attributed to a change when the
+part read the changed term while it was rendered (``engine.reads`` records the terms paths each
+part reads). The recorded reads narrow the search; the comparison of wording decides. Parts no
+change explains stay listed under their document.
 """
 from __future__ import annotations
 
@@ -19,6 +21,9 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from acscontracts import formatting
+from acscontracts.engine.reads import EXECUTION, FRONT, overlaps
+from acscontracts.engine.resolve import DEFINITIONS_CLAUSE
+from acscontracts.engine.tree import Para, Ref
 
 # Keys that identify a record in a list, in order of preference.
 ID_KEYS = ("id", "partner_id", "use", "milestone", "risk", "property", "level", "name", "type", "metric")
@@ -48,6 +53,10 @@ class Change:
     new: object = None  # plain data (None when removed)
     affects: tuple = ()  # tuple[ClauseRef, ...]
     label: str = ""  # the path in plain words ("Funding, risk share, corridor 1, share (NHFT), percentage")
+    # Where the change sits in each version, list items by index (as engine.reads records reads); None
+    # in the version that lacks it.
+    at_old: str | None = field(default=None, compare=False)
+    at_new: str | None = field(default=None, compare=False)
 
     @property
     def path(self) -> str:
@@ -95,7 +104,7 @@ def format_path(parts) -> str:
 # --------------------------------------------------------------------------- values for people
 
 
-def _field_name(parts) -> str:
+def field_name(parts) -> str:
     for part in reversed(parts):
         if isinstance(part, str) and not isinstance(part, Key):
             return part
@@ -104,13 +113,13 @@ def _field_name(parts) -> str:
 
 def format_value(parts, value) -> str:
     """A value as a person reads it: £1,320,000,000, 15.00%, 1 April 2027, yes/no."""
-    name = _field_name(parts)
+    name = field_name(parts)
     if value is None:
         return "(none)"
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, (int, Decimal)):
-        if name == "pct" or name.endswith("_pct"):
+        if "pct" in name.split("_"):  # pct, weight_pct, pool_pct_of_budget
             return formatting.pct(value)
         if name in MONEY_KEYS:
             return formatting.money(value)
@@ -131,6 +140,8 @@ def format_value(parts, value) -> str:
 
 
 def _describe_record(record: dict) -> str:
+    if set(record) <= {"name", "title"} and record:  # a signatory: "Jane Smith, Chief Executive"
+        return ", ".join(str(record[k]) for k in ("name", "title") if k in record)
     if "from_pct" in record and "to_pct" in record:
         return (f"corridor {formatting.pct(record['from_pct'])} to {formatting.pct(record['to_pct'])}"
                 f" ({record.get('direction', 'both')})")
@@ -183,26 +194,34 @@ def diff_terms(old, new) -> list[Change]:
     old_data = getattr(old, "data", old)
     new_data = getattr(new, "data", new)
     changes: list[Change] = []
-    _diff(old_data, new_data, (), changes)
+    _diff(old_data, new_data, (), changes, "", "")
     return changes
 
 
-def _diff(a, b, parts: tuple, out: list) -> None:
+def _at(path: str, part) -> str:
+    """A JSON path one step down: ``a`` + ``b`` -> ``a.b``; ``a`` + 3 -> ``a[3]``."""
+    if isinstance(part, int):
+        return f"{path}[{part}]"
+    return f"{path}.{part}" if path else part
+
+
+def _diff(a, b, parts: tuple, out: list, at_a: str, at_b: str) -> None:
+    """``at_a`` / ``at_b``: where the values sit in each version (list indices, as engine.reads records)."""
     if isinstance(a, dict) and isinstance(b, dict):
         for key in list(b) + [k for k in a if k not in b]:
             if key not in a:
-                out.append(Change(ADDED, parts + (key,), None, b[key]))
+                out.append(Change(ADDED, parts + (key,), None, b[key], at_new=_at(at_b, key)))
             elif key not in b:
-                out.append(Change(REMOVED, parts + (key,), a[key], None))
+                out.append(Change(REMOVED, parts + (key,), a[key], None, at_old=_at(at_a, key)))
             else:
-                _diff(a[key], b[key], parts + (key,), out)
+                _diff(a[key], b[key], parts + (key,), out, _at(at_a, key), _at(at_b, key))
         return
     if isinstance(a, list) and isinstance(b, list):
-        _diff_list(a, b, parts, out)
+        _diff_list(a, b, parts, out, at_a, at_b)
         return
     if _same(a, b):
         return
-    out.append(Change(CHANGED, parts, a, b))
+    out.append(Change(CHANGED, parts, a, b, at_old=at_a, at_new=at_b))
 
 
 def _same(a, b) -> bool:
@@ -235,27 +254,28 @@ def _key_of(item: dict, key: str) -> str:
     return str(item[key])
 
 
-def _diff_list(a: list, b: list, parts: tuple, out: list) -> None:
+def _diff_list(a: list, b: list, parts: tuple, out: list, at_a: str, at_b: str) -> None:
     key = _id_key(a, b)
     if key is not None:
-        old_by = {_key_of(i, key): i for i in a}
-        new_by = {_key_of(i, key): i for i in b}
-        for k, item in new_by.items():
+        old_by = {_key_of(item, key): (index, item) for index, item in enumerate(a)}
+        new_by = {_key_of(item, key): (index, item) for index, item in enumerate(b)}
+        for k, (j, item) in new_by.items():
             if k not in old_by:
-                out.append(Change(ADDED, parts + (Key(k),), None, item))
+                out.append(Change(ADDED, parts + (Key(k),), None, item, at_new=_at(at_b, j)))
             else:
-                _diff(old_by[k], item, parts + (Key(k),), out)
-        for k, item in old_by.items():
+                i, was = old_by[k]
+                _diff(was, item, parts + (Key(k),), out, _at(at_a, i), _at(at_b, j))
+        for k, (i, item) in old_by.items():
             if k not in new_by:
-                out.append(Change(REMOVED, parts + (Key(k),), item, None))
+                out.append(Change(REMOVED, parts + (Key(k),), item, None, at_old=_at(at_a, i)))
         return
     if all(not isinstance(i, (dict, list)) for i in a + b):  # scalars: a set
         for item in b:
             if not any(_same(item, x) for x in a):
-                out.append(Change(ADDED, parts, None, item))
+                out.append(Change(ADDED, parts, None, item, at_old=at_a, at_new=at_b))
         for item in a:
             if not any(_same(item, x) for x in b):
-                out.append(Change(REMOVED, parts, item, None))
+                out.append(Change(REMOVED, parts, item, None, at_old=at_a, at_new=at_b))
         return
     # Records without an id (corridors): align equal items, pair the rest by position.
     matcher = difflib.SequenceMatcher(None, [_freeze(i) for i in a], [_freeze(i) for i in b], autojunk=False)
@@ -264,11 +284,11 @@ def _diff_list(a: list, b: list, parts: tuple, out: list) -> None:
             continue
         paired = min(i2 - i1, j2 - j1)
         for k in range(paired):
-            _diff(a[i1 + k], b[j1 + k], parts + (j1 + k,), out)
+            _diff(a[i1 + k], b[j1 + k], parts + (j1 + k,), out, _at(at_a, i1 + k), _at(at_b, j1 + k))
         for k in range(j1 + paired, j2):
-            out.append(Change(ADDED, parts + (k,), None, b[k]))
+            out.append(Change(ADDED, parts + (k,), None, b[k], at_new=_at(at_b, k)))
         for k in range(i1 + paired, i2):
-            out.append(Change(REMOVED, parts + (k,), a[k], None))
+            out.append(Change(REMOVED, parts + (k,), a[k], None, at_old=_at(at_a, k)))
 
 
 def _freeze(value):
@@ -287,6 +307,8 @@ class ClauseDiff:
     ref: ClauseRef
     old_text: str
     new_text: str
+    old_reads: frozenset = frozenset()  # terms paths the part read in each version (engine.reads)
+    new_reads: frozenset = frozenset()
 
 
 @dataclass(frozen=True)
@@ -299,24 +321,55 @@ class DocumentImpact:
     other_changes: bool = False  # front page, parties or signatures differ too
 
 
+def _stable_inlines(inlines) -> tuple:
+    """Cross-references shown by target, not number: a clause that is only renumbered reads the same."""
+    return tuple(Ref(i.target, f"<{i.target}>") if isinstance(i, Ref) else i for i in inlines)
+
+
+def _stable_text(blocks) -> str:
+    from acscontracts.writers.text import inline_text
+
+    lines = []
+    for block in blocks:
+        if isinstance(block, Para):
+            lines.append(inline_text(_stable_inlines(block.inlines)))
+        else:
+            lines.extend(" | ".join(inline_text(_stable_inlines(c)) for c in row)
+                         for row in (block.header,) + tuple(block.rows))
+    return "\n".join(lines)
+
+
+FRONT_LABEL = "the front page and parties"
+EXECUTION_LABEL = "the execution blocks"
+
+
 def _part_texts(document) -> dict:
-    """clause id -> (label, text) for the preamble, every clause and every schedule."""
-    from acscontracts.writers.text import block_text
-
-    def text(blocks):
-        return "\n".join(block_text(b) for b in blocks)
-
-    parts = {"preamble": ("the parties and recitals", text(document.preamble))}
+    """part id -> (label, text) for the front page, preamble, every clause and schedule, and the
+    execution blocks; the ids are those engine.reads records reads under."""
+    parts = {FRONT: (FRONT_LABEL, "\n".join([document.title, document.subtitle, document.date_text]
+                                             + [repr(p) for p in document.parties])),
+             "preamble": ("the parties and recitals", _stable_text(document.preamble))}
     for clause in document.clauses:
-        parts[clause.id] = (f"clause {clause.number} ({clause.title})", clause.title + "\n" + text(clause.blocks))
+        parts[clause.id] = (f"clause {clause.number} ({clause.title})", clause.title + "\n" + _stable_text(clause.blocks))
     for schedule in document.schedules:
         parts[schedule.id] = (f"Schedule {schedule.number} ({schedule.title})",
-                              schedule.title + "\n" + text(schedule.blocks))
+                              schedule.title + "\n" + _stable_text(schedule.blocks))
+    parts[EXECUTION] = (EXECUTION_LABEL, "\n".join(repr(s) for s in document.signatures))
     return parts
 
 
+def _part_reads(document, part: str) -> frozenset:
+    """What a part read. The definitions clause lists the terms the whole document uses, so it reads
+    what every part reads."""
+    if part == DEFINITIONS_CLAUSE:
+        return frozenset().union(*document.reads.values())
+    return document.reads.get(part, frozenset())
+
+
 def affected_clauses(old_docs: dict, new_docs: dict) -> list[DocumentImpact]:
-    """Compare two renderings ({document name: resolved tree.Document}) clause by clause."""
+    """Compare two renderings ({document name: resolved tree.Document}) part by part: the words of each
+    clause and schedule (a cross-reference that is only renumbered does not count), the front page and
+    the execution blocks."""
     impacts = []
     for name in list(new_docs) + [n for n in old_docs if n not in new_docs]:
         old, new = old_docs.get(name), new_docs.get(name)
@@ -327,81 +380,32 @@ def affected_clauses(old_docs: dict, new_docs: dict) -> list[DocumentImpact]:
         old_parts, new_parts = _part_texts(old), _part_texts(new)
         diffs = []
         for cid, (label, text) in new_parts.items():
+            reads = (_part_reads(old, cid), _part_reads(new, cid))
             if cid not in old_parts:
-                diffs.append(ClauseDiff(ClauseRef(name, cid, label, ADDED), "", text))
+                diffs.append(ClauseDiff(ClauseRef(name, cid, label, ADDED), "", text, *reads))
             elif old_parts[cid][1] != text:
-                diffs.append(ClauseDiff(ClauseRef(name, cid, label, CHANGED), old_parts[cid][1], text))
+                diffs.append(ClauseDiff(ClauseRef(name, cid, label, CHANGED), old_parts[cid][1], text, *reads))
         for cid, (label, text) in old_parts.items():
             if cid not in new_parts:
-                diffs.append(ClauseDiff(ClauseRef(name, cid, label, REMOVED), text, ""))
-        other = (old.title, old.subtitle, old.date_text, old.parties, old.signatures) != \
-            (new.title, new.subtitle, new.date_text, new.parties, new.signatures)
-        status = CHANGED if diffs or other else "unchanged"
+                diffs.append(ClauseDiff(ClauseRef(name, cid, label, REMOVED), text, "",
+                                        _part_reads(old, cid), _part_reads(new, cid)))
+        other = any(d.ref.clause_id in (FRONT, EXECUTION) for d in diffs)
+        status = CHANGED if diffs else "unchanged"
         impacts.append(DocumentImpact(name, status, tuple(diffs), other))
     return impacts
 
 
-def _needles(change: Change, names: dict) -> set:
-    """Strings whose count in a clause tells that ``change`` moved it."""
-    found = set()
-    for value in (change.old, change.new):
-        if value is None:
-            continue
-        found.update(_value_strings(change.parts, value, names))
-    for part in change.parts:  # an item named by a partner id: its names
-        if isinstance(part, Key) and part in names:
-            found.update(names[part])
-    return {n for n in found if len(n) >= 2}
+def moved_by(change: Change, diff: ClauseDiff) -> bool:
+    """The change can explain the part's new wording: the part read (in the old or the new version)
+    a term at, under or above the change's path."""
+    return (change.at_old is not None and overlaps(diff.old_reads, change.at_old)) or \
+        (change.at_new is not None and overlaps(diff.new_reads, change.at_new))
 
 
-def _value_strings(parts, value, names: dict) -> set:
-    out = set()
-    if isinstance(value, dict):
-        for key, v in value.items():
-            if key in ("legal_name", "short_name", "title", "name") and isinstance(v, str):
-                out.add(v)
-            elif isinstance(v, (int, Decimal)) and not isinstance(v, bool):
-                out.update(_value_strings(parts + (key,), v, names))
-        return out
-    if isinstance(value, list):
-        for v in value:
-            out.update(_value_strings(parts, v, names))
-        return out
-    if isinstance(value, bool):
-        return out
-    if isinstance(value, str):
-        if value in names:
-            out.update(names[value])
-        elif _DATE.match(value):
-            out.add(format_value(parts, value))
-        else:
-            out.add(value)
-        return out
-    text = format_value(parts, value)
-    out.add(text)
-    if text.endswith(".00%"):
-        out.add(text[:-4] + "%")
-        out.add(text[:-4] + " per cent")
-    if isinstance(value, (int, Decimal)):
-        out.add(formatting.money_short(value))
-    return out
-
-
-def attribute(changes: list[Change], impacts: list[DocumentImpact], names: dict | None = None) -> list[Change]:
-    """Each change with the clauses it moved (see module docstring); returns new Change objects."""
-    names = names or {}
-    out = []
-    for change in changes:
-        needles = _needles(change, names)
-        hits = []
-        for impact in impacts:
-            for diff in impact.clauses:
-                if any(diff.old_text.count(n) != diff.new_text.count(n) for n in needles):
-                    hits.append(diff.ref)
-        out.append(replace(change, affects=tuple(hits)))
-    if len(out) == 1 and not out[0].affects:  # one change: it moved every changed clause
-        out[0] = replace(out[0], affects=tuple(d.ref for i in impacts for d in i.clauses))
-    return out
+def attribute(changes: list[Change], impacts: list[DocumentImpact]) -> list[Change]:
+    """Each change with the parts whose wording differs and that read the changed term."""
+    return [replace(change, affects=tuple(d.ref for impact in impacts for d in impact.clauses if moved_by(change, d)))
+            for change in changes]
 
 
 def unexplained(changes: list[Change], impacts: list[DocumentImpact]) -> list[ClauseRef]:
@@ -414,17 +418,6 @@ def short_names(*datas) -> dict:
     """partner id -> short name (the later version wins)."""
     return {p["id"]: p["short_name"] for data in datas for p in (data.get("partners") or [])
             if isinstance(p, dict) and isinstance(p.get("id"), str) and isinstance(p.get("short_name"), str)}
-
-
-def partner_names(*datas) -> dict:
-    """partner id -> {legal name, short name} from the terms (both versions)."""
-    names: dict = {}
-    for data in datas:
-        for p in (data.get("partners") or []) if isinstance(data, dict) else []:
-            if isinstance(p, dict) and isinstance(p.get("id"), str):
-                names.setdefault(p["id"], set()).update(
-                    v for v in (p.get("legal_name"), p.get("short_name")) if isinstance(v, str))
-    return names
 
 
 # --------------------------------------------------------------------------- whole comparison
@@ -463,9 +456,8 @@ def compare(old_checked, new_checked, engine) -> Comparison:
     old_docs = render_pack(old_checked.model, engine)
     new_docs = render_pack(new_checked.model, engine)
     impacts = affected_clauses(old_docs, new_docs)
-    names = partner_names(old_checked.loaded.data, new_checked.loaded.data)
     short = short_names(old_checked.loaded.data, new_checked.loaded.data)
-    changes = [replace(c, label=plain_words(c.parts, short)) for c in attribute(changes, impacts, names)]
+    changes = [replace(c, label=plain_words(c.parts, short)) for c in attribute(changes, impacts)]
     return Comparison(tuple(changes), tuple(impacts), old_docs, new_docs)
 
 
@@ -489,7 +481,5 @@ def format_text(comparison: Comparison) -> str:
             lines.append(f"{doc.document}: document {doc.status}")
             continue
         labels = [c.ref.label + ("" if c.ref.status == CHANGED else f" ({c.ref.status})") for c in doc.clauses]
-        if doc.other_changes:
-            labels.append("front page, parties or execution blocks")
         lines.append(f"{doc.document}: {len(doc.clauses)} clause(s) changed: " + "; ".join(labels))
     return "\n".join(lines) + "\n"

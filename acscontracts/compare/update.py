@@ -254,13 +254,11 @@ def update_docx(issued: bytes, base_doc, new_doc, revision, changes=(), *, refer
 
 def term_changes(old_loaded, new_loaded, base_doc, new_doc) -> list:
     """The terms diff, each change with the clauses of this document it moves."""
-    from acscontracts.compare.termsdiff import (affected_clauses, attribute, diff_terms, partner_names,
-                                                plain_words, short_names)
+    from acscontracts.compare.termsdiff import affected_clauses, attribute, diff_terms, plain_words, short_names
 
     impacts = affected_clauses({new_doc.name: base_doc}, {new_doc.name: new_doc})
-    names = partner_names(old_loaded.data, new_loaded.data)
     short = short_names(old_loaded.data, new_loaded.data)
-    changes = attribute(diff_terms(old_loaded, new_loaded), impacts, names)
+    changes = attribute(diff_terms(old_loaded, new_loaded), impacts)  # by the terms each clause read
     return [replace(c, label=plain_words(c.parts, short)) for c in changes]
 
 

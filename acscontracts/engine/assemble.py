@@ -10,6 +10,8 @@ from dataclasses import dataclass
 
 from acscontracts.diagnostics import ERROR, AcsError, Diagnostic, Location
 from acscontracts.engine.markup import MarkupError, parse_body, parse_inlines
+from acscontracts.engine.reads import FRONT, ReadLog
+from acscontracts.engine.resolve import DEFINITIONS_CLAUSE
 from acscontracts.engine.templating import Renderer
 from acscontracts.engine.tree import Clause, Definition, Document, DocumentProperties, Schedule, Source, Text
 
@@ -38,17 +40,22 @@ def plain_text(rendered: str, where: str = "") -> str:
     return "".join(i.text if isinstance(i, Text) else getattr(i, "text", "") for i in inlines)
 
 
-def assemble(spec: DocumentSpec, renderer: Renderer) -> Document:
+def assemble(spec: DocumentSpec, renderer: Renderer, track_reads: bool = True) -> Document:
+    """``track_reads=False`` leaves Document.reads empty (benchmarks/run.py measures what tracking costs)."""
     library = renderer.library
     manifest = library.manifests.get(spec.doc_type)
     if manifest is None:
         raise AcsError([Diagnostic(ERROR, "ACS-MANIFEST", f"no manifest for document type `{spec.doc_type}`",
                                    "add templates/manifests/%s.yaml" % spec.doc_type)])
     problems: list[Diagnostic] = []
-    context = spec.context
-    title = plain_text(renderer.render_string("{{ %s }}" % manifest.title, context, manifest.path), manifest.path)
-    subtitle = plain_text(renderer.render_string("{{ %s }}" % manifest.subtitle, context, manifest.path),
-                          manifest.path)
+    log = ReadLog(spec.context.get("terms"), track_reads)  # which terms each part reads (Document.reads)
+    log.record(*spec.inputs)
+    context = log.context(spec.context)
+    with log.part(FRONT):
+        title = plain_text(renderer.render_string("{{ %s }}" % manifest.title, context, manifest.path),
+                           manifest.path)
+        subtitle = plain_text(renderer.render_string("{{ %s }}" % manifest.subtitle, context, manifest.path),
+                              manifest.path)
     context = {**context, "doc": {**context.get("doc", {}), "title": title}}
 
     def parts(ids, expected_kind):
@@ -65,25 +72,27 @@ def assemble(spec: DocumentSpec, renderer: Renderer) -> Document:
                     f"as a {expected_kind} of {spec.doc_type}", "fix the clause's front matter or the manifest",
                     Location(manifest.path)))
                 continue
-            if not renderer.condition(tpl.when, context, tpl.path):
-                continue
-            source = Source(tpl.path, 0)
-            blocks, found = parse_body(renderer.render(tpl.id, context), source)
-            problems.extend(found)
-            out.append((tpl, blocks, source))
+            with log.part("preamble" if expected_kind == "preamble" else clause_id):
+                if not renderer.condition(tpl.when, context, tpl.path):
+                    continue
+                source = Source(tpl.path, 0)
+                blocks, found = parse_body(renderer.render(tpl.id, context), source)
+                problems.extend(found)
+                heading = _title(tpl, renderer, context)
+            out.append((tpl, heading, blocks, source))
         return out
 
-    preamble = tuple(b for _, blocks, _ in parts(manifest.preamble, "preamble") for b in blocks)
-    clauses = tuple(Clause(t.id, _title(t, renderer, context), blocks, "", src) for t, blocks, src in
-                    parts(manifest.body, "clause"))
-    schedules = tuple(Schedule(t.id, _title(t, renderer, context), blocks, "", src) for t, blocks, src in
+    preamble = tuple(b for _, _, blocks, _ in parts(manifest.preamble, "preamble") for b in blocks)
+    clauses = tuple(Clause(t.id, title, blocks, "", src) for t, title, blocks, src in parts(manifest.body, "clause"))
+    schedules = tuple(Schedule(t.id, title, blocks, "", src) for t, title, blocks, src in
                       parts(manifest.schedules, "schedule"))
-    glossary = tuple(_glossary(spec.doc_type, renderer, context))
+    with log.part(DEFINITIONS_CLAUSE):  # the definitions clause holds the glossary
+        glossary = tuple(_glossary(spec.doc_type, renderer, context))
     if problems:
         raise AcsError(problems)
     return Document(spec.doc_type, spec.name, title, subtitle, spec.date_text, manifest.status_label, spec.parties,
                     preamble, clauses, schedules, spec.signatures, spec.properties, manifest.operative_words,
-                    glossary=glossary)
+                    glossary=glossary, reads=log.document_reads())
 
 
 def _title(tpl, renderer: Renderer, context: dict) -> str:

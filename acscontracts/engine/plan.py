@@ -36,6 +36,17 @@ class AllianceView:
     def __getattr__(self, name):  # alliance fields read through: view.title, view.kind ...
         return getattr(self.alliance, name)
 
+    @property
+    def read_through(self) -> Alliance:
+        """For engine.reads: other attributes are the alliance's own."""
+        return self.alliance
+
+    def read_sources(self, name: str) -> tuple:
+        """For engine.reads: the (model object, field) each derived attribute comes from."""
+        sources = {"members": "member_ids", "observers": "observer_ids", "governance": "governance",
+                   "risk_share": "funding", "incentives": "funding", "pooled_funds": "funding"}
+        return ((self.alliance, sources[name]),) if name in sources else ()
+
 
 def alliance_view(terms: DealTerms, alliance: Alliance) -> AllianceView:
     funding = alliance.funding if alliance.funding else None
@@ -67,7 +78,18 @@ def _signature(p: Partner) -> SignatureBlock:
     return SignatureBlock(p.legal_name, p.signature_form, name, title)
 
 
-def _spec(terms: DealTerms, doc_type: str, name: str, parties: tuple, extra: dict, subject: str) -> DocumentSpec:
+def _inputs(terms: DealTerms, parties: tuple, subject_paths: tuple) -> tuple:
+    """JSON paths the front page, parties and execution blocks are made from (engine.reads records the rest)."""
+    index = {id(p): i for i, p in enumerate(terms.partners)}
+    if len(parties) == len(terms.partners):
+        party_paths: tuple = ("partners",)
+    else:
+        party_paths = tuple(f"partners[{index[id(p)]}]" for p in parties if id(p) in index)
+    return ("deal",) + party_paths + subject_paths
+
+
+def _spec(terms: DealTerms, doc_type: str, name: str, parties: tuple, extra: dict, subject: str,
+          subject_paths: tuple = ()) -> DocumentSpec:
     deal = terms.deal
     year = deal.effective_date.year if isinstance(deal.effective_date, date) else ""
     context = {"terms": terms, "deal": deal, "parties": parties, "partner": terms.partner,
@@ -79,7 +101,8 @@ def _spec(terms: DealTerms, doc_type: str, name: str, parties: tuple, extra: dic
     properties = DocumentProperties(title="", subject=subject, keywords=f"acscontracts; {doc_type}; {deal.id}",
                                     version=deal.version_label, created=deal.settled_on)
     return DocumentSpec(doc_type, name, context, tuple(_party(p) for p in parties),
-                        tuple(_signature(p) for p in parties), properties, f"[●] {year}".strip())
+                        tuple(_signature(p) for p in parties), properties, f"[●] {year}".strip(),
+                        _inputs(terms, parties, subject_paths))
 
 
 def plan(terms: DealTerms, doc_types=DOC_TYPES) -> list[DocumentSpec]:
@@ -87,26 +110,29 @@ def plan(terms: DealTerms, doc_types=DOC_TYPES) -> list[DocumentSpec]:
     specs = []
     alliances = terms.contracting.alliances
     if "alliance_agreement" in doc_types:
-        for alliance in alliances:
+        for number, alliance in enumerate(alliances):
             name = "alliance_agreement" if len(alliances) == 1 else f"alliance_agreement-{alliance.id}"
             view = alliance_view(terms, alliance)
-            specs.append(_spec(terms, "alliance_agreement", name, view.members, {"alliance": view}, alliance.title))
+            specs.append(_spec(terms, "alliance_agreement", name, view.members, {"alliance": view}, alliance.title,
+                               (f"contracting.alliances[{number}]",)))
     if "subcontract" in doc_types:
-        for sub in terms.contracting.subcontracts:
+        for number, sub in enumerate(terms.contracting.subcontracts):
             parties = (terms.partner(sub.head_provider_id), terms.partner(sub.subcontractor_id))
             head = next((c for c in terms.contracting.service_contracts if c.id == terms.contracting.head_contract_id),
                         None)
             specs.append(_spec(terms, "subcontract", f"subcontract-{sub.id}", parties,
                                {"subcontract": sub, "head_contract": head or formatting.Missing("contracting.head_contract_id"),
                                 "head_provider": parties[0], "subcontractor": parties[1]},
-                               f"Sub-contract: {parties[1].legal_name}"))
+                               f"Sub-contract: {parties[1].legal_name}",
+                               (f"contracting.subcontracts[{number}]", "contracting.head_contract_id",
+                                "contracting.service_contracts")))
     aco = terms.contracting.aco
     if "aco_contract" in doc_types and aco:
         commissioners = tuple(p for p in terms.partners if p.is_commissioner and p.id != aco.holder_id)
         parties = commissioners + (terms.partner(aco.holder_id),)
         specs.append(_spec(terms, "aco_contract", "aco_contract", parties,
                            {"aco": aco, "holder": terms.partner(aco.holder_id), "commissioners": commissioners},
-                           aco.title))
+                           aco.title, ("contracting.aco", "partners")))
     if "heads_of_terms" in doc_types:
         specs.append(_spec(terms, "heads_of_terms", "heads_of_terms", tuple(terms.partners), {}, terms.deal.title))
     return specs

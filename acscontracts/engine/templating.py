@@ -11,12 +11,19 @@ import hashlib
 import re
 import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
-from jinja2 import BytecodeCache, FileSystemBytecodeCache, StrictUndefined, TemplateError, TemplateNotFound, TemplateSyntaxError
+from jinja2 import (BytecodeCache, FileSystemBytecodeCache, StrictUndefined, TemplateError, TemplateNotFound,
+                    TemplateSyntaxError, Undefined, UndefinedError)
+from jinja2.utils import missing
+from jinja2.compiler import CodeGenerator
 from jinja2.loaders import BaseLoader
+from jinja2.nodes import EvalContext
+from jinja2.runtime import Context
+from jinja2.environment import Environment
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 from jinja2.sandbox import safe_range as _safe_range
 from markupsafe import Markup
@@ -347,24 +354,176 @@ class _LimitedRange:
         return iter(_LimitedRange(self.range[::-1]))
 
 
-def _guard_filter(func):
-    """Built-in filters that can build a huge string from a small number (center, indent, format, batch)."""
+def _text_size(value, limit: int = MAX_OUTPUT_CHARS, inner: int = 1) -> int:
+    """An upper estimate of the length of ``value`` as text (str(), repr() or JSON), walking
+    containers and stopping as soon as it passes ``limit``; ``inner``: characters per character of
+    a string inside a container (escapes)."""
+    total, stack = 0, [(value, 1)]
+    while stack and total <= limit:
+        item, factor = stack.pop()
+        if isinstance(item, str):
+            total += len(item) * factor
+        elif isinstance(item, (list, tuple, set, frozenset, dict)):
+            total += 2 + 4 * len(item)
+            if total <= limit:
+                if isinstance(item, dict):
+                    stack.extend((k, inner) for k in item)
+                    stack.extend((v, inner) for v in item.values())
+                else:
+                    stack.extend((x, inner) for x in item)
+        else:
+            total += 32  # a number (bounded by the loader and by MAX_POWER_BITS), a model object, None
+    return total
+
+
+def _check_built(size: int, what: str) -> None:
+    if size > MAX_OUTPUT_CHARS:
+        raise TemplateLimitError(f"{what} would build a value of more than {MAX_OUTPUT_CHARS:,} characters")
+
+
+def _timed(iterable):
+    """Items of a lazy sequence (map, select, ...), with the render deadline checked as they come."""
+    for count, item in enumerate(iterable):
+        if not count % 256:
+            _check_time()
+        yield item
+
+
+def _format_size(template: str, values) -> int:
+    """A format string with its arguments: every placeholder taken as the largest argument."""
+    values = list(values)
+    widest = max((_text_size(v) for v in values), default=0)
+    return len(template) + (template.count("%") + template.count("{")) * widest
+
+
+def _replace_size(text: str, old: str, new: str, count=None) -> int:
+    found = text.count(old) if old else len(text) + 1
+    if isinstance(count, int) and count >= 0:
+        found = min(found, count)
+    return len(text) + found * max(0, len(new) - len(old))
+
+
+def _join_size(items: list, separator: str) -> int:
+    return sum(_text_size(x) for x in items) + len(separator) * max(0, len(items) - 1)
+
+
+def _filter_estimate(name: str, args: list, kwargs: dict) -> int:
+    """An upper estimate of what built-in filter ``name`` will build from these arguments (0: small)."""
+    value = args[0] if args else None
+    rest = args[1:]
+    text = value if isinstance(value, str) else ""
+    if name == "join" and isinstance(value, list):
+        return _join_size(value, str(rest[0] if rest else kwargs.get("d", "")))
+    if name == "replace" and len(rest) >= 2 and all(isinstance(x, str) for x in rest[:2]):
+        return _replace_size(str(value), rest[0], rest[1], rest[2] if len(rest) > 2 else kwargs.get("count"))
+    if name == "indent":
+        width = rest[0] if rest else kwargs.get("width", 4)
+        return len(text) + (text.count("\n") + 1) * (width if isinstance(width, int) else len(str(width)))
+    if name == "wordwrap":
+        width = rest[0] if rest else kwargs.get("width", 79)
+        wrap = rest[2] if len(rest) > 2 else kwargs.get("wrapstring") or "\n"
+        breaks = len(text) // max(width if isinstance(width, int) else 1, 1) + text.count(" ") + 1
+        return len(text) + breaks * len(str(wrap))
+    if name == "format" and isinstance(value, str):
+        return _format_size(value, list(rest) + list(kwargs.values()))
+    if name == "tojson":
+        return _text_size(value, inner=6)
+    if name in ("pprint", "string"):
+        return _text_size(value, inner=4)
+    return 0
+
+
+def _joined_lists(plain: list, kwargs: dict):
+    """``lists|sum(start=[])`` in linear time and within the size limit (Python's sum copies the running
+    list at every step: quadratic); None when the sum is not of lists."""
+    items = plain[0]
+    attribute = kwargs.get("attribute", plain[1] if len(plain) > 1 else None)
+    start = kwargs.get("start", plain[2] if len(plain) > 2 else 0)
+    if attribute is not None or not isinstance(start, (list, tuple)) or \
+            not all(type(item) is type(start) for item in items):
+        return None
+    _check_built(len(start) + sum(len(item) for item in items), "`sum`")
+    out = list(start)
+    for count, item in enumerate(items):
+        if not count % 256:
+            _check_time()
+        out.extend(item)
+    return out if isinstance(start, list) else tuple(out)
+
+
+def _guard_filter(func, name: str):
+    """A built-in filter under the render limits: the deadline checked before, during (lazy sequences
+    it is given are timed) and after; numbers that set a size (center, indent, batch) bounded; what it
+    will build (join, replace, indent, wordwrap, format, tojson, pprint, string) estimated before it
+    is built; ``sum`` of lists joined in linear time."""
 
     @functools.wraps(func)
     def guarded(*args, **kwargs):
         _check_time()
-        _check_ints(func.__name__.replace("do_", ""), list(args) + list(kwargs.values()))
-        if func.__name__ == "do_format" and args and isinstance(args[0], str) and _WIDE_FORMAT.search(args[0]):
+        args = [_timed(a) if isinstance(a, Iterator) else a for a in args]
+        plain = [a for a in args if not isinstance(a, (EvalContext, Context, Environment))]
+        if name in ("join", "sum") and plain and isinstance(plain[0], Iterator):
+            materialised = list(plain[0])
+            args[args.index(plain[0])] = plain[0] = materialised
+        _check_ints(name, plain + list(kwargs.values()))
+        if name == "format" and plain and isinstance(plain[0], str) and _WIDE_FORMAT.search(plain[0]):
             raise TemplateLimitError("a format width of more than 999,999 characters")
-        return func(*args, **kwargs)
+        if name == "sum" and plain:
+            joined = _joined_lists(plain, kwargs)
+            if joined is not None:
+                return joined
+        _check_built(_filter_estimate(name, plain, kwargs), f"`{name}`")
+        result = func(*args, **kwargs)
+        _check_time()
+        return result
 
     return guarded
 
 
-class _Sandbox(ImmutableSandboxedEnvironment):
-    """Jinja's immutable sandbox plus limits: time, and huge values from `*`, `**`, `%` and str methods."""
+def _method_estimate(name: str, owner: str, args: list, kwargs: dict) -> int:
+    """An upper estimate of what string method ``name`` of ``owner`` will build (0: small)."""
+    if name == "replace" and len(args) >= 2 and all(isinstance(x, str) for x in args[:2]):
+        return _replace_size(owner, args[0], args[1], args[2] if len(args) > 2 else kwargs.get("count"))
+    if name == "expandtabs":
+        size = args[0] if args else kwargs.get("tabsize", 8)
+        return len(owner) + owner.count("\t") * (size if isinstance(size, int) else 8)
+    if name == "join" and args and isinstance(args[0], (list, tuple)):
+        return _join_size(list(args[0]), owner)
+    if name in ("format", "format_map"):
+        return _format_size(owner, list(args) + list(kwargs.values()))
+    return 0
 
-    intercepted_binops = frozenset({"*", "**", "%"})
+
+class _LimitedCodeGenerator(CodeGenerator):
+    """Jinja's code generator, with ``a ~ b`` checked for size before the pieces are joined."""
+
+    def visit_Concat(self, node, frame) -> None:  # as Jinja's, plus environment.concat_parts(...)
+        if frame.eval_ctx.volatile:
+            func_name = "(markup_join if context.eval_ctx.volatile else str_join)"
+        elif frame.eval_ctx.autoescape:
+            func_name = "markup_join"
+        else:
+            func_name = "str_join"
+        self.write(f"{func_name}(environment.concat_parts((")
+        for arg in node.nodes:
+            self.visit(arg, frame)
+            self.write(", ")
+        self.write(")))")
+
+
+class _Sandbox(ImmutableSandboxedEnvironment):
+    """Jinja's immutable sandbox plus limits: time, and the size of every value it builds (`*`, `+`, `~`,
+    `**`, `%`, string methods, filters, printing) checked before it is built."""
+
+    intercepted_binops = frozenset({"*", "**", "%", "+"})
+    code_generator_class = _LimitedCodeGenerator
+
+    @staticmethod
+    def concat_parts(parts: tuple) -> tuple:
+        """The pieces of ``a ~ b ~ ...``, once their joined size is known to be within the limit."""
+        _check_time()
+        _check_built(sum(_text_size(p) for p in parts), "`~`")
+        return parts
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -382,14 +541,18 @@ class _Sandbox(ImmutableSandboxedEnvironment):
 
     def call_binop(self, context, operator, left, right):
         _check_time()
-        if operator == "*":
+        if operator == "+" and isinstance(left, (str, list, tuple)) and isinstance(right, (str, list, tuple)):
+            _check_built(len(left) + len(right), "`+`")
+        elif operator == "*":
             _check_size(left, right)
             _check_size(right, left)
         elif operator == "**" and isinstance(left, int) and isinstance(right, int) and abs(left) > 1 and \
                 right * abs(left).bit_length() > MAX_POWER_BITS:
             raise TemplateLimitError(f"`{left} ** {right}` is too large a number")
-        elif operator == "%" and isinstance(left, str) and _WIDE_FORMAT.search(left):
-            raise TemplateLimitError("a format width of more than 999,999 characters")
+        elif operator == "%" and isinstance(left, str):
+            if _WIDE_FORMAT.search(left):
+                raise TemplateLimitError("a format width of more than 999,999 characters")
+            _check_built(_format_size(left, right if isinstance(right, (tuple, dict)) else (right,)), "`%`")
         return super().call_binop(context, operator, left, right)
 
     def call(__self, __context, __obj, *args, **kwargs):  # noqa: N805 - Jinja's own signature
@@ -400,10 +563,14 @@ class _Sandbox(ImmutableSandboxedEnvironment):
             if name in ("format", "format_map") and _WIDE_FORMAT.search(owner):
                 raise TemplateLimitError("a format width of more than 999,999 characters")
             _check_ints(name, list(args) + list(kwargs.values()))
+            _check_built(_method_estimate(name, owner, list(args), kwargs), f"`{name}`")
         return super().call(__context, __obj, *args, **kwargs)
 
     def getattr(self, obj, attribute):
         _check_time()
+        if isinstance(attribute, str) and attribute.startswith("_") and not isinstance(obj, Undefined):
+            # refused whether or not it exists (a proxy of engine.reads has fewer attributes than its object)
+            return self.unsafe_undefined(obj, attribute)
         return super().getattr(obj, attribute)
 
     def getitem(self, obj, argument):
@@ -415,11 +582,25 @@ _RENDER_ERRORS = (TemplateError, SecurityError, TemplateLimitError, ArithmeticEr
                   AttributeError, KeyError, IndexError, RecursionError, MemoryError)
 
 
+class _Undefined(StrictUndefined):
+    """StrictUndefined that names the model's own type (`'Partner' object has no attribute 'x'`), not the
+    engine.reads proxy the template saw."""
+
+    __slots__ = ()
+
+    def __init__(self, hint=None, obj=missing, name=None, exc=UndefinedError):
+        from acscontracts.engine.reads import unwrap
+
+        super().__init__(hint, unwrap(obj), name, exc)
+
+
 def _finalize(value):
     if isinstance(value, formatting.Missing):
         return Markup(f'<blank field="{value.path}"/>')
     if value is None:
         return Markup("<blank/>")
+    if not isinstance(value, str):  # a list or mapping printed whole: sized before str() builds it
+        _check_built(_text_size(value, inner=4), "printing a value")
     return escape_value(value)
 
 
@@ -435,7 +616,8 @@ def bytecode_cache() -> FileSystemBytecodeCache | None:
     except OSError:
         return None
     # the sandbox's intercepted operators are compiled into the bytecode: a change of policy needs new entries
-    policy = hashlib.sha256(" ".join(sorted(_Sandbox.intercepted_binops)).encode()).hexdigest()[:8]
+    policy = hashlib.sha256(" ".join(sorted(_Sandbox.intercepted_binops) + [_LimitedCodeGenerator.__name__, "concat-1"])
+                            .encode()).hexdigest()[:8]
     return FileSystemBytecodeCache(str(folder), pattern=f"acscontracts-{__version__}-{policy}-%s.cache")
 
 
@@ -446,12 +628,12 @@ class Renderer:
         self.library = library
         self._loader = _LibraryLoader(library)
         env = _Sandbox(
-            loader=self._loader, bytecode_cache=bytecode_cache, cache_size=5000, undefined=StrictUndefined, autoescape=True,
+            loader=self._loader, bytecode_cache=bytecode_cache, cache_size=5000, undefined=_Undefined, autoescape=True,
             finalize=_finalize,
             trim_blocks=False, lstrip_blocks=True, keep_trailing_newline=True, auto_reload=False,
         )
-        for name in ("center", "indent", "format", "batch", "wordwrap", "truncate"):
-            env.filters[name] = _guard_filter(env.filters[name])
+        for name in list(env.filters):  # Jinja's own filters; ours (formatting.FILTERS) build small text
+            env.filters[name] = _guard_filter(env.filters[name], name)
         env.filters.update(formatting.FILTERS)
         env.globals["range"] = _LimitedRange
         env.globals.pop("lipsum", None)  # builds any amount of text in one call

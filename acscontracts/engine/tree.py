@@ -220,6 +220,9 @@ class Document:
     # Redline only: the earlier version, for what writers generate themselves (front page,
     # execution blocks), which they compare paragraph by paragraph.
     previous: "Document | None" = field(default=None, compare=False)
+    # JSON paths of the terms each part read while it was rendered (engine.reads): part id (clause,
+    # schedule, "preamble", "definitions", "front", "execution") -> frozenset of paths.
+    reads: dict = field(default_factory=dict, compare=False)
 
 
 @dataclass(frozen=True, slots=True)

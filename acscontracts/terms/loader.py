@@ -21,6 +21,7 @@ from acscontracts.diagnostics import ERROR, AcsError, Diagnostic, Location
 MAX_FILE_BYTES = 5 * 1024 * 1024  # a deal-terms file is a few tens of KB
 MAX_NODES = 200_000  # values after alias expansion
 MAX_DEPTH = 40
+MAX_NUMBER_DIGITS = 30  # significant digits and exponent of a number: checked before converting it
 
 try:  # the C composer is ~10x faster; both give the same nodes and marks
     _YamlLoader = yaml.CSafeLoader
@@ -47,6 +48,7 @@ class LoadedTerms:
     path: Path | None = None
     files: tuple = ()  # every file read (terms file, register)
     register_ids: tuple = ()  # organisation ids the partner register offers
+    derived: frozenset = frozenset()  # JSON paths of values filled in by terms.derive, not written in the file
 
     def locate(self, path: Path_) -> Location | None:
         """The location of ``path`` or of its nearest ancestor that has one."""
@@ -77,27 +79,39 @@ def read_text(path: Path) -> str:
         raise AcsError([_problem(name, "is a folder, not a terms file", "name a .yaml or .json file", code="ACS-IO")])
     except OSError as exc:
         raise AcsError([_problem(name, f"cannot be read ({exc.strerror})", "check permissions", code="ACS-IO")])
+    return decode(raw, name)
+
+
+def decode(raw: bytes, name: str) -> str:
+    """The text of a terms file's bytes (a file, or a request body) within the size limit; AcsError otherwise."""
     if len(raw) > MAX_FILE_BYTES:
         raise AcsError([_problem(name, f"is more than {MAX_FILE_BYTES:,} bytes, the limit",
                                  "split the terms or remove pasted material", code="ACS-LOAD-SIZE")])
     try:
-        text = raw.decode("utf-8-sig")
+        return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
         col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
         raise AcsError([_problem(name, f"is not valid UTF-8 (byte 0x{raw[exc.start]:02x})",
                                  "save the file as UTF-8", line, col, code="ACS-LOAD-ENCODING")])
-    return text
 
 
 def load_terms(path: str | Path) -> LoadedTerms:
     """Load a terms file and, if it names one, its partner register (merged into partners)."""
     path = Path(path)
-    data, positions = parse(read_text(path), str(path))
-    files = [path]
+    return _with_register(*parse(read_text(path), str(path)), path.parent, path)
+
+
+def load_terms_text(text: str, name: str, base: Path) -> LoadedTerms:
+    """Terms from text (named ``name`` in diagnostics) whose partner register path is relative to ``base``."""
+    return _with_register(*parse(text, name), Path(base), None)
+
+
+def _with_register(data, positions: dict, base: Path, path: Path | None) -> LoadedTerms:
+    files = [path] if path is not None else []
     register_ids: tuple = ()
     if isinstance(data, dict) and isinstance(data.get("partner_register"), str):
-        data, positions, register_path, register_ids = _merge_register(data, positions, path)
+        data, positions, register_path, register_ids = _merge_register(data, positions, base)
         files.append(register_path)
     return LoadedTerms(data, positions, path, tuple(files), register_ids)
 
@@ -109,6 +123,34 @@ def _line_col(text: str, position: int) -> tuple[int, int]:
     else:
         prefix = text[:position]
     return prefix.count("\n") + 1, len(prefix) - (prefix.rfind("\n") + 1) + 1
+
+
+_CONTENT_START = re.compile(r"[ ]*(?:-[ ]+)*")
+
+
+def _indentation_change(text: str, error_line: int) -> tuple[int, str, str] | None:
+    """(line, what, hint) when a YAML error sits where the indentation changes unexpectedly, in plain words."""
+    lines = text.split("\n")
+    meaningful = [i for i in range(min(error_line, len(lines) - 1), -1, -1)
+                  if lines[i].strip() and not lines[i].lstrip().startswith("#")]
+    if len(meaningful) < 2:
+        return None
+    here, above = meaningful[0], meaningful[1]
+    indent = len(lines[here]) - len(lines[here].lstrip(" "))
+    field_column = _CONTENT_START.match(lines[above]).end()  # after the spaces and any "- " of a list item
+    opens_block = lines[above].split(" #")[0].rstrip().endswith(":")
+    if indent == field_column or (opens_block and indent > field_column) or lines[here].lstrip().startswith("-"):
+        return None
+    if indent > field_column:
+        what = (f"the indentation changes at line {here + 1}: it is indented further (column {indent + 1}) than "
+                f"the field on line {above + 1} (column {field_column + 1}), which already has its value")
+    else:
+        what = (f"the indentation changes at line {here + 1}: it starts in column {indent + 1}, but the field "
+                f"on line {above + 1} above it starts in column {field_column + 1}")
+    hint = ("in YAML the spaces at the start of a line show what the line belongs to: the fields of one item "
+            "start in the same column, and only the contents of a field ending in `:` are indented further; "
+            f"move line {here + 1} so that it starts in the same column as the field it sits beside")
+    return here + 1, what, hint
 
 
 def parse(text: str, name: str = "<string>") -> tuple[object, dict]:
@@ -128,6 +170,10 @@ def parse(text: str, name: str = "<string>") -> tuple[object, dict]:
             raise AcsError([_problem(name, "is nested too deeply", f"keep nesting under {MAX_DEPTH} levels",
                                      mark.line + 1 if mark else 1, mark.column + 1 if mark else 1,
                                      code="ACS-LOAD-DEPTH")])
+        explained = _indentation_change(text, mark.line) if mark else None
+        if explained:
+            line, what, hint = explained
+            raise AcsError([_problem(name, f"not valid YAML/JSON: {what}", hint, line, 1, code="ACS-LOAD-SYNTAX")])
         raise AcsError([_problem(name, f"not valid YAML/JSON: {message}",
                                  "check quoting, colons and indentation near this point",
                                  mark.line + 1 if mark else 0, mark.column + 1 if mark else 0,
@@ -153,6 +199,8 @@ def parse(text: str, name: str = "<string>") -> tuple[object, dict]:
         raise AcsError([_problem(name, "is empty", "start from `acscontracts init`", 1, 1, code="ACS-LOAD-EMPTY")])
     builder = _Builder(name)
     data = builder.build(node, (), 0)
+    if builder.problems:
+        raise AcsError(builder.problems)
     return data, builder.positions
 
 
@@ -161,6 +209,7 @@ class _Builder:
         self.name = name
         self.positions: dict = {}
         self.count = 0
+        self.problems: list = []  # numbers out of bounds: every one is reported, after the whole file
 
     def _loc(self, node) -> Location:
         return Location(self.name, node.start_mark.line + 1, node.start_mark.column + 1)
@@ -222,6 +271,13 @@ class _Builder:
         if _LEADING_ZERO.match(value):  # 09456123: a company number or code, not a number
             return value
         if _INT.match(value) or _FLOAT.match(value):
+            too_long = _number_too_long(value)
+            if too_long:  # never converted: 800,000 digits or 1e99999999 would take minutes or overflow
+                self.problems.append(Diagnostic(
+                    ERROR, "ACS-LIMIT-NUMBER", f"the number {value[:12]}{'…' if len(value) > 12 else ''} "
+                    f"{too_long}; numbers are at most 10^15 with 10 decimal places",
+                    "check for extra digits; write amounts in pounds", self._loc(node)))
+                return 0
             try:
                 number = Decimal(value.replace("_", ""))
             except InvalidOperation:  # pragma: no cover - regex and Decimal agree
@@ -230,9 +286,22 @@ class _Builder:
         return value  # dates, "yes"/"no" and everything else stay text
 
 
-def _merge_register(data: dict, positions: dict, terms_path: Path):
+def _number_too_long(value: str) -> str:
+    """Why a number's text is too long to convert ("" when it is not): too many significant digits, or
+    an exponent too large either way."""
+    mantissa, _, exponent = value.lower().partition("e")
+    digits = len(mantissa.lstrip("+-").replace("_", "").replace(".", "").lstrip("0"))
+    if digits > MAX_NUMBER_DIGITS:
+        return f"has {digits:,} digits"
+    power = exponent.lstrip("+-").lstrip("0")
+    if len(power) > 6 or int(power or 0) > MAX_NUMBER_DIGITS:
+        return f"has an exponent of {exponent[:12]}{'…' if len(exponent) > 12 else ''}"
+    return ""
+
+
+def _merge_register(data: dict, positions: dict, base: Path):
     """Replace `{use: id}` partner entries by the register's organisation, keeping locations."""
-    register_path = (terms_path.parent / data["partner_register"]).resolve()
+    register_path = (base / data["partner_register"]).resolve()
     where = positions.get(("partner_register",))
     try:
         reg_text = read_text(register_path)

@@ -113,7 +113,7 @@ class Partner:
 class Deal:
     id: str
     title: str
-    system_name: str
+    system_name: str = None
     footprint: str = None
     population: int = None
     population_basis: str = None
@@ -363,6 +363,7 @@ class Subcontract:
     commissioner_consent: str = None
     pass_through_pct: Decimal = None
     loss_share: bool = False
+    loss_share_cap: Decimal = None
     payment_basis: str = None
     activity_plan: str = None
     start: _dt.date = None

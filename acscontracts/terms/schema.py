@@ -1,7 +1,9 @@
 """JSON Schema validation of deal terms, turned into located, helpful Diagnostics."""
 from __future__ import annotations
 
+import functools
 import json
+import re
 from decimal import Decimal
 
 from jsonschema import Draft202012Validator, validators
@@ -18,37 +20,57 @@ def load_schema() -> dict:
         return json.load(f, parse_float=Decimal)
 
 
-def _required_final(validator, required, instance, schema):
-    if not validator.is_type(instance, "object"):
+def _required(keyword: str):
+    """`required` (or x-required-final) yielding one error per missing field, each knowing its own name."""
+
+    def check(validator, required, instance, schema):
+        if not validator.is_type(instance, "object"):
+            return
+        for name in required:
+            if name not in instance:
+                error = ValidationError(f"{name!r} is a required property", validator=keyword,
+                                        validator_value=required)
+                error.missing_name = name
+                yield error
+
+    return check
+
+
+def _decimal_places(validator, places, instance, schema):
+    """`x-decimal-places: N`: at most N decimal places, exactly, for Decimals of any size.
+
+    Standard tools ignore the keyword (JSON Schema's `multipleOf: 0.01` fails on binary floats such as
+    32.58), so the schema stays usable by them and we still refuse a fraction of a penny."""
+    if not validator.is_type(instance, "number") or isinstance(instance, int):
         return
-    for name in required:
-        if name not in instance:
-            yield ValidationError(f"{name!r} is a required property", validator="x-required-final",
-                                  validator_value=required)
-
-
-def _multiple_of(validator, step, instance, schema):
-    """Exact `multipleOf` for Decimals of any size (jsonschema's `%` overflows Decimal precision)."""
-    if not validator.is_type(instance, "number"):
+    value = Decimal(instance) if not isinstance(instance, Decimal) else instance
+    if not value.is_finite():
+        yield ValidationError("the value is not a finite number")
         return
-    try:
-        value, step_d = Decimal(instance), Decimal(str(step))
-        if not value.is_finite():
-            failed = True
-        elif step_d.as_tuple().digits == (1,):  # a power of ten, e.g. 0.01: compare exponents
-            digits, exponent = value.as_tuple()[1:]
-            zeros = len(digits) - len("".join(map(str, digits)).rstrip("0"))
-            failed = any(digits) and exponent + zeros < step_d.as_tuple().exponent
-        else:
-            failed = value % step_d != 0
-    except ArithmeticError:  # a quotient too big for Decimal precision
-        failed = True
-    if failed:
-        yield ValidationError(f"the value is not a multiple of {step}")
+    digits, exponent = value.as_tuple()[1:]
+    zeros = len(digits) - len("".join(map(str, digits)).rstrip("0"))
+    if any(digits) and -(exponent + zeros) > places:
+        yield ValidationError(f"the value has more than {places} decimal places")
 
 
-_DraftValidator = validators.extend(Draft202012Validator, {"multipleOf": _multiple_of})
-_FinalValidator = validators.extend(_DraftValidator, {FINAL_KEYWORD: _required_final})
+_UNESCAPED_DOLLAR = re.compile(r"(?<!\\)\$")
+
+
+@functools.lru_cache(maxsize=None)
+def _ecma_regex(pattern: str) -> re.Pattern:
+    """A schema pattern with ECMA-262 `$` (end of text only; Python's `$` also matches before a final newline)."""
+    return re.compile(_UNESCAPED_DOLLAR.sub(r"\\Z", pattern))
+
+
+def _pattern(validator, pattern, instance, schema):
+    if validator.is_type(instance, "string") and not _ecma_regex(pattern).search(instance):
+        yield ValidationError(f"{instance!r} does not match {pattern!r}")
+
+
+DECIMALS_KEYWORD = "x-decimal-places"
+DraftValidator = validators.extend(Draft202012Validator, {"required": _required("required"), "pattern": _pattern,
+                                                           DECIMALS_KEYWORD: _decimal_places})
+FinalValidator = validators.extend(DraftValidator, {FINAL_KEYWORD: _required(FINAL_KEYWORD)})
 
 
 class SchemaValidator:
@@ -56,7 +78,7 @@ class SchemaValidator:
 
     def __init__(self, schema: dict | None = None, *, final: bool = False):
         self.schema = schema if schema is not None else load_schema()
-        cls = _FinalValidator if final else _DraftValidator
+        cls = FinalValidator if final else DraftValidator
         self.final = final
         self._validator = cls(self.schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
 
@@ -113,8 +135,7 @@ def _one(error: ValidationError, loaded) -> Diagnostic:
     hint = ""
     code = f"ACS-SCHEMA-{str(kind).upper().replace('X-REQUIRED-FINAL', 'FINAL')}"
     if kind in ("required", "x-required-final"):
-        missing = [n for n in error.validator_value if isinstance(value, dict) and n not in value]
-        name = missing[0] if missing else "?"
+        name = getattr(error, "missing_name", "?")
         path.append(name)
         prop = (sub.get("properties") or {}).get(name, {})
         message = f"missing `{name}`" + (f" ({prop.get('title')})" if prop.get("title") else "")
@@ -166,9 +187,10 @@ def _one(error: ValidationError, loaded) -> Diagnostic:
         message = f"{_describe(value)} must be {words} {error.validator_value}"
         hint = "money and counts cannot be negative" if kind == "minimum" and error.validator_value == 0 else ""
         location = loaded.locate(path)
-    elif kind == "multipleOf":
+    elif kind == DECIMALS_KEYWORD:
+        code = "ACS-SCHEMA-DECIMALS"
         message = f"{_describe(value)} has too many decimal places"
-        hint = f"round to a multiple of {error.validator_value} (two decimal places)"
+        hint = f"round it to {error.validator_value} decimal places"
         location = loaded.locate(path)
     elif kind in ("minItems", "maxItems", "minLength", "maxLength", "uniqueItems", "minProperties"):
         message = error.message if len(error.message) < 160 else f"{kind} {error.validator_value} not met"

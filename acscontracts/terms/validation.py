@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from acscontracts.terms import rules
+from acscontracts.terms.derive import derived
 from acscontracts.diagnostics import ERROR, AcsError, Diagnostic, did_you_mean, has_errors, json_path
 from acscontracts.terms.loader import LoadedTerms, load_terms
 from acscontracts.terms.schema import SchemaValidator
@@ -112,6 +113,8 @@ def text_and_limits(loaded: LoadedTerms) -> list[Diagnostic]:
 def check_loaded(loaded: LoadedTerms, validator: SchemaValidator, with_model: bool = True) -> Checked:
     diagnostics = validator.diagnostics(loaded) + _register_uses(loaded) + text_and_limits(loaded)
     schema_ok = not has_errors(diagnostics)
+    if schema_ok:  # ids, short names and an alliance a draft may leave implicit (from well-formed terms only)
+        loaded = derived(loaded)
     diagnostics += rules.check(loaded, final=validator.final, strict=schema_ok)
     model = None
     if with_model and not has_errors(diagnostics):

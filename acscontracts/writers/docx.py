@@ -16,10 +16,10 @@ import difflib
 import hashlib
 import math
 import re
-from pathlib import Path
 
 from lxml import etree
 
+from acscontracts.docx_package import builtin_reference
 from acscontracts.engine import tree
 from acscontracts.formatting import signpost, split_article
 from acscontracts.writers import table_layout
@@ -72,8 +72,6 @@ LISTS = (
 )
 CLAUSES, SCHEDULES, SCHEDULE_PARAS, PARTY_LIST, RECITAL_LIST = range(5)
 
-REFERENCE_DOCX = Path(__file__).resolve().parent.parent / "data" / "reference.docx"
-
 HIGHLIGHT_BLANK, HIGHLIGHT_NOTE = "yellow", "cyan"
 BLANK = "[●]"
 
@@ -95,12 +93,13 @@ SIGNATURE_FORMS = {
 # --------------------------------------------------------------------------- public API
 
 
-def write_docx(document: tree.Document, *, reference: bytes | None = None,
+def write_docx(document: tree.Document, *, reference: dict | None = None,
                clean: bool = False, notes: str = "comments", paginate: bool = False) -> bytes:
     """Render a resolved document as .docx bytes (same input, same bytes).
 
-    ``reference``: a .docx whose styles, theme, fonts, settings and page setup to use
-    (default: the built-in house style); style ids it lacks are added from ours.
+    ``reference``: the parts of a .docx (``docx_package.read_reference``) whose styles, theme, fonts,
+    settings and page setup to use (default: the built-in house style); style ids it lacks are added
+    from ours.
     ``clean``: leave out drafting notes (the counterparty version); otherwise ``notes`` says
     how they are shown: "comments" (Word comments in the margin) or "inline" (highlighted text).
     ``paginate``: lay the document out with LibreOffice, when it is installed, and cache the
@@ -112,8 +111,8 @@ def write_docx(document: tree.Document, *, reference: bytes | None = None,
     """
     if notes not in NOTES:
         raise ValueError(f"notes must be one of {', '.join(NOTES)}, not {notes!r}")
-    ours = ox.read_reference(REFERENCE_DOCX.read_bytes())
-    ref = ox.read_reference(reference) if reference is not None else ours
+    ours = builtin_reference()
+    ref = reference if reference is not None else ours
     notes = "" if clean else notes
     data = _package(document, ref, ours, notes=notes, layout=None)
     if paginate:

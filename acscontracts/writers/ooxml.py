@@ -376,51 +376,7 @@ def write_zip(parts: list[tuple[str, bytes]]) -> bytes:
     return buf.getvalue()
 
 
-# --------------------------------------------------------------------------- reference document
-
-_PARSER = etree.XMLParser(resolve_entities=False, no_network=True)
-
-
-def read_reference(data: bytes) -> dict:
-    """Parts of a reference .docx: styles, numbering, settings, fontTable (parsed elements,
-    when present), theme (bytes, when it has no relationships of its own) and sectPr (the
-    body's last section properties, or None). Raises ValueError if it is not a usable .docx."""
-    import io
-
-    out: dict = {}
-    try:
-        zf = zipfile.ZipFile(io.BytesIO(data))
-        names = set(zf.namelist())
-        main = _rel_targets(zf, "_rels/.rels", "")["officeDocument"]
-        folder, _, file = main.rpartition("/")
-        targets = _rel_targets(zf, f"{folder}/_rels/{file}.rels", folder)
-        for key in ("styles", "numbering", "settings", "fontTable"):
-            if targets.get(key) in names:
-                out[key] = etree.fromstring(zf.read(targets[key]), _PARSER)
-        theme = targets.get("theme")
-        if theme in names:
-            tdir, _, tfile = theme.rpartition("/")
-            if f"{tdir}/_rels/{tfile}.rels" not in names:
-                out["theme"] = zf.read(theme)
-        out["sectPr"] = etree.fromstring(zf.read(main), _PARSER).find(f"{w('body')}/{w('sectPr')}")
-    except (zipfile.BadZipFile, KeyError, etree.XMLSyntaxError) as exc:
-        raise ValueError(f"reference document is not a usable .docx: {exc}") from exc
-    if "styles" not in out:
-        raise ValueError("reference document has no styles part (word/styles.xml)")
-    return out
-
-
-def _rel_targets(zf, rels_name: str, base: str) -> dict:
-    """{relationship type (last URI segment): part name} for one .rels part."""
-    out = {}
-    for rel in etree.fromstring(zf.read(rels_name), _PARSER):
-        if rel.get("TargetMode") == "External":
-            continue
-        target = rel.get("Target", "")
-        path = target.lstrip("/") if target.startswith("/") else (f"{base}/{target}" if base else target)
-        out.setdefault(rel.get("Type", "").rsplit("/", 1)[-1], path)
-    return out
-
+# --------------------------------------------------------------------------- styles from a reference document
 
 STYLE_ORDER = tuple(w(t) for t in (
     "name aliases basedOn next link autoRedefine hidden uiPriority semiHidden unhideWhenUsed "

@@ -109,7 +109,7 @@ def write_text(document: Document, *, clean: bool = False) -> str:
     if document.signatures:
         lines += ["", "EXECUTION"]
         for block in document.signatures:
-            lines += ["", _signature_intro(block), "Signature: ........................................",
+            lines += ["", signature_intro(block), "Signature: ........................................",
                       f"Name: {block.signatory_name or '[●]'}", f"Title: {block.signatory_title or '[●]'}",
                       "Date: ........................................"]
     return "\n".join(lines) + "\n"
@@ -120,7 +120,7 @@ def _heading(part, label: str) -> str:
     return _marked(label + title.upper(), part.change)
 
 
-def _signature_intro(block) -> str:
+def signature_intro(block) -> str:
     if block.form == "local_authority_seal":
         return f"The common seal of {block.party_name} was affixed in the presence of:"
     if block.form == "company":

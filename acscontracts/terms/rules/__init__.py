@@ -20,6 +20,17 @@ are the cross-field rules of section (c) that (d) does not number:
   X12 a partner named in a place that needs a role it does not have (warning)
   X13 an end date before its start date (term, service contract, subcontract)
 
+and X14..X18, deals that cannot work:
+
+  X14 two partners with the same short name (the documents could not tell them apart)
+  X15 a board quorum that can never be met (above the seats, or too few organisations seated)
+  X16 `model: alliance` with no alliances: one alliance of all the alliance members is assumed (warning)
+  X17 a placeholder such as `[●]` or `TBC` typed as a value (warning in a draft, error with --final)
+  X18 excluded heads of loss that the documents say can never be limited (fraud, death, personal injury)
+  X19 with --final, a subcontract passing losses to the subcontractor with no cap
+
+The rules read the terms after ``terms.derive`` has filled in what a draft may leave implicit.
+
 When ``strict`` is False the schema already found errors, so every rule reads the data
 defensively: anything of the wrong shape is skipped, and no rule raises.
 """

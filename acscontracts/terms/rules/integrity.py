@@ -1,5 +1,7 @@
-"""Cross-field rules X1-X13 of the domain brief's data model, section (c)."""
+"""Cross-field rules X1-X13 of the domain brief's data model, section (c), and X14-X18: deals that cannot work."""
 from __future__ import annotations
+
+import re
 
 from acscontracts.diagnostics import json_path
 from acscontracts.terms.rules.context import (
@@ -265,6 +267,127 @@ def end_before_start(c: Ctx):
                           "make the end date later than the start date")
 
 
+
+# --------------------------------------------------------------------------- X14-X18: deals that cannot work
+
+
+def duplicate_short_names(c: Ctx):
+    """X14: no two partners share a short name (the documents could not tell them apart)."""
+    seen: dict[str, str] = {}
+    for pid, p in c.partners.items():
+        name = p.get("short_name")
+        if not isinstance(name, str):
+            continue
+        key = " ".join(name.casefold().split())
+        if key in seen:
+            path = ("partners", c.partner_index[pid], "short_name")
+            yield c.error("X14", path, f"`{pid}` and `{seen[key]}` have the same short name {name!r}: the documents "
+                          "could not tell them apart", f"give `{pid}` a short_name of its own")
+        else:
+            seen[key] = pid
+
+
+def _seats(board: dict) -> dict[str, int]:
+    """partner id -> seats on the board (a member without `seats` has one)."""
+    out: dict[str, int] = {}
+    for member in _list(board.get("members")):
+        member = _dict(member)
+        pid, seats = member.get("partner_id"), _num(member.get("seats"))
+        if isinstance(pid, str):
+            out[pid] = out.get(pid, 0) + (int(seats) if seats is not None else 1)
+    return out
+
+
+def _boards(c: Ctx):
+    """(governance path, governance, the organisations the quorum is counted among, what they are) per document."""
+    if c.model == "alliance":
+        alliances = list(c.alliances())
+        for i, alliance in alliances:
+            path, gov = c.effective_governance(i, alliance)
+            yield path, gov, [m for m in _list(alliance.get("member_ids")) if isinstance(m, str)], "Partners"
+    elif c.model == "icp_contract":
+        aco = _dict(c.contracting.get("aco"))
+        parties = [p for p in c.partners if c.roles(p) & COMMISSIONER_ROLES and p != aco.get("holder_id")]
+        parties += [aco["holder_id"]] if isinstance(aco.get("holder_id"), str) else []
+        yield ("governance",), c.section("governance"), parties, "Parties"
+
+
+def impossible_quorum(c: Ctx):
+    """X15: a board quorum that can never be met: more members than seats, or not enough organisations seated."""
+    for path, gov, organisations, what in _boards(c):
+        board = _dict(gov.get("board"))
+        seats = _seats(board)
+        quorum = _num(board.get("quorum"))
+        if not seats:
+            continue
+        total = sum(seats.values())
+        if quorum is not None and quorum > total:
+            yield c.error("X15", path + ("board", "quorum"), f"the quorum is {quorum} but the board has only "
+                          f"{total} seat(s): no meeting could ever be quorate",
+                          f"make the quorum at most {total}, or give members more seats")
+        if what == "Partners" and gov.get("model") != "committees_in_common" and organisations:
+            needed = len(organisations) // 2 + 1
+            seated = [p for p in organisations if seats.get(p)]
+            if len(seated) < needed:
+                yield c.error("X15", path + ("board", "members"), f"a meeting is quorate only with members of a "
+                              f"majority of the {len(organisations)} {what} ({needed}), but only {len(seated)} "
+                              "of them hold seats on the board", "give a seat on the board to at least "
+                              f"{needed - len(seated)} more of: " + ", ".join(p for p in organisations if p not in seated))
+        elif what == "Parties":
+            unseated = [p for p in organisations if p in c.partners and not seats.get(p)]
+            if unseated:
+                yield c.error("X15", path + ("board", "members"), "a meeting is quorate only with a member "
+                              f"representing each Party, but {', '.join(unseated)} hold(s) no seat on the board",
+                              "give each party to the contract a seat on the board")
+
+
+def alliance_derived(c: Ctx):
+    """X16: `model: alliance` with no alliances: one alliance of all the alliance members is assumed."""
+    if ("contracting", "alliances") in c.loaded.derived:
+        members = _list(c.contracting["alliances"][0].get("member_ids"))
+        yield c.warn("X16", ("contracting", "model"), f"the alliance model with no `alliances`: the documents "
+                     f"assume one alliance of all {len(members)} alliance members, titled after the deal",
+                     "list the alliance under contracting.alliances (id, title, kind, member_ids) to settle it")
+
+
+PLACEHOLDER = re.compile(r"\[\s*(?:[●•*]+|\.{3}|…|_+|x+|tbc|tba|tbd)?\s*\]|\A\s*(?:tbc|tba|tbd|to be (?:confirmed|agreed))"
+                         r"\s*\.?\s*\Z", re.I)
+
+
+def typed_placeholders(c: Ctx):
+    """X17: a placeholder typed as a value (`[●]` as a signatory's name) is not a settled term."""
+    for path, key, value in _walk(c.data):
+        if isinstance(value, str) and key not in ("$schema", "partner_register") and PLACEHOLDER.search(value):
+            make = c.error if c.final else c.warn
+            yield make("X17", path, f"{value[:60]!r} is a placeholder, not a value",
+                       "leave the field out while it is open (the documents then show a highlighted [●]), "
+                       "or write the agreed value")
+
+
+NEVER_LIMITED = re.compile(r"fraud|death|personal injury", re.I)
+
+
+def contradictory_liability(c: Ctx):
+    """X18: excluded heads of loss that the documents say can never be limited or excluded."""
+    for i, head in enumerate(_list(c.section("liability").get("excluded_heads"))):
+        if isinstance(head, str) and NEVER_LIMITED.search(head):
+            yield c.error("X18", ("liability", "excluded_heads", i), f"{head!r} is excluded, but liability for "
+                          "fraud, or for death or personal injury caused by negligence, cannot be limited or "
+                          "excluded, and the documents say so", "remove it from excluded_heads")
+
+
+def final_loss_share_cap(c: Ctx):
+    """X19: with --final, a subcontractor that bears losses has a cap (its own, or one in the risk share)."""
+    if not c.final:
+        return
+    capped = {_dict(cap).get("partner_id") for cap in _list(c.section("funding", "risk_share").get("caps"))}
+    for path, sub in c.subcontracts():
+        if sub.get("loss_share") is True and "loss_share_cap" not in sub and sub.get("subcontractor_id") not in capped:
+            yield c.error("X19", path + ("loss_share",), f"subcontract `{sub.get('id')}` passes losses to the "
+                          "subcontractor with no cap: the document shows the cap as [●]",
+                          "add loss_share_cap (pounds a contract year), or a cap for the subcontractor under "
+                          "funding.risk_share.caps")
+
 RULES = (
     host_in_pool,
     duplicate_ids,
@@ -279,4 +402,10 @@ RULES = (
     incentive_pool_size,
     reference_roles,
     end_before_start,
+    duplicate_short_names,
+    impossible_quorum,
+    alliance_derived,
+    typed_placeholders,
+    contradictory_liability,
+    final_loss_share_cap,
 )

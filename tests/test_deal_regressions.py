@@ -1,0 +1,83 @@
+"""Valid deals that once failed to build or printed markup: each a fixed case, built through the shipped library.
+
+New classes found by the deal generator (tests/dealgen.py) are added here as small, named cases.
+"""
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+
+import pytest
+
+import acscontracts
+
+ROOT = Path(__file__).resolve().parent.parent
+MARKUP = ("<term", "<ref", "<note", "<blank", "{{", "{%", "&lt;", "&amp;")
+
+
+def sample(name: str) -> dict:
+    return copy.deepcopy(acscontracts.load(ROOT / "samples" / name).data)
+
+
+def texts(data) -> dict[str, str]:
+    """Every document the deal calls for, as text, after checking the terms are valid."""
+    assert not [d.format() for d in acscontracts.validate(data) if d.is_error]
+    return {d.name: acscontracts.render(data, d.doc_type, d.id, format="text").decode("utf-8")
+            for d in acscontracts.documents(data)}
+
+
+def test_loss_only_corridor_with_one_sharing_partner():
+    """aa-schedule-financial: `first` of an empty selection raised "No first item, sequence was empty"."""
+    data = sample("northvale-alliance.yaml")
+    data["funding"]["risk_share"]["corridors"].append(
+        {"from_pct": 2.5, "to_pct": 5, "direction": "loss", "shares": [{"partner_id": "northvale-icb", "pct": 100}]})
+    text = texts(data)["alliance_agreement"]
+    table = text[text.index("Shares of the Variance"):].splitlines()
+    assert table[1] == "Partner | 0.50% to 2.50% (gains and losses) | 2.50% to 5.00% (losses) | Cap"
+    assert table[2] == "the ICB | 40.00% | 100.00% | No cap"
+    assert table[3] == "NHFT | 15.00% | Nil | £3,000,000"
+
+
+@pytest.mark.parametrize("name", ["westmoor-lead-provider.yaml", "eastmoor-icp.yaml"])
+def test_no_markup_in_any_sample_document(name):
+    """sc-schedule-payment printed `<term>Party</term>` (markup inside a Jinja string is escaped as data)."""
+    documents = texts(sample(name))
+    for doc, text in documents.items():
+        assert not [m for m in MARKUP if m in text], doc
+    subcontract = next(text for doc, text in documents.items() if doc.startswith("subcontract-"))
+    assert "is borne or kept by the Party whose costs give rise to it" in subcontract
+
+
+def test_money_figures_and_words_round_the_same_way():
+    """A computed share (£411,748.4789) showed £411,748.48 in figures but "forty-seven pence" in words."""
+    from decimal import Decimal
+
+    from acscontracts.formatting import money
+
+    assert money(Decimal("411748.4789"), words=True) == ("£411,748.48 (four hundred and eleven thousand, seven "
+                                                         "hundred and forty-eight pounds and forty-eight pence)")
+    assert money(Decimal("0.125")) == "£0.13"
+
+
+def test_loss_share_cap_is_drafted_and_required_for_final():
+    """`[● loss share cap]` had no schema field: now `loss_share_cap`, and X19 asks for it under --final."""
+    data = sample("westmoor-lead-provider.yaml")
+    sub = next(s for s in data["contracting"]["subcontracts"] if s.get("pass_through_pct"))
+    sub["loss_share"] = True
+    codes = [(d.code, d.path) for d in acscontracts.validate(data, final=True) if d.is_error]
+    index = data["contracting"]["subcontracts"].index(sub)
+    assert codes == [("X19", f"contracting.subcontracts[{index}].loss_share")]
+    sub["loss_share_cap"] = 250000
+    assert not [d for d in acscontracts.validate(data, final=True) if d.is_error]
+    text = texts(data)[f"subcontract-{sub['id']}"]
+    assert "up to a maximum of £250,000 for any Contract Year" in text and "[● loss share cap]" not in text
+
+
+def test_pass_through_without_risk_share_is_printed_not_an_undefined_term():
+    """sc-gain-share used the term `Pass-Through Percentage` where no clause defined it (no risk share)."""
+    data = sample("westmoor-lead-provider.yaml")
+    del data["funding"]["risk_share"]
+    data["funding"]["incentives"]["distribution"] = "equal"
+    sub = next(s for s in data["contracting"]["subcontracts"] if s.get("pass_through_pct"))
+    text = texts(data)[f"subcontract-{sub['id']}"]
+    assert "Pass-Through Percentage" not in text
