@@ -37,6 +37,8 @@ class Settings:
     reference_doc: str | None = None  # a .docx whose styles, page set-up and headers are the house style
     templates: tuple[str, ...] = ()  # folders of clause templates overriding built-in ones by id
     clean: bool = False  # leave out drafting notes (the counterparty's copy)
+    notes: str = "comments"  # drafting notes in a .docx: Word comments, or "inline" highlighted text
+    paginate: bool = False  # contents page numbers from a LibreOffice layout (seconds a document)
     jobs: int = 1  # processes for build
 
     def with_options(self, **options) -> "Settings":
@@ -81,7 +83,8 @@ class Pipeline:
         from acscontracts.pack import Engine
 
         self.settings = settings
-        self.engine = Engine.create(settings.templates, settings.reference_doc)
+        self.engine = Engine.create(settings.templates, settings.reference_doc, notes=settings.notes,
+                                    paginate=settings.paginate)
 
     # --------------------------------------------------------------- load and validate
 

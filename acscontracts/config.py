@@ -71,6 +71,10 @@ def discover(start: Path | None = None) -> Configured:
     return Configured(settings_from(table, path), {key: path for key in table}, path)
 
 
+_SWITCHES = {"clean": "clean = true leaves drafting notes out",
+             "paginate": "paginate = true caches page numbers from LibreOffice"}
+
+
 def settings_from(table: dict, path: Path) -> Settings:
     """Settings from one config table; every problem reported at once, naming the file and key."""
     problems, values = [], {}
@@ -93,11 +97,16 @@ def settings_from(table: dict, path: Path) -> Settings:
                 values[key] = tuple(str(base / f) for f in folders)
             else:
                 problem(key, "must be a folder or a list of folders", 'e.g. templates = ["clauses/firm"]')
-        elif key == "clean":
+        elif key in _SWITCHES:
             if isinstance(value, bool):
                 values[key] = value
             else:
-                problem(key, "must be true or false", "clean = true leaves drafting notes out")
+                problem(key, "must be true or false", _SWITCHES[key])
+        elif key == "notes":
+            if value in ("comments", "inline"):
+                values[key] = value
+            else:
+                problem(key, 'must be "comments" or "inline"', 'notes = "inline" prints drafting notes in the text')
         elif key == "jobs":
             if isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 64:
                 values[key] = value

@@ -51,6 +51,7 @@ ROOTS = {
     "settings": f"{{{W_NS}}}settings",
     "fontTable": f"{{{W_NS}}}fonts",
     "theme": f"{{{A_NS}}}theme",
+    "comments": f"{{{W_NS}}}comments",
 }
 
 

@@ -7,7 +7,10 @@ from __future__ import annotations
 
 import datetime as _dt
 import functools
+import re
 from decimal import ROUND_HALF_UP, Decimal
+
+from acscontracts.engine.tree import Text
 
 LOCALE = "en_GB"
 
@@ -187,3 +190,58 @@ FILTERS = {
     "join_or": lambda items: join(items, "or"),
     "ordinal": ordinal,
 }
+
+
+# --------------------------------------------------------------------------- words in a document
+
+_ARTICLE = ("the ", "The ")
+
+
+def split_article(term: str) -> tuple[str, str]:
+    """A defined term's leading article apart from the term: "the ICB" -> ("the ", "ICB"),
+    so that it prints as the “ICB”, with the article outside the quotes."""
+    for article in _ARTICLE:
+        rest = term[len(article):]
+        if term.startswith(article) and rest[:1].isupper():
+            return article, rest
+    return "", term
+
+
+_SIGNPOST_OPENINGS = ("(the ", "(each a ", "(each an ", "(together the ", "(together, the ")
+
+
+def signpost(inlines, i: int) -> bool:
+    """Whether the term use ``inlines[i]`` names a term in brackets just after describing it,
+    "... (the Conditions)" or "(each a Partner)": it is shown as a definition there."""
+    if i == 0 or i + 1 >= len(inlines):
+        return False
+    after = inlines[i + 1]
+    if not (isinstance(after, Text) and after.text[:1] in (")", ",")):
+        return False
+    before, j = "", i - 1
+    while j >= 0 and isinstance(inlines[j], Text) and len(before) < 20:  # "(" and "the " may be apart
+        before, j = inlines[j].text + before, j - 1
+    return before.endswith(_SIGNPOST_OPENINGS)
+
+
+_TRAILING_TAGS = re.compile(r"(?:<[^<>]*>)+\Z")
+_ENDS_IN_APOSTROPHE_S = ("'s", "’s", "&#39;s", "&#x27;s")
+
+
+def possessive(name):
+    """The possessive of a name: "Northvale ICB" -> "Northvale ICB's"; a name that already
+    ends in "'s" is left as it is ("St Anne's", not "St Anne's's") and one ending in "s" takes
+    an apostrophe only ("Eastmoor Hospitals'"). The name may be clause markup ending in tags
+    (``<term>St Anne's</term>``): the ending is read from the words, the apostrophe goes after
+    the tags, and markup stays markup."""
+    if _passes(name):
+        return name
+    text = str(name)
+    words = _TRAILING_TAGS.sub("", text)
+    if words.endswith(_ENDS_IN_APOSTROPHE_S):
+        return name
+    suffix = "'" if words.endswith(("s", "S")) else "'s"
+    return type(name)(text + suffix) if isinstance(name, str) else text + suffix
+
+
+FILTERS["possessive"] = possessive

@@ -39,10 +39,14 @@ class Engine:
     renderer: Renderer
     reference: dict | None = None  # the checked parts of the firm's reference .docx (docx_package)
     _validators: dict = field(default_factory=dict)
-    options: tuple = ()  # (template_dirs, reference_doc): how worker processes make their own Engine
+    # (template_dirs, reference_doc, notes, paginate): how worker processes make their own Engine
+    options: tuple = ()
+    notes: str = "comments"  # drafting notes in a .docx: "comments" or "inline" (see writers.docx)
+    paginate: bool = False  # cache the contents' page numbers from a LibreOffice layout
 
     @classmethod
-    def create(cls, template_dirs=(), reference_doc: str | None = None, cache: bool = True) -> "Engine":
+    def create(cls, template_dirs=(), reference_doc: str | None = None, cache: bool = True,
+               notes: str = "comments", paginate: bool = False) -> "Engine":
         library = load_library(resources.templates_dir(), *template_dirs)
         reference = None
         if reference_doc:
@@ -53,7 +57,12 @@ class Engine:
                                            "use a .docx saved by Word, with its usual styles",
                                            Location(str(reference_doc)))])
         return cls(library, Renderer(library, bytecode_cache() if cache else None), reference,
-                   options=(tuple(str(d) for d in template_dirs), reference_doc))
+                   options=(tuple(str(d) for d in template_dirs), reference_doc, notes, paginate),
+                   notes=notes, paginate=paginate)
+
+    def docx_options(self) -> dict:
+        """The keyword options of ``writers.docx.write_docx`` that this engine's house style sets."""
+        return {"reference": self.reference, "notes": self.notes, "paginate": self.paginate}
 
     def validator(self, final: bool = False) -> SchemaValidator:
         if final not in self._validators:
@@ -98,8 +107,8 @@ _worker_engine: Engine | None = None  # set only inside pool worker processes, b
 
 def _start_worker(options: tuple) -> None:
     global _worker_engine
-    template_dirs, reference_doc = options
-    _worker_engine = Engine.create(template_dirs, reference_doc)
+    template_dirs, reference_doc, notes, paginate = options
+    _worker_engine = Engine.create(template_dirs, reference_doc, notes=notes, paginate=paginate)
 
 
 def _render_in_worker(job: tuple) -> bytes:
@@ -228,7 +237,8 @@ def _inputs(terms_hash: str, engine: Engine, clean: bool, final: bool) -> dict:
     """What the outputs are rendered from (``_in_format`` adds each one's format): when none of it changed,
     the output cannot have changed."""
     return {"terms": terms_hash, "templates": engine.library.fingerprint, "reference": _reference_hash(engine),
-            "options": {"clean": clean, "final": final}, "generator": __version__}
+            "options": {"clean": clean, "final": final, "notes": engine.notes, "paginate": engine.paginate},
+            "generator": __version__}
 
 
 def _in_format(inputs: dict, fmt: str) -> dict:
@@ -515,7 +525,7 @@ def write_document(document, engine: Engine, fmt: str, clean: bool = False) -> b
     from acscontracts.writers.docx import write_docx  # the heaviest import: only when a .docx is wanted
 
     try:
-        return write_docx(document, reference=engine.reference, clean=clean)
+        return write_docx(document, clean=clean, **engine.docx_options())
     except (KeyError, ValueError) as exc:
         if engine.reference is None:
             raise

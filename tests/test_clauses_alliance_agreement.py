@@ -149,9 +149,9 @@ def test_voting_rule_changes_the_drafting(engine, northvale, rule, expected):
     text = render(engine, edited(northvale, change))
     assert expected in text
     if rule in ("unanimous", "consensus_then_unanimous"):
-        assert "(each a Unanimous Matter)" not in text
+        assert "(each a “Unanimous Matter”)" not in text
     else:
-        assert "(each a Unanimous Matter)" in text
+        assert "(each a “Unanimous Matter”)" in text
 
 
 def test_weighted_votes_and_threshold(engine, northvale):
@@ -193,7 +193,7 @@ def test_reserved_matters_wording_and_custom(engine, northvale):
 
 
 def test_chair_partner_or_independent(engine, northvale):
-    assert "independent chair (the Chair)" in render(engine, northvale)
+    assert "independent chair (the “Chair”)" in render(engine, northvale)
     def change(d):
         d["governance"]["board"]["chair"] = "northvale-county"
     text = render(engine, edited(northvale, change))
@@ -215,7 +215,7 @@ def test_risk_share_corridor_table_and_caps(engine, northvale):
     text = render(engine, northvale)
     assert "the ICB | 40.00% | No cap" in text
     assert "NHFT | 15.00% | £3,000,000" in text
-    assert "(the Deadband, which is £6,600,000 on the first Baseline)" in text
+    assert "(the “Deadband”, which is £6,600,000 on the first Baseline)" in text
     assert "(£6,600,000 to £33,000,000)" in text
     assert "Any Variance beyond the outermost Corridor is not shared" in text
     def shared(d):

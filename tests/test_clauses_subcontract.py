@@ -65,7 +65,7 @@ def test_westmoor_renders_three_subcontracts(engine):
 def test_parties_and_values_per_subcontract(engine):
     docs = {k: _flat(v) for k, v in _render_all(engine, _data(WESTMOOR)).items()}
     assert "£6,500,000 (six million, five hundred thousand pounds)" in docs["sub-gp-federation"]
-    assert "(“the Federation”)" in docs["sub-gp-federation"]
+    assert "(the “Federation”)" in docs["sub-gp-federation"]
     # 6,500,000 / 12 to the penny: eleven of 541,666.67 and a last of 541,666.63, so the year adds up exactly
     assert "twelve monthly instalments, eleven of £541,666.67 and a twelfth of £541,666.63" in docs["sub-gp-federation"]
     assert 11 * 541_666.67 + 541_666.63 == pytest.approx(6_500_000, abs=0.001)
@@ -108,7 +108,7 @@ def test_premises_only_for_the_occupier(engine):
 def test_eastmoor_nhs_contract_and_direct_risk_share(engine):
     text = _flat(_render(engine, _data(EASTMOOR), "sub-community-diagnostics"))
     assert "Eastmoor Integrated Care Provider Contract 2027-2037" in text
-    assert "NHS Eastmoor Integrated Care Board and Eastmoor Council (each a Commissioner)" in text
+    assert "NHS Eastmoor Integrated Care Board and Eastmoor Council (each a “Commissioner”)" in text
     assert "This Sub-Contract is therefore an NHS contract within the meaning of that section" in text
     # the gain/loss share lives in its own agreement with the ICB, not in this subcontract
     assert "under a separate gain/loss share agreement between them (the “Gain/Loss Share Agreement”)" in text

@@ -144,8 +144,9 @@ def styles_xml():
                               spacing(360, 160), ind(hanging, hanging), E("jc", val="left"),
                               E("outlineLvl", val=0)],
                    rpr=[b(), E("caps")]),
+        # outline levels 2-4: Word's Navigation pane shows the clause structure
         *[para_style(sid, f"Clause {n + 2}", nxt=sid,
-                     ppr=[numbered(sid), ind(hanging * (n + 1), hanging)])
+                     ppr=[numbered(sid), ind(hanging * (n + 1), hanging), E("outlineLvl", val=n + 1)])
           for n, sid in enumerate(house.CLAUSE_STYLES[1:])],
         para_style(house.BODY, "Body Text", custom=False, ui=99),
         para_style(house.CLAUSE_BODY, "Body Text Indent", custom=False, ui=99,
@@ -158,13 +159,24 @@ def styles_xml():
         para_style(house.PARTIES, "Parties", ppr=[numbered(house.PARTIES), ind(hanging, hanging)]),
         para_style(house.RECITALS, "Recitals",
                    ppr=[numbered(house.RECITALS), ind(hanging, hanging)]),
+        para_style(house.DATED, "Dated Line", ppr=[spacing(0, 480), E("jc", val="left")]),
+        para_style(house.PREAMBLE_HEADING, "Preamble Heading", nxt="Normal",
+                   ppr=[E("keepNext"), spacing(240, 240), E("jc", val="left")], rpr=[b(), E("caps")]),
+        # a defined term where it is defined: bold (the writer adds the quotes)
+        style("character", house.DEFINED_TERM, "Defined Term", based="DefaultParagraphFont",
+              rpr=[b()]),
+        # drafting notes as Word comments
+        para_style(house.COMMENT_TEXT, "annotation text", custom=False, ui=99, semi=True, q=False,
+                   ppr=[spacing(0, 0), E("jc", val="left")], rpr=[sz(20), E("szCs", val=20)]),
+        style("character", house.COMMENT_REFERENCE, "annotation reference", based="DefaultParagraphFont",
+              custom=False, ui=99, semi=True, q=False, rpr=[sz(16), E("szCs", val=16)]),
         # schedules
         para_style(house.SCHEDULE_HEADING, "Schedule Heading", nxt=house.SCHEDULE_STYLES[0],
                    ppr=[E("keepNext"), E("pageBreakBefore"), numbered(house.SCHEDULE_HEADING),
                         spacing(0, 360), ind(0), E("jc", val="center"), E("outlineLvl", val=0)],
                    rpr=[b(), sz(24)]),
         *[para_style(sid, f"Schedule Paragraph {n + 1}", nxt=sid,
-                     ppr=[numbered(sid), ind(hanging * (n + 1), hanging)])
+                     ppr=[numbered(sid), ind(hanging * (n + 1), hanging), E("outlineLvl", val=n + 1)])
           for n, sid in enumerate(house.SCHEDULE_STYLES)],
         # tables
         style("table", house.TABLE, "Table Grid", based="TableNormal", custom=False, ui=39,
@@ -188,6 +200,13 @@ def styles_xml():
         para_style(house.SIGNATURE_TEXT, "Signature Text",
                    ppr=[E("keepLines"), tabs(("left", 2835, None), ("right", 8505, "dot")),
                         spacing(240, 120), E("jc", val="left")]),
+        # the box for a common seal: its width follows the page (the writer sets the right indent)
+        para_style(house.SEAL_BOX, "Seal Box",
+                   ppr=[E("keepNext"), E("keepLines"),
+                        E("pBdr", *(E(side, val="single", sz=8, space=31 if side in ("top", "bottom") else 4,
+                                      color="auto") for side in ("top", "left", "bottom", "right"))),
+                        spacing(480, 240), E("ind", left=0, right=TEXT_WIDTH - 2268), E("jc", val="center")],
+                   rpr=[E("color", val="808080"), sz(18), E("szCs", val=18)]),
         para_style(house.SIGNATURE_LINE, "Signature Line",
                    ppr=[E("keepLines"), tabs(("left", 2835, None), ("right", 8505, "dot")),
                         spacing(720, 120), E("jc", val="left")]),

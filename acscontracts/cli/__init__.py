@@ -95,6 +95,15 @@ def init(file, model, force):
     click.echo(f"wrote {file}; next: acscontracts validate {file}", err=True)
 
 
+NOTES_OPTION = click.option(
+    "--notes", type=click.Choice(["comments", "inline"]), default=None,
+    help="Drafting notes in a .docx: Word comments in the margin (the default), or highlighted text inline.")
+PAGINATE_OPTION = click.option(
+    "--paginate", is_flag=True,
+    help="Lay each .docx out with LibreOffice (when installed) to cache the contents' page numbers; "
+         "a few seconds a document, cached. Word updates them on opening either way.")
+
+
 @main.command()
 @click.argument("terms", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--doc", "doc_type", type=click.Choice(DOC_CHOICES), required=True)
@@ -105,17 +114,20 @@ def init(file, model, force):
 @click.option("--format", "fmt", type=click.Choice(["docx", "text", "pdf"]),
               help="Only with -o - (standard output): the file's extension decides otherwise.")
 @click.option("--clean", is_flag=True, help="Leave out drafting notes (counterparty version).")
+@NOTES_OPTION
+@PAGINATE_OPTION
 @click.option("--final", is_flag=True, help="Refuse incomplete terms.")
 @click.option("--pdf", "pdf", is_flag=True, help="Also write a PDF beside the .docx (needs LibreOffice).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
               help="FILE.docx, FILE.txt or FILE.pdf; - for standard output (with --format).")
 @click.pass_context
-def render(ctx, terms, doc_type, doc_id, reference_doc, template_dirs, fmt, clean, final, pdf, output):
+def render(ctx, terms, doc_type, doc_id, reference_doc, template_dirs, fmt, clean, notes, paginate, final, pdf,
+           output):
     """Render one document."""
     fmt = output_format(output, fmt, DOCUMENT_EXTENSIONS)
     if pdf and (fmt != "docx" or str(output) == "-"):
         raise click.UsageError("--pdf writes a PDF beside a .docx file: give -o FILE.docx (or -o FILE.pdf alone)")
-    pipe = pipeline(template_dirs, reference_doc, clean)
+    pipe = pipeline(template_dirs, reference_doc, clean, notes=notes, paginate=paginate)
     loaded = checked_model(pipe, terms, ctx, final)
     tree = pipe.document(loaded, doc_type, doc_id, final)
     outputs = [(output, fmt)] + ([(output.with_suffix(".pdf"), "pdf")] if pdf else [])
@@ -130,6 +142,8 @@ def render(ctx, terms, doc_type, doc_id, reference_doc, template_dirs, fmt, clea
 @click.option("--templates", "template_dirs", multiple=True, type=click.Path(file_okay=False))
 @click.option("--text/--no-text", default=False, help="Also write a .txt of every document.")
 @click.option("--clean", is_flag=True)
+@NOTES_OPTION
+@PAGINATE_OPTION
 @click.option("--final", is_flag=True)
 @click.option("--check", "check_only", is_flag=True, help="Write nothing; exit 1 if any document is stale or edited.")
 @click.option("--force", is_flag=True, help="Overwrite documents edited by hand since the last build.")
@@ -144,12 +158,12 @@ def render(ctx, terms, doc_type, doc_id, reference_doc, template_dirs, fmt, clea
               help="The terms the pack was built from: write <name>.updated.docx beside every document edited by hand.")
 @click.option("--fail-on-conflict", is_flag=True, help="With --update-from: exit 1 when any update has a conflict.")
 @click.pass_context
-def build(ctx, terms, outdir, reference_doc, template_dirs, text, clean, final, check_only, force, jobs,
+def build(ctx, terms, outdir, reference_doc, template_dirs, text, clean, notes, paginate, final, check_only, force, jobs,
           redline_against, pdf, keep_versions, update_from, fail_on_conflict):
     """Build every document the terms call for into a folder, with manifest.json."""
     if (redline_against or update_from) and len(terms) > 1:
         raise click.UsageError("--redline-against and --update-from take one TERMS file")
-    pipe = pipeline(template_dirs, reference_doc, clean, jobs)
+    pipe = pipeline(template_dirs, reference_doc, clean, jobs, notes=notes, paginate=paginate)
     if update_from and not check_only and not force:
         from acscontracts.cli.update import build_updates
 

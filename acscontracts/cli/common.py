@@ -47,19 +47,20 @@ def report(diagnostics, fmt: str = "text") -> None:
         click.echo("\n".join(printable(d.format()) for d in sorted(diagnostics, key=sort_key)), err=True)
 
 
-def settings(templates=(), reference_doc=None, clean=False, jobs=None):
+def settings(templates=(), reference_doc=None, clean=False, jobs=None, notes=None, paginate=False):
     """The settings of the nearest config file, with the options given on the command line applied."""
     from acscontracts.config import discover
 
     return discover().settings.with_options(reference_doc=reference_doc, templates=tuple(templates) or None,
-                                            clean=clean or None, jobs=jobs)
+                                            clean=clean or None, jobs=jobs, notes=notes,
+                                            paginate=paginate or None)
 
 
-def pipeline(templates=(), reference_doc=None, clean=False, jobs=None):
+def pipeline(templates=(), reference_doc=None, clean=False, jobs=None, notes=None, paginate=False):
     """The API pipeline for these command-line options (over the config file's settings)."""
     from acscontracts import api
 
-    return api.pipeline(settings(templates, reference_doc, clean, jobs))
+    return api.pipeline(settings(templates, reference_doc, clean, jobs, notes, paginate))
 
 
 def checked_model(pipe, terms_path, ctx, final=False):

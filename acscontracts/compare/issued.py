@@ -15,7 +15,7 @@ from acscontracts.diagnostics import ERROR, AcsError, Diagnostic, Location
 from acscontracts.engine.tree import Clause, Document, Para, Schedule, Table, Text
 
 SKIP_STYLES = {"Title", "Subtitle", "CoverText", "CoverParty", "CoverStatus", "ContentsHeading", "TOC1", "TOC2",
-               "TOC3", "Header", "Footer"}
+               "TOC3", "Header", "Footer", "DatedLine", "PreambleHeading"}
 EXECUTION_STYLES = {"ExecutionHeading", "SignatureParty", "SignatureText", "SignatureLine"}
 LEVELS = {"Clause2": ("body", 1), "Clause3": ("body", 2), "Clause4": ("body", 3), "SchedPara1": ("body", 1),
           "SchedPara2": ("body", 2), "SchedPara3": ("body", 3), "Parties": ("party", 0),
@@ -62,7 +62,8 @@ def _row_texts(tr) -> list[str]:
     """The text of each grid column of a table row: a cell spanning n columns counts n times."""
     cells = []
     for tc in tr.iterchildren(f"{_W}tc"):
-        text = "\n".join(_paragraph_text(p) for p in tc.iterchildren(f"{_W}p"))
+        # the writer puts zero-width spaces into email addresses in tables, as break points
+        text = "\n".join(_paragraph_text(p) for p in tc.iterchildren(f"{_W}p")).replace("\u200b", "")
         span = tc.find(f"{_W}tcPr/{_W}gridSpan")
         count = span.get(f"{_W}val", "1") if span is not None else "1"
         cells.extend([text] * (min(int(count), 64) if count.isdigit() and int(count) > 0 else 1))
@@ -78,11 +79,66 @@ def _body_items(path: Path):
     except PackageError as exc:
         raise AcsError([Diagnostic(ERROR, "ACS-ISSUED-DOCX", f"cannot use the issued document: {exc}",
                                    "name a .docx file saved by Word", Location(str(path)))])
+    notes = _comment_texts(package)
     for child in body if body is not None else ():
         if child.tag == f"{_W}p":
-            yield "p", _style_id(child), _paragraph_text(child)
+            before, text, after = _text_with_notes(child, notes) if notes else ([], _paragraph_text(child), [])
+            for note in before:
+                yield "p", "DraftingNote", note
+            yield "p", _style_id(child), text
+            for note in after:
+                yield "p", "DraftingNote", note
         elif child.tag == f"{_W}tbl":
             yield "t", "", [_row_texts(tr) for tr in child.iterchildren(f"{_W}tr")]
+
+
+def _comment_texts(package: DocxPackage) -> dict:
+    """{comment id: text} of the document's comments (our writer's drafting notes), read through the
+    safe package reader; a comments part that cannot be read leaves the text to be compared alone."""
+    try:
+        part = package.relationships(package.main_part()).get("comments")
+        if not part or not package.has(part):
+            return {}
+        root = package.xml(part, "comments")
+    except PackageError:
+        return {}
+    out = {}
+    for comment in root.iterchildren(f"{_W}comment"):
+        cid = comment.get(f"{_W}id")
+        if cid is not None:
+            out[cid] = "\n".join(_paragraph_text(p) for p in comment.iterchildren(f"{_W}p"))
+    return out
+
+
+def _text_with_notes(p, notes: dict) -> tuple[list, str, list]:
+    """The paragraph's text with its drafting-note comments as the writer's inline form puts them:
+    a comment over the whole paragraph (a note on a line of its own) follows it as a paragraph of
+    its own; a comment at the paragraph's start (a note after a table) comes before it; a comment
+    at any other point is "[Drafting note: ...]" there. Returns (notes before, text, notes after)."""
+    opening = {e.get(f"{_W}id") for e in p.iterchildren(f"{_W}commentRangeStart")
+               if e.getprevious() is None or e.getprevious().tag in (f"{_W}pPr", f"{_W}commentRangeStart")}
+    closing = {e.get(f"{_W}id") for e in p.iterchildren(f"{_W}commentRangeEnd")}
+    before, text, after = [], [], []
+
+    def walk(container):
+        for child in container:
+            if child.tag in _RUN_CONTAINERS:
+                walk(child)
+            elif child.tag != f"{_W}r":
+                continue
+            elif (ref := child.find(f"{_W}commentReference")) is None:
+                text.append(_run_text(child))
+            elif (cid := ref.get(f"{_W}id")) in notes:
+                note = f"[Drafting note: {notes[cid]}]"
+                if cid in opening and not "".join(text):  # a point at the start: the note came before
+                    before.append(note)
+                elif cid in opening and cid in closing:
+                    after.append(note)
+                else:
+                    text.append(note)
+
+    walk(p)
+    return before, "".join(text), after
 
 
 def read_issued(path: Path, like: Document) -> Document:

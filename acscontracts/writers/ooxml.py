@@ -122,9 +122,10 @@ def esc_attr(text: str) -> str:
 
 
 def p_open(style: str | None = None, *, num: tuple[int, int] | None = None,
-           keep_next: bool = False, break_before: bool = False) -> str:
-    """Start of a ``w:p`` with its pPr; close it with ``P_CLOSE``."""
-    if not (style or num or keep_next or break_before):
+           keep_next: bool = False, break_before: bool = False,
+           space_before: int | None = None) -> str:
+    """Start of a ``w:p`` with its pPr; close it with ``P_CLOSE``. ``space_before`` in twips."""
+    if not (style or num or keep_next or break_before or space_before is not None):
         return "<w:p>"
     out = ["<w:p><w:pPr>"]
     if style:
@@ -135,6 +136,8 @@ def p_open(style: str | None = None, *, num: tuple[int, int] | None = None,
         out.append("<w:pageBreakBefore/>")
     if num:
         out.append(f'<w:numPr><w:ilvl w:val="{int(num[1])}"/><w:numId w:val="{int(num[0])}"/></w:numPr>')
+    if space_before is not None:
+        out.append(f'<w:spacing w:before="{int(space_before)}"/>')
     out.append("</w:pPr>")
     return "".join(out)
 
@@ -144,15 +147,18 @@ TAB = "<w:r><w:tab/></w:r>"
 
 
 def run(text: str, *, bold: bool = False, italic: bool = False,
-        highlight: str | None = None) -> str:
-    """A ``w:r``; tabs and line breaks in ``text`` become ``w:tab`` / ``w:br``."""
+        highlight: str | None = None, style: str | None = None) -> str:
+    """A ``w:r``; tabs and line breaks in ``text`` become ``w:tab`` / ``w:br``, and a
+    non-breaking hyphen (U+2011) a ``w:noBreakHyphen``. ``style``: a character style id."""
     rpr = ""
-    if bold or italic or highlight:
-        rpr = ("<w:rPr>" + ("<w:b/>" if bold else "") + ("<w:i/>" if italic else "")
+    if bold or italic or highlight or style:
+        rpr = ("<w:rPr>" + (f'<w:rStyle w:val="{esc_attr(style)}"/>' if style else "")
+               + ("<w:b/>" if bold else "") + ("<w:i/>" if italic else "")
                + (f'<w:highlight w:val="{esc_attr(highlight)}"/>' if highlight else "") + "</w:rPr>")
-    if "\t" in text or "\n" in text:
-        body = "".join("<w:tab/>" if c == "\t" else "<w:br/>" if c.endswith("\n") else _t(c)
-                       for c in re.split(r"(\t|\r?\n)", text) if c)
+    if "\t" in text or "\n" in text or "\u2011" in text:
+        body = "".join("<w:tab/>" if c == "\t" else "<w:br/>" if c.endswith("\n")
+                       else "<w:noBreakHyphen/>" if c == "\u2011" else _t(c)
+                       for c in re.split(r"(\t|\r?\n|\u2011)", text) if c)
     else:
         body = _t(text) if text else ""
     return f"<w:r>{rpr}{body}</w:r>"
@@ -340,12 +346,15 @@ def core_properties(*, title: str, subject: str, keywords: str, creator: str,
     return to_bytes(root)
 
 
-def app_properties(*, pages: int) -> bytes:
+def app_properties(*, pages: int | None) -> bytes:
+    """Extended properties; ``pages`` (None when no layout gave it) is left out rather than guessed."""
     ns = "http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"
     root = etree.Element(f"{{{ns}}}Properties", nsmap={None: ns})
-    for tag, text in (("Template", "acscontracts"), ("TotalTime", "0"), ("Pages", str(pages)),
+    for tag, text in (("Template", "acscontracts"), ("TotalTime", "0"),
+                      ("Pages", None if pages is None else str(pages)),
                       ("Application", "acscontracts"), ("DocSecurity", "0")):
-        _sub(root, f"{{{ns}}}{tag}").text = text
+        if text is not None:
+            _sub(root, f"{{{ns}}}{tag}").text = text
     return to_bytes(root)
 
 
@@ -474,21 +483,31 @@ def merge_numbering(ref_numbering, lists: tuple) -> Numbering:
 
 _SETTINGS_DROP = tuple(w(t) for t in (
     "attachedTemplate", "mailMerge", "footnotePr", "endnotePr", "updateFields"))
+# Children of w:settings that come after w:updateFields (ISO/IEC 29500-1 17.15.1.78).
+_AFTER_UPDATE_FIELDS = frozenset(w(t) for t in (
+    "hdrShapeDefaults footnotePr endnotePr compat docVars rsids mathPr attachedSchema "
+    "themeFontLang clrSchemeMapping doNotIncludeSubdocsInStats doNotAutoCompressPictures "
+    "forceUpgrade captions readModeInkLockDown smartTagType schemaLibrary shapeDefaults "
+    "doNotEmbedSmartTags decimalSymbol listSeparator").split())
 
 
 def clean_settings(ref_settings):
-    """The reference's settings less what points at parts we do not write; zoom gets a percent."""
+    """The reference's settings less what points at parts we do not write; zoom gets a
+    percent; ``w:updateFields`` asks Word to refresh the contents and references on opening."""
     if ref_settings is None:
         root = etree.Element(w("settings"), nsmap=NSMAP)
         _sub(root, w("defaultTabStop"), {VAL: "720"})
-        return root
-    root = copy.deepcopy(ref_settings)
-    for e in list(root):
-        if e.tag in _SETTINGS_DROP:
-            root.remove(e)
-    zoom = root.find(w("zoom"))
-    if zoom is not None and zoom.get(w("percent")) is None:
-        zoom.set(w("percent"), "100")
+    else:
+        root = copy.deepcopy(ref_settings)
+        for e in list(root):
+            if e.tag in _SETTINGS_DROP:
+                root.remove(e)
+        zoom = root.find(w("zoom"))
+        if zoom is not None and zoom.get(w("percent")) is None:
+            zoom.set(w("percent"), "100")
+    update = etree.Element(w("updateFields"), {VAL: "true"})
+    later = next((i for i, e in enumerate(root) if e.tag in _AFTER_UPDATE_FIELDS), len(root))
+    root.insert(later, update)
     return root
 
 
@@ -499,6 +518,67 @@ def clean_font_table(ref_fonts):
         for e in list(root.iter(w(tag))):
             e.getparent().remove(e)
     return root
+
+
+@dataclass(frozen=True, slots=True)
+class PageGeometry:
+    """The text area of a page, in twips."""
+
+    text_width: int
+    text_height: int
+
+    @classmethod
+    def of(cls, page: list) -> "PageGeometry":
+        """From ``page_setup``'s pgSz and pgMar (A4, 2.54 cm margins for missing values)."""
+        size = next(e for e in page if e.tag == w("pgSz"))
+        mar = next(e for e in page if e.tag == w("pgMar"))
+
+        def twips(e, attr, default):
+            try:
+                return abs(int(e.get(w(attr), default)))
+            except ValueError:
+                return default
+        width = (twips(size, "w", 11906) - twips(mar, "left", 1440) - twips(mar, "right", 1440)
+                 - twips(mar, "gutter", 0))
+        height = twips(size, "h", 16838) - twips(mar, "top", 1440) - twips(mar, "bottom", 1440)
+        return cls(max(width, 1440), max(height, 1440))
+
+
+def fit_tab_stops(styles, text_width: int, style_ids, *, exact: bool = True) -> None:
+    """Move the right and centre tab stops of the paragraph styles ``style_ids`` to the text
+    width of the page (right: the right margin; centre: the middle). With ``exact`` false a stop
+    is only pulled in when it lies beyond the right margin."""
+    wanted = set(style_ids)
+    for style in styles.iter(w("style")):
+        if style.get(w("styleId")) not in wanted:
+            continue
+        for tab in style.iter(w("tab")):
+            kind, pos = tab.get(VAL), tab.get(w("pos"), "0")
+            try:
+                at = int(pos)
+            except ValueError:
+                continue
+            if kind == "right" and (exact or at > text_width):
+                tab.set(w("pos"), str(text_width))
+            elif kind == "center" and exact:
+                tab.set(w("pos"), str(text_width // 2))
+            elif not exact and at > text_width:
+                tab.set(w("pos"), str(text_width))
+
+
+def set_style_indent(styles, style_id: str, *, right: int) -> None:
+    """Set the right indent of the paragraph style ``style_id``, when the styles have it."""
+    for style in styles.iter(w("style")):
+        if style.get(w("styleId")) == style_id:
+            ppr = style.find(PPR)
+            if ppr is None:
+                ppr = etree.Element(PPR)
+                insert_ordered(style, ppr, STYLE_ORDER)
+            ind = ppr.find(w("ind"))
+            if ind is None:
+                ind = etree.Element(w("ind"))
+                insert_ordered(ppr, ind, PPR_ORDER)
+            ind.set(w("right"), str(int(right)))
 
 
 def page_setup(ref_sectpr) -> list:
@@ -512,3 +592,26 @@ def page_setup(ref_sectpr) -> list:
             ("top", "1440"), ("right", "1440"), ("bottom", "1440"), ("left", "1440"),
             ("header", "708"), ("footer", "708"), ("gutter", "0"))}))
     return found
+
+
+# --------------------------------------------------------------------------- comments
+
+
+def comment_anchor(comment_id: int, style: str) -> tuple[str, str]:
+    """(start, end) of a comment's range in the body; the end carries the reference mark."""
+    cid = int(comment_id)
+    return (f'<w:commentRangeStart w:id="{cid}"/>',
+            f'<w:commentRangeEnd w:id="{cid}"/><w:r><w:rPr><w:rStyle w:val="{esc_attr(style)}"/>'
+            f'</w:rPr><w:commentReference w:id="{cid}"/></w:r>')
+
+
+def comments_part(comments: list[tuple[int, str]], *, author: str, initials: str, date: str,
+                  text_style: str, reference_style: str) -> bytes:
+    """word/comments.xml: one ``w:comment`` per (id, text), each a paragraph that opens with
+    the annotation mark, as Word writes them."""
+    head = f'w:author="{esc_attr(author)}" w:date="{esc_attr(date)}" w:initials="{esc_attr(initials)}"'
+    body = "".join(
+        f'<w:comment w:id="{int(cid)}" {head}>{p_open(text_style)}'
+        f'<w:r><w:rPr><w:rStyle w:val="{esc_attr(reference_style)}"/></w:rPr><w:annotationRef/></w:r>'
+        f'{run(text)}{P_CLOSE}</w:comment>' for cid, text in comments)
+    return to_bytes(fragment(body, "comments"))

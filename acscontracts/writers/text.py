@@ -5,19 +5,21 @@ For review and for ``git diff``: one paragraph a line, numbers first, sub-levels
 from __future__ import annotations
 
 from acscontracts.engine.tree import Deleted, Document, Inserted, Note, Para, Placeholder, Ref, Table, TermDef, TermUse, Text
+from acscontracts.formatting import signpost, split_article
 
 _INDENT = {0: "", 1: "", 2: "    ", 3: "        "}
 
 
 def inline_text(inlines, clean: bool = False) -> str:
     parts = []
-    for item in inlines:
+    for i, item in enumerate(inlines):
         if isinstance(item, Text):
             parts.append(item.text)
-        elif isinstance(item, TermUse):
-            parts.append(item.text)
+        elif isinstance(item, TermUse):  # "(the “Conditions”)" names the term it follows, as .docx shows it
+            parts.append(f"“{item.text}”" if signpost(inlines, i) else item.text)
         elif isinstance(item, TermDef):
-            parts.append(f"“{item.term}”")
+            article, term = split_article(item.term)
+            parts.append(f"{article}“{term}”")
         elif isinstance(item, Ref):
             parts.append(item.number)
         elif isinstance(item, Placeholder):
