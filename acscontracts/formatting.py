@@ -66,6 +66,13 @@ class Missing:
     def __repr__(self) -> str:
         return f"Missing({self.path!r})"
 
+    def _unsettled(self, other):
+        """Arithmetic with an unsettled term gives an unsettled result, drafted as a placeholder."""
+        return self
+
+    __add__ = __radd__ = __sub__ = __rsub__ = __mul__ = __rmul__ = _unsettled
+    __truediv__ = __rtruediv__ = __floordiv__ = __rfloordiv__ = _unsettled
+
     def __str__(self) -> str:
         return "[●]"
 

@@ -182,6 +182,9 @@ def reads_overhead(engine: Engine, repeat: int) -> list[tuple[str, float, float]
             tracked.append(median_time(lambda: assemble(spec, engine.renderer), 1)[0])
             plain.append(median_time(lambda: assemble(spec, engine.renderer, track_reads=False), 1)[0])
         rows.append((f"{sample.stem} {spec.name}", statistics.median(tracked), statistics.median(plain)))
+    return rows
+
+
 def partner_deal(loaded: LoadedTerms, partners: int, renamed: bool) -> LoadedTerms:
     """The deal grown to ``partners`` partners: copies of its providers join as alliance members and board
     members (same addresses and emails as the provider copied). ``renamed``: every added partner's names

@@ -54,7 +54,8 @@ OPEN = {"[● threshold]", "[● name and job title]", "[● list of excluded pr
         "[● commissioner]",  # aco-schedule-payment: who pays when funding.budget.components is empty
         "[● alliance or collaborative arrangements]",
         "[● shares]",  # running_costs.split: fixed_shares has no field for the shares yet
-        "[● recipients]"}  # incentive pool where no measure owner may lawfully be paid (all funders or councils)
+        "[● recipients]",  # incentive pool where no measure owner may lawfully be paid (all funders or councils)
+        "[● part of, or in addition to,]"}  # a fixed improvement pool: inside or on top of the payment (no field yet)
 MARKUP = ("<term", "<ref", "<note", "<blank", "</", "{{", "{%", "%}", "}}", "&lt;", "&gt;", "&amp;")
 SIGNING_DATE = re.compile(r"^Date: \[●\]( \d{4})?$", re.M)
 NUMBER_WORDS = {w for n in range(101) for w in re.split(r"[ -]", num2words(n))} | {
