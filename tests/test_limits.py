@@ -78,7 +78,7 @@ def test_alias_bomb_is_refused_quickly():
     start = time.monotonic()
     d = _load_error("\n".join(lines) + "\n")
     assert d.code == "ACS-LOAD-ALIAS" and f"{loader.MAX_NODES:,}" in d.message and d.location.line > 0
-    assert time.monotonic() - start < 5
+    assert time.monotonic() - start < 30  # a guard against expanding the bomb (minutes), not a speed goal
 
 
 def test_aliases_within_the_limit_are_fine():
