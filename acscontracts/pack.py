@@ -39,8 +39,6 @@ class Engine:
     renderer: Renderer
     reference: dict | None = None  # the checked parts of the firm's reference .docx (docx_package)
     _validators: dict = field(default_factory=dict)
-    # (template_dirs, reference_doc, notes, paginate): how worker processes make their own Engine
-    options: tuple = ()
     notes: str = "comments"  # drafting notes in a .docx: "comments" or "inline" (see writers.docx)
     paginate: bool = False  # cache the contents' page numbers from a LibreOffice layout
 
@@ -57,7 +55,6 @@ class Engine:
                                            "use a .docx saved by Word, with its usual styles",
                                            Location(str(reference_doc)))])
         return cls(library, Renderer(library, bytecode_cache() if cache else None), reference,
-                   options=(tuple(str(d) for d in template_dirs), reference_doc, notes, paginate),
                    notes=notes, paginate=paginate)
 
     def docx_options(self) -> dict:
@@ -100,34 +97,38 @@ class BuildReport:
     rendered: int = 0  # documents rendered (0 for a rebuild with nothing changed)
 
 
-# ----- parallel builds: each worker process makes its own Engine once (templates compiled once per process)
+# ----- parallel builds: worker processes forked from this one share its engine and checked terms (nothing is
+# re-read, re-validated or re-compiled, and nothing but the finished bytes crosses between processes)
 
-_worker_engine: Engine | None = None  # set only inside pool worker processes, by _start_worker
-
-
-def _start_worker(options: tuple) -> None:
-    global _worker_engine
-    template_dirs, reference_doc, notes, paginate = options
-    _worker_engine = Engine.create(template_dirs, reference_doc, notes=notes, paginate=paginate)
+_inherited: tuple | None = None  # (engine, outputs) in a forked worker only, set by _inherit
 
 
-def _render_in_worker(job: tuple) -> bytes:
-    """Render one document in a worker: terms are re-read there rather than pickled across."""
-    from acscontracts.engine.plan import plan
-
-    terms_path, final, name, fmt, clean = job
-    checked = _worker_engine.check(terms_path, final=final)
-    if checked.model is None:
-        raise AcsError(list(checked.diagnostics))
-    spec = next(s for s in plan(checked.model) if s.name == name)
-    return render(spec, _worker_engine, fmt, clean)
+def _inherit(engine: Engine, outputs: list) -> None:
+    global _inherited
+    _inherited = (engine, outputs)
 
 
-def worker_pool(engine: Engine, jobs: int):
-    """A process pool whose workers render like ``engine`` (same templates and house style)."""
+def _render_inherited(job: tuple) -> tuple[bytes, bytes | None]:
+    index, clean, terms_sha256 = job
+    engine, outputs = _inherited
+    return _render_output(outputs[index], engine, clean, terms_sha256)
+
+
+def can_fork() -> bool:
+    import multiprocessing
+
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
+def _render_forked(outputs: list, engine: Engine, clean: bool, terms_sha256: str, jobs: int):
+    """The documents of ``outputs`` rendered by ``jobs`` forked processes, in order. Fork passes the
+    engine and specs to the workers as memory (the pool's arguments are not pickled under fork)."""
+    import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    return ProcessPoolExecutor(max_workers=jobs, initializer=_start_worker, initargs=(engine.options,))
+    with ProcessPoolExecutor(max_workers=min(jobs, len(outputs)), mp_context=multiprocessing.get_context("fork"),
+                             initializer=_inherit, initargs=(engine, outputs)) as pool:
+        return list(pool.map(_render_inherited, [(i, clean, terms_sha256) for i in range(len(outputs))]))
 
 
 def read_manifest(outdir: Path) -> dict:
@@ -162,17 +163,15 @@ def build_packs(sources, outdir: Path, engine: Engine, *, jobs: int = 1, keep_ve
                 **options) -> list[BuildReport]:
     """Build the pack of each terms source (a path, or terms.loader.LoadedTerms): one source builds into
     ``outdir`` itself, several into ``outdir/<deal id>`` (two deals with one id are refused before
-    anything is built). With ``jobs`` > 1, documents render in a pool of processes (same bytes). With
+    anything is built). With ``jobs`` > 1, documents render in forked processes (same bytes). With
     ``keep_versions``, each pack keeps every terms version in its own sub-folder (see versions.py).
     ``options`` are build_pack's."""
     final = options.get("final", False)
     checked = [_check(source, engine, final) for source in sources]
     targets = _pack_folders(sources, checked, check_path(Path(outdir)))
-    with contextlib.ExitStack() as stack:
-        pool = stack.enter_context(worker_pool(engine, jobs)) if jobs > 1 else None
-        build = _build_version if keep_versions else build_pack
-        return [build(source, target, engine, pool=pool, checked=c, **options)
-                for source, c, target in zip(sources, checked, targets)]
+    build = _build_version if keep_versions else build_pack
+    return [build(source, target, engine, jobs=jobs, checked=c, **options)
+            for source, c, target in zip(sources, checked, targets)]
 
 
 def _build_version(source, pack: Path, engine: Engine, *, checked: Checked, **options) -> BuildReport:
@@ -265,13 +264,14 @@ class _Output:
     spec: DocumentSpec | None = None
     fmt: str = "docx"
     data: bytes | None = None  # None: not rendered (its inputs are unchanged)
+    record: bytes | None = None  # a .docx's tree as base_record keeps it for `update`
 
 
 def build_pack(source, outdir: Path, engine: Engine, *, clean: bool = False, formats=("docx",),
-               check_only: bool = False, force: bool = False, final: bool = False, pool=None,
+               check_only: bool = False, force: bool = False, final: bool = False, jobs: int = 1,
                progress=None, redline_against=None, checked: Checked | None = None,
                lock_wait: float = LOCK_WAIT) -> BuildReport:
-    """Render the documents of one deal whose inputs changed (across ``pool``'s processes when given),
+    """Render the documents of one deal whose inputs changed (in ``jobs`` forked processes where the system forks),
     then write the changed ones and the manifest, all or nothing, holding the folder's lock. ``source``
     is a terms file path or loaded terms (LoadedTerms); ``redline_against`` earlier terms (a path or
     LoadedTerms): a redline beside every changed document, and a summary of changes.
@@ -287,8 +287,6 @@ def build_pack(source, outdir: Path, engine: Engine, *, clean: bool = False, for
         report.diagnostics.extend(d for d in old_checked.diagnostics if d.is_error)
         if old_checked.model is None:
             return report
-    if not isinstance(source, Path):
-        pool = None  # workers re-read terms from a file
     from acscontracts.engine.plan import plan
 
     terms = _terms_record(source, checked)
@@ -305,7 +303,7 @@ def build_pack(source, outdir: Path, engine: Engine, *, clean: bool = False, for
             else contextlib.nullcontext())
     with lock:
         prior = read_manifest(outdir)
-        _render_changed(outputs, outdir, prior, engine, source, final, clean, force, pool, progress, report)
+        _render_changed(outputs, outdir, prior, engine, clean, terms["sha256"], force, jobs, progress, report)
         if old_checked is not None:
             outputs.update(redline_outputs(old_checked, checked, engine, formats, clean,
                                            {**inputs, "against": sha256(_canonical(old_checked.loaded.data))}))
@@ -319,8 +317,8 @@ def build_pack(source, outdir: Path, engine: Engine, *, clean: bool = False, for
     return report
 
 
-def _render_changed(outputs: dict, outdir: Path, prior: dict, engine: Engine, source, final: bool, clean: bool,
-                    force: bool, pool, progress, report: BuildReport) -> None:
+def _render_changed(outputs: dict, outdir: Path, prior: dict, engine: Engine, clean: bool, terms_sha256: str,
+                    force: bool, jobs: int, progress, report: BuildReport) -> None:
     """Render the documents whose recorded inputs differ from today's (or that are missing, or edited by
     hand when ``force`` will overwrite them); the others keep their recorded hash, unrendered."""
     previous = _records(prior, "documents")
@@ -333,16 +331,23 @@ def _render_changed(outputs: dict, outdir: Path, prior: dict, engine: Engine, so
             continue
         work.append(output)
     direct = [o for o in work if o.fmt != "pdf"]
-    if pool is not None and len(direct) > 1:
-        rendered = pool.map(_render_in_worker, [(str(source), final, o.name, o.fmt, clean) for o in direct])
+    if jobs > 1 and len(direct) > 1 and can_fork():
+        rendered = _render_forked(direct, engine, clean, terms_sha256, jobs)
     else:
-        rendered = (render(o.spec, engine, o.fmt, clean) for o in direct)
-    for done, (output, data) in enumerate(zip(direct, rendered), 1):
-        output.data = data
+        rendered = (_render_output(o, engine, clean, terms_sha256) for o in direct)
+    for done, (output, (data, record)) in enumerate(zip(direct, rendered), 1):
+        output.data, output.record = data, record
         if progress:
             progress(done, len(direct), output.name)
     _convert_to_pdf([o for o in work if o.fmt == "pdf"], outputs, engine, clean)
     report.rendered = len(work)
+
+
+def _render_output(output: _Output, engine: Engine, clean: bool, terms_sha256: str) -> tuple[bytes, bytes | None]:
+    """An output's bytes, and for a .docx the record of its tree that `update` later merges against."""
+    document = resolved_document(output.spec, engine)
+    data = write_document(document, engine, output.fmt, clean)
+    return data, base_record.encode(document, terms_sha256) if output.fmt == "docx" else None
 
 
 def _convert_to_pdf(work: list, outputs: dict, engine: Engine, clean: bool) -> None:
@@ -458,8 +463,9 @@ def _write_pack(outdir: Path, prior: dict, outputs: dict, to_write: dict, terms:
         atomic_write(outdir / MANIFEST, _json(interim))
     for filename, data in to_write.items():
         atomic_write(outdir / filename, data)
-    base_record.keep_written(outdir, {f: outputs[f].spec for f in to_write if outputs[f].spec is not None},
-                             engine, terms["sha256"])  # what `update` merges against later
+    for filename in to_write:
+        if outputs[filename].record is not None:  # what `update` merges against later
+            base_record.keep(outdir, outputs[filename].name, outputs[filename].record)
     manifest = {
         "generator": f"acscontracts {__version__}",
         "terms": terms,

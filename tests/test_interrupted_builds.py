@@ -158,7 +158,7 @@ def _build(folder: Path, terms: Path, lib: Path, *extra):
 
 def test_failure_after_the_first_document_changes_nothing(tmp_path, monkeypatch, lib, deals, packs):
     folder = _pack_a(tmp_path, packs)
-    real_render, calls = pack.render, []
+    real_render, calls = pack.resolved_document, []
 
     def failing_render(*args, **kwargs):
         calls.append(1)
@@ -166,7 +166,7 @@ def test_failure_after_the_first_document_changes_nothing(tmp_path, monkeypatch,
             raise RuntimeError("injected failure while rendering the second document")
         return real_render(*args, **kwargs)
 
-    monkeypatch.setattr(pack, "render", failing_render)
+    monkeypatch.setattr(pack, "resolved_document", failing_render)
     result = _build(folder, deals[1], lib)
     assert result.exit_code == 5
     assert "internal error: RuntimeError: injected failure" in result.output

@@ -247,8 +247,8 @@ def test_twenty_rounds_of_two_concurrent_builds(tmp_path, lib, deals):
 
 
 def _count_renders(monkeypatch) -> list:
-    calls, real = [], pack.render
-    monkeypatch.setattr(pack, "render", lambda spec, *a, **k: calls.append(spec.name) or real(spec, *a, **k))
+    calls, real = [], pack.resolved_document
+    monkeypatch.setattr(pack, "resolved_document", lambda spec, *a, **k: calls.append(spec.name) or real(spec, *a, **k))
     return calls
 
 

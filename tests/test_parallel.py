@@ -4,6 +4,10 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
+import yaml
+
+from acscontracts import pack
 from conftest import ROOT, SAMPLES
 
 
@@ -25,3 +29,19 @@ def test_parallel_build_is_byte_identical_to_serial(tmp_path):
     assert len(serial_files) >= 18 and sum(n.endswith(".docx") for n in serial_files) >= 14
     assert serial_files == parallel_files
     assert "[#" not in parallel.stderr  # no progress bar when stderr is not a terminal
+
+
+@pytest.mark.skipif(not pack.can_fork(), reason="parallel builds need fork")
+def test_loaded_terms_render_in_forked_workers_that_share_the_engine(tmp_path, monkeypatch):
+    """Terms built in code (no file to re-read) render in parallel too: the workers inherit the parent's
+    engine and documents by fork, so the pool is given them without pickling, and the bytes are the serial ones."""
+    import acscontracts
+
+    terms = acscontracts.load(yaml.safe_load(SAMPLES[0].read_text(encoding="utf-8")))
+    acscontracts.build([terms], tmp_path / "serial")
+    forked = []
+    real = pack._render_forked
+    monkeypatch.setattr(pack, "_render_forked", lambda outputs, *a: forked.append(len(outputs)) or real(outputs, *a))
+    acscontracts.build([terms], tmp_path / "parallel", jobs=2)
+    assert forked and forked[0] >= 2
+    assert _files(tmp_path / "serial") == _files(tmp_path / "parallel")

@@ -77,20 +77,11 @@ def record_path(folder: Path, name: str) -> Path:
     return Path(folder) / FOLDER / f"{name}.json.gz"
 
 
-def keep(folder: Path, documents: dict, terms_sha256: str) -> None:
-    """Record {document name: resolved tree.Document} as written by a build into ``folder``."""
-    for name, document in documents.items():
-        path = record_path(folder, name)
-        path.parent.mkdir(exist_ok=True)
-        atomic_write(path, encode(document, terms_sha256))
-
-
-def keep_written(folder: Path, written: dict, engine, terms_sha256: str) -> None:
-    """For a build: record the tree of every .docx it wrote ({file name: DocumentSpec})."""
-    from acscontracts.pack import resolved_document
-
-    keep(folder, {spec.name: resolved_document(spec, engine) for filename, spec in written.items()
-                  if filename.endswith(".docx")}, terms_sha256)
+def keep(folder: Path, name: str, record: bytes) -> None:
+    """Keep ``record`` (``encode`` of the tree written as document ``name``) in the pack ``folder``."""
+    path = record_path(folder, name)
+    path.parent.mkdir(exist_ok=True)
+    atomic_write(path, record)
 
 
 def find(folder: Path, name: str, terms_sha256: str) -> tree.Document | None:
