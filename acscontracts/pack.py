@@ -16,7 +16,7 @@ from pathlib import Path
 
 from acscontracts import __version__
 from acscontracts.engine.assemble import DocumentSpec, assemble
-from acscontracts.docx_package import PackageError, read_reference
+from acscontracts.docx_package import PackageError, read_regular_file, reference_from_bytes
 from acscontracts.diagnostics import ERROR, WARNING, AcsError, Diagnostic, Location, has_errors
 from acscontracts.files import (LOCK_FILES, LOCK_WAIT, atomic_write, check_name, check_path, folder_lock,
                                 remove_abandoned_temp_files, sha256)
@@ -41,21 +41,23 @@ class Engine:
     _validators: dict = field(default_factory=dict)
     notes: str = "comments"  # drafting notes in a .docx: "comments" or "inline" (see writers.docx)
     paginate: bool = False  # cache the contents' page numbers from a LibreOffice layout
+    reference_sha256: str | None = None  # the reference document's bytes, as read once: outputs' inputs
 
     @classmethod
     def create(cls, template_dirs=(), reference_doc: str | None = None, cache: bool = True,
                notes: str = "comments", paginate: bool = False) -> "Engine":
         library = load_library(resources.templates_dir(), *template_dirs)
-        reference = None
+        reference = reference_sha256 = None
         if reference_doc:
             try:
-                reference = read_reference(Path(reference_doc))
+                data = read_regular_file(Path(reference_doc))
+                reference, reference_sha256 = reference_from_bytes(data), sha256(data)
             except PackageError as exc:
                 raise AcsError([Diagnostic(ERROR, "ACS-REFERENCE-DOC", f"cannot use the reference document: {exc}",
                                            "use a .docx saved by Word, with its usual styles",
                                            Location(str(reference_doc)))])
         return cls(library, Renderer(library, bytecode_cache() if cache else None), reference,
-                   notes=notes, paginate=paginate)
+                   notes=notes, paginate=paginate, reference_sha256=reference_sha256)
 
     def docx_options(self) -> dict:
         """The keyword options of ``writers.docx.write_docx`` that this engine's house style sets."""
@@ -245,15 +247,11 @@ def _in_format(inputs: dict, fmt: str) -> dict:
 
 
 def _reference_hash(engine: Engine) -> str | None:
-    """The house-style reference document's fingerprint: its file's bytes (or the bytes the engine holds)."""
+    """The house-style reference document's fingerprint: its file's bytes (or, for a reference given as
+    parts, their repr)."""
     if engine.reference is None:
         return None
-    if isinstance(engine.reference, (bytes, bytearray)):
-        return sha256(engine.reference)
-    try:
-        return sha256(Path(engine.options[1]).read_bytes())
-    except (IndexError, TypeError, OSError):
-        return sha256(repr(engine.reference).encode("utf-8"))
+    return engine.reference_sha256 or sha256(repr(engine.reference).encode("utf-8"))
 
 
 @dataclass
