@@ -16,7 +16,8 @@ from pathlib import Path
 
 from acscontracts import __version__
 from acscontracts.engine.assemble import DocumentSpec, assemble
-from acscontracts.docx_package import PackageError, read_regular_file, reference_from_bytes
+from acscontracts import docx_package
+from acscontracts.docx_package import PackageError
 from acscontracts.diagnostics import ERROR, WARNING, AcsError, Diagnostic, Location, has_errors
 from acscontracts.files import (LOCK_FILES, LOCK_WAIT, atomic_write, check_name, check_path, folder_lock,
                                 remove_abandoned_temp_files, sha256)
@@ -50,8 +51,8 @@ class Engine:
         reference = reference_sha256 = None
         if reference_doc:
             try:
-                data = read_regular_file(Path(reference_doc))
-                reference, reference_sha256 = reference_from_bytes(data), sha256(data)
+                data = docx_package.read_regular_file(Path(reference_doc))
+                reference, reference_sha256 = docx_package.reference_from_bytes(data), sha256(data)
             except PackageError as exc:
                 raise AcsError([Diagnostic(ERROR, "ACS-REFERENCE-DOC", f"cannot use the reference document: {exc}",
                                            "use a .docx saved by Word, with its usual styles",
