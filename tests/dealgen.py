@@ -279,6 +279,8 @@ def risk_share(draw, sharers: list, counterparty=None) -> dict:
           "caps": [{"partner_id": p, "max_amount": draw(money(10_000, 50_000_000))}
                    for p in draw(st.lists(st.sampled_from(sharing), unique=True)) ] if sharing else [],
           "settlement": draw(choice("funding.risk_share.settlement"))}
+    if rs["caps"]:
+        rs["cap_applies_to"] = draw(choice("funding.risk_share.cap_applies_to"))
     if counterparty:
         rs["counterparty_id"] = counterparty
     return rs

@@ -114,3 +114,9 @@ def test_phase_gate_message_gives_the_dates():
     loaded = mutated(NORTHVALE, del_(("phases", 1, "reconciliation_to")))
     (d,) = [d for d in rules.check(loaded) if d.code == "L4"]
     assert "2027-04-01" in d.message and "to 2027-03-31" in d.message and "2027-06-30" in d.message
+
+
+def test_unstated_caps_are_an_error_with_final_because_the_documents_would_print_a_placeholder():
+    loaded = mutated(NORTHVALE, del_(RS + ("cap_applies_to",)))
+    (d,) = [d for d in rules.check(loaded, final=True) if d.code == "L6"]
+    assert d.severity == ERROR and "cap_applies_to" in d.hint

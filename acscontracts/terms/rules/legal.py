@@ -7,7 +7,7 @@ validation and drafting decide each question the same way.
   L3  error   a flow in which a partner pays itself (incentive funder that also receives the incentive)
   L4  error   a phase whose entry waits for a reconciliation that cannot be finished before it starts
   L5  warning a member's service contract ends before the alliance agreement
-  L6  warning risk-share caps without a statement of whether they limit gains as well as losses
+  L6  warning (error with --final) risk-share caps without a statement of whether they limit gains as well as losses
   L7  error   a gain/loss share with an out-of-scope provider but no commissioner in it
   L8  warning a material subcontract let by a relevant authority with no PSR process recorded
   L9  warning a party whose standing orders need its seal, on heads of terms (never sealed)
@@ -92,11 +92,12 @@ def service_contract_before_agreement(c: Ctx):
 
 
 def caps_without_statement(c: Ctx):
-    """L6: caps must say whether they limit gains too."""
+    """L6: caps must say whether they limit gains too (a placeholder in a draft; an error with --final)."""
+    make = c.error if c.final else c.warn
     for path, rs in c.funding_blocks("risk_share"):
         if _list(rs.get("caps")) and not rs.get("cap_applies_to"):
-            yield c.warn("L6", path + ("caps",), "the risk share has caps but does not say whether they limit "
-                         "gains as well as losses", "set cap_applies_to: losses or gains_and_losses")
+            yield make("L6", path + ("caps",), "the risk share has caps but does not say whether they limit "
+                       "gains as well as losses", "set cap_applies_to: losses or gains_and_losses")
 
 
 def gain_loss_share_without_commissioner(c: Ctx):
