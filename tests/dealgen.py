@@ -176,7 +176,11 @@ def iso(day: dt.date) -> str:
 
 
 def add_years(day: dt.date, years: int) -> dt.date:
-    return day.replace(year=day.year + years)
+    """The same day ``years`` later; 29 February becomes 28 February in a year that is not a leap year."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
 
 
 def prose(draw, n_min=1, n_max=4) -> str:
