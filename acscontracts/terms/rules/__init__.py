@@ -36,6 +36,7 @@ and, with --final, what an alliance agreement or an ICP contract prints that onl
   X21 an alliance board member whose representatives (one a seat) or lead officer are not named
   X22 running costs shared in fixed shares with no share given for the alliance's partners
   X23 an ICP contract with several commissioners that does not split the payment between them
+  X26 dispute stages that are only the final route (s9_referral, courts), with no stage before it
 
 and two more deals that cannot work:
 

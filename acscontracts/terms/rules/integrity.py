@@ -1,5 +1,5 @@
 """Cross-field rules X1-X13 of the domain brief's data model, section (c), X14-X18 and X24-X25: deals that cannot
-work, and X19-X23: terms that a final document needs in some deals only (X24 also has such parts)."""
+work, and X19-X23 and X26: terms that a final document needs in some deals only (X24 also has such parts)."""
 from __future__ import annotations
 
 import re
@@ -466,6 +466,19 @@ def final_payment_split(c: Ctx):
                       "add funding.budget.components: one {partner_id, amount, description} for each commissioner")
 
 
+def final_dispute_first_stage(c: Ctx):
+    """X26: with --final, the dispute clauses start with a stage before the final route, with its time limit."""
+    disputes = c.section("disputes")
+    stages = [_dict(s).get("name") for s in _list(disputes.get("stages"))]
+    if not c.final or not stages or disputes.get("final") == "expert":
+        return
+    if all(name in ("s9_referral", "courts") for name in stages):
+        yield c.error("X26", ("disputes", "stages"), "the disputes stages are only the final route "
+                      f"({', '.join(map(str, stages))}): the documents refer a dispute first to the parties' senior "
+                      "representatives, and would leave the time they have to resolve it blank",
+                      "add a first stage with its days, e.g. {name: negotiation, days: 20}")
+
+
 def subcontract_specifications(c: Ctx):
     """X24: each subcontracted service has one specification; with --final, what the payment basis needs."""
     for path, sub in c.subcontracts():
@@ -545,6 +558,7 @@ RULES = (
     final_board_representatives,
     final_fixed_running_cost_shares,
     final_payment_split,
+    final_dispute_first_stage,
     subcontract_specifications,
     incentive_pool_beyond_budget,
 )
