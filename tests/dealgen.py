@@ -213,6 +213,8 @@ def partner(draw, index: int, org_type: str, roles: list, final: bool) -> dict:
          "short_name": f"{short} ({place})" if draw(st.booleans()) else place, "org_type": org_type, "roles": roles}
     if org_type == "local_authority":
         p["la_tier"] = draw(st.sampled_from(enum("partners.[].la_tier")))
+        if draw(st.booleans()):
+            p["seal_required"] = True  # its standing orders need its seal (and heads of terms stay under hand: L9)
     if org_type in ("icb", "nhs_trust", "nhs_ft", "nhs_england"):
         p["ods_code"] = draw(st.from_regex(r"[A-Z0-9]{3}", fullmatch=True))
     elif org_type == "gp_practice":
@@ -503,16 +505,17 @@ def complete_deal(draw) -> dict:
                                     "review_date": iso(start + dt.timedelta(days=365)), "functions": ["NHS functions", "health-related council functions"]}]
         if alliances and draw(st.booleans()):
             alliances[0]["funding"] = {"pooled_fund_ids": ["better-care-fund"]}
-    nhs_sharers = [p for p in sharers if p not in councils]  # NHS money to a council needs s75 (L2)
+    all_councils = councils + by_type.get("combined_authority", [])
+    nhs_sharers = [p for p in sharers if p not in all_councils]  # NHS money to a council needs s75 (L2)
     if nhs_sharers and draw(st.booleans()):
         funding["risk_share"] = draw(risk_share(nhs_sharers, counterparty=None))
     if draw(st.booleans()):
         funding["incentives"] = draw(incentives(ids))
         if funding["incentives"].get("pool_amount", 0) > funding["budget"]["annual_amount"]:  # paid from the budget (X25)
             funding["incentives"]["pool_amount"] = (funding["budget"]["annual_amount"] / 10).quantize(Decimal("0.01"))
-    if len(alliances) > 1 and [p for p in alliances[-1]["member_ids"] if p not in councils] and draw(st.booleans()):
+    if len(alliances) > 1 and [p for p in alliances[-1]["member_ids"] if p not in all_councils] and draw(st.booleans()):
         a = alliances[-1]
-        a.setdefault("funding", {})["risk_share"] = draw(risk_share([p for p in a["member_ids"] if p not in councils]))
+        a.setdefault("funding", {})["risk_share"] = draw(risk_share([p for p in a["member_ids"] if p not in all_councils]))
     if draw(st.booleans()):
         deal_place = {"place": draw(st.sampled_from(PLACES))}
     else:
@@ -613,6 +616,10 @@ def _phases(draw, start, end, model):
                        "contracting_model": draw(choice("phases.[].contracting_model")),
                        "org_form": draw(choice("phases.[].org_form")),
                        "entry_criteria": ["Board approval"], "risk_share_active": draw(st.booleans())})
+        reconciled_to = start + dt.timedelta(days=a - 100)  # reconciled in time: three months before the phase (L4)
+        if i and reconciled_to > start + dt.timedelta(days=bounds[i - 1]) and draw(st.booleans()):
+            phases[-1]["entry_criteria"].append("Year-to-date reconciliation of the previous phase reported to the Board")
+            phases[-1]["reconciliation_to"] = iso(reconciled_to)
     return phases
 
 
