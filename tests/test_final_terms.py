@@ -222,7 +222,7 @@ def test_collaborative_arrangements_are_drafted(engine):
 def test_board_representatives_are_drafted(engine):
     t = text(engine, terms(NORTHVALE), "alliance_agreement")
     assert "the ICB | Dr Aisha Khan (Chief Medical Officer) | Mark Rowley (Director of Strategy and Partnerships) | " \
-           "Lucy Brennan (Director of Place (Northvale))" in t
+           "Lucy Brennan (Director of Place, Northvale)" in t
     t = text(engine, terms(NORTHVALE, del_(BM0 + ("alternates",))), "alliance_agreement")
     assert "the ICB | Dr Aisha Khan (Chief Medical Officer) | None nominated |" in t
 
