@@ -96,7 +96,7 @@ def test_no_essential_service_is_said_so(engine):
     specs = at(_loaded(WESTMOOR).data, SUB2 + ("specifications",))
     assert not any(s["essential"] for s in specs)
     t = text(engine, terms(WESTMOOR), "subcontract", "sub-physiofirst")
-    assert "None of the Services is an essential service for the purposes of clause" in t
+    assert "No Service is an essential service for the purposes of clause" in t
 
 
 def test_activity_prices_are_drafted(engine):
@@ -224,7 +224,7 @@ def test_board_representatives_are_drafted(engine):
     assert "the ICB | Dr Aisha Khan (Chief Medical Officer) | Mark Rowley (Director of Strategy and Partnerships) | " \
            "Lucy Brennan (Director of Place, Northvale)" in t
     t = text(engine, terms(NORTHVALE, del_(BM0 + ("alternates",))), "alliance_agreement")
-    assert "the ICB | Dr Aisha Khan (Chief Medical Officer) | None nominated |" in t
+    assert "the ICB | Dr Aisha Khan (Chief Medical Officer) | Not nominated |" in t
 
 
 # --------------------------------------------------------------------------- derived from the terms
