@@ -97,6 +97,7 @@ def subcontract_added(d):
     new = copy.deepcopy(first)
     new["id"] = "sub-outpatients"
     new["services"] = ["Community outpatient clinics"]
+    new["specifications"] = [dict(new["specifications"][0], service="Community outpatient clinics")]
     new["value_pa"] = Decimal(1250000)
     new["commissioner_consent"] = "pending"
     d["contracting"]["subcontracts"].append(new)

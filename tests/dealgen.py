@@ -198,6 +198,16 @@ def split_100(draw, n: int) -> list:
 
 # --------------------------------------------------------------------------- partners
 
+PEOPLE = ("Dr Siân O'Neill", "Amara Okafor-Smith", "José Álvarez", "Li Wei", "Ruth McAllister-Brown", "Tomás Ó Briain",
+          "Zoë Hart-Davies")
+JOB_TITLES = ("Chief Executive", "Director of Finance", "Director of Strategy & Partnerships", "Medical Director",
+              "Director of Adult Social Care", "Head of Integration (Place)")
+
+
+def person(draw) -> dict:
+    return {"name": draw(st.sampled_from(PEOPLE)), "title": draw(st.sampled_from(JOB_TITLES))}
+
+
 
 @st.composite
 def partner(draw, index: int, org_type: str, roles: list, final: bool) -> dict:
@@ -207,6 +217,8 @@ def partner(draw, index: int, org_type: str, roles: list, final: bool) -> dict:
          "short_name": f"{short} ({place})" if draw(st.booleans()) else place, "org_type": org_type, "roles": roles}
     if org_type == "local_authority":
         p["la_tier"] = draw(st.sampled_from(enum("partners.[].la_tier")))
+        if draw(st.booleans()):
+            p["seal_required"] = True  # its standing orders need its seal (and heads of terms stay under hand: L9)
     if org_type in ("icb", "nhs_trust", "nhs_ft", "nhs_england"):
         p["ods_code"] = draw(st.from_regex(r"[A-Z0-9]{3}", fullmatch=True))
     elif org_type == "gp_practice":
@@ -236,7 +248,10 @@ def governance(draw, members: list, parties_on_board: list, final: bool, model_k
     rule = draw(choice("governance.voting_rule"))
     gov = {"board": {"name": draw(st.sampled_from(("Alliance Board", "Joint Leadership Board", "Partnership Board"))),
                      "chair": chair,
-                     "members": [{"partner_id": m, "seats": seats[m], "votes": draw(st.integers(0 if i else 1, 3))}
+                     "members": [{"partner_id": m, "seats": seats[m], "votes": draw(st.integers(0 if i else 1, 3)),
+                                  "representatives": [person(draw) for _ in range(seats[m])],
+                                  "alternates": [person(draw) for _ in range(draw(st.integers(0, 2)))],
+                                  "lead_officer": person(draw)}
                                  for i, m in enumerate(members)],
                      "quorum": draw(st.integers(1, total)),
                      "meeting_frequency": draw(choice("governance.board.meeting_frequency"))},
@@ -353,6 +368,13 @@ def complete_deal(draw) -> dict:
     if model == "alliance":
         observers = [pid for pid in ids[2:] if draw(st.integers(0, 9)) == 0]
         members = [pid for pid in ids if pid not in observers]
+        if not any("provider" in partners[ids.index(pid)]["roles"] for pid in members):  # the pool pays providers (L15)
+            extra = draw(partner(len(partners), draw(st.sampled_from(OTHER_PROVIDER_TYPES + NHS_PROVIDER_TYPES)),
+                                 ["provider"], True))
+            partners.append(extra)
+            ids.append(extra["id"])
+            members.append(extra["id"])
+        member_providers = [pid for pid in members if "provider" in partners[ids.index(pid)]["roles"]]
         for pid in members:
             give(pid, "alliance_member")
         for pid in observers:
@@ -360,10 +382,20 @@ def complete_deal(draw) -> dict:
         k = draw(st.integers(0, 3)) if len(members) >= 4 else draw(st.integers(0, 1))
         for a in range(k):
             subset = members if a == 0 else draw(st.lists(st.sampled_from(members), min_size=2, unique=True))
+            if not set(subset) & set(member_providers):  # each alliance works through a member's contract (X20)
+                subset = subset + [draw(st.sampled_from(member_providers))]
+            if not any(partners[ids.index(p)]["org_type"] in ("icb", "ccg_legacy", "nhs_england") for p in subset):
+                subset = subset + [ids[0]]  # an NHS commissioner, who funds any incentive pool (L15)
             alliances.append({"id": f"alliance-{a + 1}", "title": f"{PLACES[a]} {draw(st.sampled_from(('Alliance', 'Provider Collaborative')))}",
                               "kind": draw(choice("contracting.alliances.[].kind")), "member_ids": subset})
             if a == 0 and observers:
                 alliances[-1]["observer_ids"] = observers
+        # the members' service contracts, which the alliance agreement lists and works through (X20)
+        contracting["service_contracts"] = [
+            {"id": f"contract-{pid}", "title": f"Community Services Contract {start.year} ({n + 1})", "commissioner_ids": [ids[0]],
+             "provider_id": pid, "form": draw(choice("contracting.service_contracts.[].form")),
+             "value_pa": draw(money(100_000, 500_000_000)), "start": iso(start), "end_date": iso(end)}
+            for n, pid in enumerate(member_providers)]
         board_parties = members
     else:
         head = draw(st.sampled_from([p for p in ids if partners[ids.index(p)]["org_type"] in NHS_PROVIDER_TYPES]))
@@ -377,8 +409,19 @@ def complete_deal(draw) -> dict:
             contracting["aco"] = {"title_style": draw(choice("contracting.aco.title_style")), "holder_id": head,
                                   "coordinating_commissioner_id": coord,
                                   "service_commencement": iso(start + dt.timedelta(days=90)),  # binds before go-live (L10)
-                                  "contract_value_pa": draw(money(1_000_000, 900_000_000))}
+                                  "contract_value_pa": draw(money(1_000_000, 900_000_000)),
+                                  "payment_day": draw(st.integers(1, 28)), "withholding_pct": draw(pct(0, 10)),
+                                  "local_quality_requirements": draw(st.lists(st.sampled_from((
+                                      "Urgent community response within two hours for at least 70% of referrals",
+                                      "Care & support plans reviewed every six months for 90% of care-home residents")),
+                                      unique=True)),
+                                  "local_access_standards": draw(st.lists(st.sampled_from((
+                                      "Routine community nursing visits within five working days of referral",
+                                      "Reablement assessment within two days of discharge")), unique=True))}
             contracting["integration_level"] = draw(choice("contracting.integration_level"))
+            if contracting["integration_level"] == "virtual":
+                contracting["collaboration_arrangements"] = "the place alliance agreement between the providers of " \
+                                                            "primary, community & mental health services in the area"
             contracting["integration_agreements"] = [
                 {"id": f"{t.replace('_', '-')}-integration", "type": t, "counterparty_ids": councils[:1] if t == "local_authority" else [],
                  "counterparty_description": "the GP practices of the area" if t == "gp" else "the council",
@@ -404,7 +447,8 @@ def complete_deal(draw) -> dict:
             sub_start = start + dt.timedelta(days=draw(st.integers(0, 365)))
             sub_end = min(head_end, add_years(sub_start, draw(st.integers(1, 10))))
             sub = {"id": f"sub-{s + 1}", "head_provider_id": head, "subcontractor_id": sub_id,
-                   "services": [prose(draw)], "value_pa": draw(money(10_000, 50_000_000)),
+                   "services": list(dict.fromkeys(prose(draw) for _ in range(draw(st.integers(1, 2))))),
+                   "value_pa": draw(money(10_000, 50_000_000)),
                    "material": draw(st.booleans()), "commissioner_consent": draw(choice("contracting.subcontracts.[].commissioner_consent")),
                    "loss_share": draw(st.booleans()), "payment_basis": draw(choice("contracting.subcontracts.[].payment_basis")),
                    "start": iso(sub_start), "end": iso(sub_end),
@@ -416,6 +460,7 @@ def complete_deal(draw) -> dict:
                 sub["loss_share_cap"] = draw(money(10_000, 5_000_000))
             if sub["payment_basis"] == "activity":
                 sub["activity_plan"] = "Indicative 96,000 tests a year under the annual activity plan"
+            sub.update(_specifications(draw, sub))
             subs.append(sub)
         contracting["subcontracts"] = subs
         if not any("subcontractor" in partners[ids.index(o)]["roles"] for o in others):
@@ -441,6 +486,16 @@ def complete_deal(draw) -> dict:
             funding["contributions"] = [{"partner_id": p, "amount": draw(money(1, 5_000_000))} for p in who]
     if draw(st.booleans()):
         funding["running_costs"] = {"amount_pa": draw(money(10_000, 5_000_000)), "split": draw(choice("funding.running_costs.split"))}
+        if funding["running_costs"]["split"] == "fixed_shares" and model == "alliance":  # a share in each alliance (X22)
+            who = list(dict.fromkeys(draw(st.sampled_from(a["member_ids"])) for a in alliances)) or [board_parties[0]]
+            funding["contributions"] = [{"partner_id": p, "pct": v, "purpose": "running costs"}
+                                        for p, v in zip(who, draw(split_100(len(who))))]
+    if model == "icp_contract" and len(commissioners) > 1:  # each commissioner's part of the payment (X23)
+        annual = funding["budget"]["annual_amount"]
+        parts = [(annual * v / 100).quantize(Decimal("0.01")) for v in draw(split_100(len(commissioners)))]
+        parts[-1] = annual - sum(parts[:-1])
+        funding["budget"]["components"] = [{"partner_id": p, "amount": a, "description": "Core allocation"}
+                                           for p, a in zip(commissioners, parts)]
     if councils and nhs_bodies and draw(st.booleans()):
         pool_members = [nhs_bodies[0], councils[0]]
         amounts = [draw(money(1, 100_000_000)) for _ in pool_members]
@@ -454,14 +509,17 @@ def complete_deal(draw) -> dict:
                                     "review_date": iso(start + dt.timedelta(days=365)), "functions": ["NHS functions", "health-related council functions"]}]
         if alliances and draw(st.booleans()):
             alliances[0]["funding"] = {"pooled_fund_ids": ["better-care-fund"]}
-    nhs_sharers = [p for p in sharers if p not in councils]  # NHS money to a council needs s75 (L2)
+    all_councils = councils + by_type.get("combined_authority", [])
+    nhs_sharers = [p for p in sharers if p not in all_councils]  # NHS money to a council needs s75 (L2)
     if nhs_sharers and draw(st.booleans()):
         funding["risk_share"] = draw(risk_share(nhs_sharers, counterparty=None))
     if draw(st.booleans()):
         funding["incentives"] = draw(incentives(ids))
-    if len(alliances) > 1 and [p for p in alliances[-1]["member_ids"] if p not in councils] and draw(st.booleans()):
+        if funding["incentives"].get("pool_amount", 0) > funding["budget"]["annual_amount"]:  # paid from the budget (X25)
+            funding["incentives"]["pool_amount"] = (funding["budget"]["annual_amount"] / 10).quantize(Decimal("0.01"))
+    if len(alliances) > 1 and [p for p in alliances[-1]["member_ids"] if p not in all_councils] and draw(st.booleans()):
         a = alliances[-1]
-        a.setdefault("funding", {})["risk_share"] = draw(risk_share([p for p in a["member_ids"] if p not in councils]))
+        a.setdefault("funding", {})["risk_share"] = draw(risk_share([p for p in a["member_ids"] if p not in all_councils]))
     if draw(st.booleans()):
         deal_place = {"place": draw(st.sampled_from(PLACES))}
     else:
@@ -493,7 +551,7 @@ def complete_deal(draw) -> dict:
         "financial_safeguards": {"min_net_assets": draw(money(1, 50_000_000)), "parent_guarantee": draw(st.booleans()),
                                  "reporting_frequency": draw(choice("financial_safeguards.reporting_frequency"))},
         "term": {"start": iso(start), "end": iso(end),
-                 "extension_years": draw(st.integers(1, 5)),
+                 "extension_years": draw(st.integers(1, 5)), "extension_notice_months": draw(st.integers(1, 24)),
                  "break_points": sorted({iso(add_years(start, y)) for y in draw(st.lists(st.integers(1, years - 1), max_size=3))}),
                  "review_dates": [iso(add_years(start, 1))]},
         "exit": {"withdrawal_notice_months": draw(st.integers(6, 24)), "plan_required": draw(st.booleans()),
@@ -503,10 +561,49 @@ def complete_deal(draw) -> dict:
                      "mediator": "CEDR", "final": draw(choice("disputes.final"))},
         "liability": _liability(draw),
     }
+    stages = data["disputes"]["stages"]
+    if all(s["name"] in ("s9_referral", "courts") for s in stages):  # a stage before the final route (X26)
+        stages.insert(0, {"name": "negotiation", "days": draw(st.integers(5, 60))})
+    if data["financial_safeguards"]["parent_guarantee"]:
+        data["financial_safeguards"]["guarantor"] = {
+            "legal_name": f"{PLACES[draw(st.integers(0, len(PLACES) - 1))]} Health Holdings Limited",
+            "company_no": f"{draw(st.integers(1, 99_999_999)):08d}", "address": "1 Guarantee Row, London EC1A 1AA"}
     if model == "icp_contract" and not any("commissioner" in partners[ids.index(c)]["roles"] and c in councils
                                            for c in councils):
         data["scope"]["la_services"] = []
     return data
+
+
+def _specifications(draw, sub: dict) -> dict:
+    """What a final sub-contract prints about its services: a specification of each (with its unit and price when
+    paid for activity, or its part of the annual value when there are several), KPI thresholds and flow-down."""
+    services = sub["services"]
+    cents = int(sub["value_pa"] * 100)
+    cut = draw(st.integers(1, cents - 1)) if len(services) > 1 and cents > 1 else cents
+    values = [Decimal(cut) / 100, Decimal(cents - cut) / 100][:len(services)]
+    specs = []
+    for service, value in zip(services, values):
+        spec = {"service": service, "aims": f"Better outcomes from {service}, closer to home",
+                "description": f"Assessment, treatment and review for {service}, on the pathway agreed with the Lead Provider",
+                "criteria": "Adults registered with a GP practice in the area; children are excluded",
+                "referrals": "From GPs and community teams by e-referral: urgent within 2 days, routine within 4 weeks",
+                "hours": draw(st.sampled_from(("8am to 8pm, seven days a week", "9am to 5pm, Monday to Friday",
+                                               "24 hours a day, every day"))),
+                "locations": "St Anne's Health Centre and people's own homes",
+                "interdependencies": "General practice, community nursing & the acute trust's frailty unit",
+                "essential": draw(st.booleans())}
+        if sub["payment_basis"] == "activity":
+            spec["unit"] = draw(st.sampled_from(("a face-to-face contact", "A course of treatment", "a test (reported)")))
+            spec["price"] = draw(money(1, 5_000))
+        elif len(services) > 1:
+            spec["annual_value"] = value
+        specs.append(spec)
+    return {"specifications": specs,
+            "kpi_thresholds": {"referrals_on_time_pct": draw(pct(50, 100)), "training_compliance_pct": draw(pct(50, 100)),
+                               "positive_experience_pct": draw(pct(50, 100))},
+            "flow_down_exclusions": draw(st.lists(st.sampled_from(
+                ("The Commissioner's payment of the Contract Price", "Provisions on the Lead Provider's board & governance",
+                 "Schedule 2G (Other Local Agreements, Policies and Procedures)")), unique=True, max_size=2))}
 
 
 def _phases(draw, start, end, model):
@@ -523,6 +620,10 @@ def _phases(draw, start, end, model):
                        "contracting_model": draw(choice("phases.[].contracting_model")),
                        "org_form": draw(choice("phases.[].org_form")),
                        "entry_criteria": ["Board approval"], "risk_share_active": draw(st.booleans())})
+        reconciled_to = start + dt.timedelta(days=a - 100)  # reconciled in time: three months before the phase (L4)
+        if i and reconciled_to > start + dt.timedelta(days=bounds[i - 1]) and draw(st.booleans()):
+            phases[-1]["entry_criteria"].append("Year-to-date reconciliation of the previous phase reported to the Board")
+            phases[-1]["reconciliation_to"] = iso(reconciled_to)
     return phases
 
 
@@ -538,7 +639,8 @@ def _enablers(draw, ids, start, nhs_bodies):
                                               "date": iso(start + dt.timedelta(days=90)),  # information due after signing (L11)
                                               "description": "Community nursing staff"}]
                           if draw(st.booleans()) else [],
-                          "pension_route": draw(choice("enablers.workforce.pension_route")),
+                          "pension_route": (route := draw(choice("enablers.workforce.pension_route"))),
+                          **({"lgps_risk": draw(choice("enablers.workforce.lgps_risk"))} if route == "lgps_admission" else {}),
                           "no_poaching": draw(st.booleans())},
             "estates": [{"property": "Riverside Health Centre", "owner_id": ids[0], "occupier_id": ids[-1],
                          "arrangement": a} for a in draw(st.lists(choice("enablers.estates.[].arrangement"),

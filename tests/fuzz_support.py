@@ -549,6 +549,8 @@ def big_deal(partners: int = 0, subcontracts: int = 0) -> dict:
         sub.update(id=f"sub-extra-{i:04d}", value_pa=100_000 + i, material=False,
                    subcontractor_id=new_ids[i % len(new_ids)] if new_ids else template_sub["subcontractor_id"])
         sub.pop("pass_through_pct", None)
+        for spec, value in zip(sub.get("specifications", ()), (sub["value_pa"] - 50_000, 50_000)):
+            spec["annual_value"] = value  # the breakdown by service adds up to the new value (X24)
         subs.append(sub)
     return data
 

@@ -58,6 +58,7 @@ def quorum(d):
 
 def sub_value(d):
     d["contracting"]["subcontracts"][0]["value_pa"] += Decimal(100000)
+    d["contracting"]["subcontracts"][0]["specifications"][0]["annual_value"] += Decimal(100000)  # its breakdown too
 
 
 def tupe_off(d):

@@ -5,8 +5,7 @@ For each generated deal that validates, every document it calls for is rendered 
 * no template error (ACS-TEMPLATE) and no broken cross-reference (ACS-BROKEN-REF: the render raises);
 * no markup or template syntax in the output (`<term`, `<ref`, `<note`, `<blank`, `{{`, `{%`, `&lt;`);
 * figures in words and numerals agree (`six (6)`, `£1,000 (one thousand pounds)`);
-* when the terms pass `validate --final`, no `[●]`: the date of signing, the forms and the OPEN drafting
-  details listed below aside (each without a schema field yet).
+* when the terms pass `validate --final`, no `[●]`: the date of signing and the forms listed below aside.
 
 Complete deals must pass `--final` (the generator follows the domain rules, so a refusal is a bug in the
 generator or an over-strict rule). Drafts are thinned towards the minimal draft; those the rules refuse are
@@ -36,26 +35,13 @@ from acscontracts.terms.validation import check_loaded
 
 pytestmark = pytest.mark.filterwarnings("ignore:Generating overly large repr")
 
-# Placeholders that final-valid terms still print, by hint. None is a deal term the schema lacks a field for
-# by oversight: FORMS are forms completed when used (a deed of accession, a conditions-precedent status
-# table), and OPEN are drafting details no schema field holds yet (service specifications, KPI thresholds,
-# representatives' names, unit prices). Any other [●] in a final document fails the test: a new placeholder
-# must get a field in x-required-final (as `loss_share_cap` did) or be listed here with its reason.
-FORMS = {"[● status]", "[● date]", "[● legal name of the new Partner]", "[● description]", "[● address]",
-         "[● execution blocks]", "[●]"}
-OPEN = {"[● threshold]", "[● name and job title]", "[● list of excluded provisions]", "[● aims and expected outcomes]",
-        "[● criteria]", "[● referral routes and response times]", "[● hours]", "[● locations]",
-        "[● interdependencies]", "[● essential services]", "[● list of Head Contract quality requirements]",
-        "[● breakdown by service]", "[● unit, for example a contact or a course of treatment]", "[● price]",
-        "[● number]", "[● longstop date]", "[● list of Service Contracts]", "[● Running Costs budget and shares]",
-        "[● day of the month]", "[● percentage]", "[● local access standards]", "[● local quality requirements]",
-        "[● processing particulars]", "[● guarantor]", "[● list or incorporate the mandatory terms]",
-        "[● form of guarantee]", "[● Timetable]",
-        "[● commissioner]",  # aco-schedule-payment: who pays when funding.budget.components is empty
-        "[● alliance or collaborative arrangements]",
-        "[● shares]",  # running_costs.split: fixed_shares has no field for the shares yet
-        "[● recipients]",  # incentive pool where no measure owner may lawfully be paid (all funders or councils)
-        "[● part of, or in addition to,]"}  # a fixed improvement pool: inside or on top of the payment (no field yet)
+# Placeholders that final-valid terms still print, by hint: only the forms completed when they are used (a deed
+# of accession, a conditions-precedent status table; the date of signing is allowed separately). Every other
+# [●] in a final document fails the test: a term the document prints gets a field in x-required-final (or a
+# conditional one, in the `then` of an `if`), is derived from the terms, or is refused by a rule with --final.
+FORMS = {"[● status]", "[● date of this deed]", "[● date of the Agreement]", "[● date of approval]", "[● Accession Date]",
+         "[● legal name of the new Partner]", "[● description of the new Partner]", "[● address of the new Partner]",
+         "[● to be completed on accession]", "[● execution blocks]"}
 MARKUP = ("<term", "<ref", "<note", "<blank", "</", "{{", "{%", "%}", "}}", "&lt;", "&gt;", "&amp;")
 SIGNING_DATE = re.compile(r"^Date: \[●\]( \d{4})?$", re.M)
 NUMBER_WORDS = {w for n in range(101) for w in re.split(r"[ -]", num2words(n))} | {
@@ -100,7 +86,7 @@ def assert_correct(texts: dict, final: bool) -> None:
         if final:
             rest = SIGNING_DATE.sub("", text)
             blanks = [rest[max(0, m.start() - 100):m.end() + 20] for m in re.finditer(r"\[●[^\]]*\]", rest)
-                      if m.group(0) not in FORMS | OPEN]
+                      if m.group(0) not in FORMS]
             assert not blanks, (name, len(blanks), blanks[:5])
 
 

@@ -331,7 +331,7 @@ def test_markup_refuses_characters_word_cannot_hold():
 
 
 MONEY_KEYS = {"amount", "annual_amount", "value_pa", "total", "cap_amount", "max_amount", "contract_value_pa",
-              "cost_pa", "amount_pa", "pool_amount", "min_net_assets"}
+              "cost_pa", "amount_pa", "pool_amount", "min_net_assets", "price"}
 
 
 @pytest.mark.parametrize("value", [Decimal("999999999999999.99"), 10**15], ids=["largest-pence", "limit"])
@@ -348,6 +348,13 @@ def test_largest_amounts_render(shipped_engine, name, value):
         for c in contributions:
             c["amount"] = share
         fund["total"] = share * len(contributions)
+    for sub in loaded.data.get("contracting", {}).get("subcontracts", []):  # so is its breakdown by service
+        specs = [s for s in sub.get("specifications", []) if "annual_value" in s]
+        if specs:
+            share = (Decimal(value) / len(specs)).quantize(Decimal("0.01"), rounding="ROUND_FLOOR")
+            for spec in specs:
+                spec["annual_value"] = share
+            sub["value_pa"] = share * len(specs)
     assert _through_the_pipeline(loaded, shipped_engine, name, 99) >= 3
 
 

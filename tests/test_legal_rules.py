@@ -1,4 +1,4 @@
-"""Legal-soundness rules L1-L14 (acscontracts/terms/rules/legal.py): one mutated sample per code.
+"""Legal-soundness rules L1-L15 (acscontracts/terms/rules/legal.py): one mutated sample per code.
 
 Each case changes one thing in a clean sample so that the documents would be legally wrong (error) or
 need a lawyer's choice (warning), in draft mode, and checks the code, severity, JSON path and that
@@ -82,11 +82,14 @@ CASES = [
      "L13", ERROR, "scope.la_services[2]"),
     ("L14-gls-in-subcontract", EASTMOOR, (set_(SUB0 + ("loss_share",), True),), "L14", ERROR,
      "contracting.subcontracts[0]"),
+    ("L15-pool-without-payee", NORTHVALE, (set_(INC + ("distribution",), "by_measure_owner"),
+                                           lambda data: [m.pop("owner_id") for m in at(data, INC + ("measures",))]),
+     "L15", ERROR, "funding.incentives"),
 ]
 
 
 def test_every_legal_code_has_a_case():
-    assert {c[3] for c in CASES} == {f"L{i}" for i in range(1, 15)}
+    assert {c[3] for c in CASES} == {f"L{i}" for i in range(1, 16)}
 
 
 @pytest.mark.parametrize("name", [NORTHVALE, WESTMOOR, EASTMOOR, "riverbend-system.yaml"])

@@ -129,8 +129,11 @@ def test_every_object_is_closed(schema):
 
 def test_required_and_final_name_real_properties(schema):
     problems = []
-    for path, node in subschemas(schema):
+    nodes = dict(subschemas(schema))
+    for path, node in nodes.items():
         props = node.get("properties") or {}
+        if path and path[-1] == "then" and not props:  # a conditional requirement: the object's own fields
+            props = nodes[path[:-1]].get("properties") or {}
         required, final = node.get("required", []), node.get(FINAL, [])
         for name in list(required) + list(final):
             if name not in props:

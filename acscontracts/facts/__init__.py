@@ -62,6 +62,14 @@ class DealFacts:
         """A subcontract's pass-through percentage in context (money.PassThrough), or None."""
         return money.pass_through(self.terms, sub)
 
+    def contract_value_shares(self, members, amount=None) -> tuple:
+        """Shares of ``members`` pro rata to the annual value of their service contracts (money.ValueShare)."""
+        return money.contract_value_shares(self.terms, members, amount)
+
+    def head_contract_share(self, sub):
+        """A subcontract's annual value as a percentage of the head contract's, or None."""
+        return money.head_contract_share(self.terms, sub)
+
     def incentive_pool(self, inc):
         """The incentive pool a year (Decimal), from the amount or the percentage of the budget."""
         return money.incentive_pool(self.terms, inc)

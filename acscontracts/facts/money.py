@@ -245,8 +245,60 @@ def risk_share_facts(terms, rs) -> RiskShareFacts | None:
                         order.append(p)
                         maximum[p.id] = Decimal(0)
                     maximum[p.id] += width * s.pct / HUNDRED
-    commissioner = terms._index.get(rs.commissioner_id) if isinstance(rs.commissioner_id, str) else None
+    commissioner = gain_loss_commissioner(terms, rs)
     return RiskShareFacts(rs, commissioner, tuple(examples), tuple((p, pennies(maximum[p.id])) for p in order))
+
+
+def gain_loss_commissioner(terms, rs):
+    """The commissioner whose spend is the baseline of a gain/loss share: the one the terms name or, when
+    they name none, the only commissioner among the sharers (None when that does not settle it)."""
+    if isinstance(rs.commissioner_id, str):
+        return terms._index.get(rs.commissioner_id)
+    if not isinstance(rs.counterparty_id, str):
+        return None
+    sharers = dict.fromkeys(s.partner_id for c in rs.corridors for s in c.shares)
+    found = [p for p in (terms._index.get(i) for i in sharers) if p is not None and p.is_commissioner]
+    return found[0] if len(found) == 1 else None
+
+
+@dataclass(frozen=True)
+class ValueShare:
+    """One provider's share of something split in proportion to the annual value of its contracts."""
+
+    partner: object
+    value: Decimal  # annual value of its contracts
+    pct: Decimal  # its share, to 0.01%
+    amount: object  # its part of the amount split (Decimal), or None when no amount is split
+
+
+def contract_value_shares(terms, members, amount=None) -> tuple:
+    """Shares of ``members`` in proportion to the annual value of the service contracts under which each
+    provides services (a commissioner does not share by reason of the contracts it commissions). Amounts,
+    when ``amount`` is given, are rounded to pennies so that they add up to it. () when nothing is known."""
+    values: dict = {}
+    member_ids = {m.id for m in members}
+    for contract in terms.contracting.service_contracts:
+        if contract.provider_id in member_ids:
+            if not isinstance(contract.value_pa, Decimal):
+                return ()
+            values[contract.provider_id] = values.get(contract.provider_id, Decimal(0)) + contract.value_pa
+    total = sum(values.values(), Decimal(0))
+    if not total:
+        return ()
+    order = [m for m in members if m.id in values]
+    exact = [values[m.id] * amount / total for m in order] if isinstance(amount, Decimal) else None
+    amounts = _round_to(exact, pennies(amount)) if exact is not None else [None] * len(order)
+    return tuple(ValueShare(m, values[m.id], pennies(values[m.id] * HUNDRED / total), a)
+                 for m, a in zip(order, amounts))
+
+
+def head_contract_share(terms, sub) -> object:
+    """A subcontract's annual value as a percentage of the head contract's (to 0.01%), or None."""
+    head = next((c for c in terms.contracting.service_contracts if c.id == terms.contracting.head_contract_id), None)
+    if head is None or not isinstance(head.value_pa, Decimal) or not head.value_pa \
+            or not isinstance(sub.value_pa, Decimal):
+        return None
+    return pennies(sub.value_pa * HUNDRED / head.value_pa)
 
 
 @dataclass(frozen=True)

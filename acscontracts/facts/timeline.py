@@ -68,6 +68,7 @@ class Timeline:
     service_commencement: object  # date services start (ACO/ICP contract); else the term start
     expiry: object
     longstop: object  # date by which conditions precedent must be met (or Missing/None)
+    longstop_agreed: bool  # the terms give the longstop; else it is service commencement (or not known)
     gates: tuple  # tuple[PhaseGate, ...]
     reconciliations: tuple  # tuple[Reconciliation, ...]
     tupe_information: tuple  # tuple[TupeInformation, ...]
@@ -113,5 +114,9 @@ def compute(terms) -> Timeline:
     workforce = terms.enablers.workforce if terms.enablers else None
     tupe = tuple(TupeInformation(t, t.date - _dt.timedelta(days=TUPE_INFORMATION_DAYS))
                  for t in (workforce.tupe_transfers if workforce else ()) if _is_date(t.date))
+    # The conditions precedent of an ICP contract must be met by the longstop date the terms give or,
+    # where they give none, by service commencement: services cannot start while a condition is unmet.
+    agreed = bool(aco) and _is_date(aco.longstop_date)
+    longstop = aco.longstop_date if agreed or not aco else (commencement if _is_date(commencement) else aco.longstop_date)
     return Timeline(terms.deal.effective_date, commencement, term.end if term else None,
-                    aco.longstop_date if aco else None, tuple(gates), reconciliations, tupe)
+                    longstop, agreed, tuple(gates), reconciliations, tupe)

@@ -163,10 +163,19 @@ class Phase:
 
 
 @dataclass(frozen=True)
+class Person:
+    name: str = None
+    title: str = None
+
+
+@dataclass(frozen=True)
 class BoardMember:
     partner_id: str
     seats: int = 1
     votes: int = 1
+    representatives: tuple[Person, ...] = None  # the individuals on the board (None: not given yet)
+    alternates: tuple[Person, ...] = ()
+    lead_officer: Person = None
 
 
 @dataclass(frozen=True)
@@ -362,6 +371,29 @@ class ServiceContract:
 
 
 @dataclass(frozen=True)
+class ServiceSpecification:
+    service: str
+    aims: str = None
+    description: str = None
+    criteria: str = None
+    referrals: str = None
+    hours: str = None
+    locations: str = None
+    interdependencies: str = None
+    essential: bool = None
+    unit: str = None
+    price: Decimal = None
+    annual_value: Decimal = None
+
+
+@dataclass(frozen=True)
+class KpiThresholds:
+    referrals_on_time_pct: Decimal = None
+    training_compliance_pct: Decimal = None
+    positive_experience_pct: Decimal = None
+
+
+@dataclass(frozen=True)
 class Subcontract:
     id: str
     head_provider_id: str
@@ -375,10 +407,22 @@ class Subcontract:
     loss_share_cap: Decimal = None
     payment_basis: str = None
     activity_plan: str = None
+    specifications: tuple[ServiceSpecification, ...] = None  # None (Missing) until the terms give them
+    kpi_thresholds: KpiThresholds = None
+    flow_down_exclusions: tuple[str, ...] = None  # () when nothing is excluded; Missing when not yet settled
     start: _dt.date = None
     end: _dt.date = None
     psr_process: str = None
     standstill_ended: _dt.date = None
+
+    def specification(self, service: str):
+        """The specification of one of ``services`` (None when the terms give none)."""
+        return next((s for s in (self.specifications or ()) if s.service == service), None)
+
+    @property
+    def essential_services(self) -> tuple:
+        """The services the specifications mark as essential, in the order of ``services``."""
+        return tuple(s for s in self.services if getattr(self.specification(s), "essential", None) is True)
 
 
 @dataclass(frozen=True)
@@ -389,6 +433,10 @@ class Aco:
     service_commencement: _dt.date = None
     contract_value_pa: Decimal = None
     longstop_date: _dt.date = None
+    payment_day: int = None
+    withholding_pct: Decimal = None
+    local_quality_requirements: tuple[str, ...] = None
+    local_access_standards: tuple[str, ...] = None
 
     @property
     def title(self) -> str:
@@ -423,6 +471,7 @@ class Contracting:
     aco: Aco = None
     integration_level: str = None
     integration_agreements: tuple[IntegrationAgreement, ...] = ()
+    collaboration_arrangements: str = None
     procurement_route: str = None
     procurement_date: _dt.date = None
 
@@ -458,6 +507,7 @@ class Workforce:
     tupe_transfers: tuple[StaffMove, ...] = ()
     pension_route: str = None
     no_poaching: bool = False
+    lgps_risk: str = None
 
 
 @dataclass(frozen=True)
@@ -512,10 +562,18 @@ class Assurance:
 
 
 @dataclass(frozen=True)
+class Guarantor:
+    legal_name: str
+    company_no: str = None
+    address: str = None
+
+
+@dataclass(frozen=True)
 class FinancialSafeguards:
     min_net_assets: Decimal = None
     parent_guarantee: bool = False
     reporting_frequency: str = None
+    guarantor: Guarantor = None
 
 
 @dataclass(frozen=True)
@@ -523,6 +581,7 @@ class Term:
     start: _dt.date = None
     end: _dt.date = None
     extension_years: int = None
+    extension_notice_months: int = None
     break_points: tuple[_dt.date, ...] = ()
     review_dates: tuple[_dt.date, ...] = ()
 

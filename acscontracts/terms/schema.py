@@ -13,6 +13,9 @@ from acscontracts import resources
 from acscontracts.diagnostics import ERROR, Diagnostic, did_you_mean, json_path
 
 FINAL_KEYWORD = "x-required-final"
+# In the `then` of an `if` (a field a final document needs only in some deals, e.g. the guarantor where a
+# parent guarantee is required): why the documents need it, for the diagnostic's hint.
+BECAUSE_KEYWORD = "x-final-because"
 
 
 def load_schema() -> dict:
@@ -139,7 +142,9 @@ def _one(error: ValidationError, loaded) -> Diagnostic:
         path.append(name)
         prop = (sub.get("properties") or {}).get(name, {})
         message = f"missing `{name}`" + (f" ({prop.get('title')})" if prop.get("title") else "")
-        hint = ("a final document needs it; in a draft it shows as [●]" if kind == "x-required-final"
+        because = sub.get(BECAUSE_KEYWORD)  # a conditional requirement (the `then` of an `if`) says why
+        hint = (f"a final document needs it: {because}" if kind == "x-required-final" and because
+                else "a final document needs it; in a draft it shows as [●]" if kind == "x-required-final"
                 else "add it; `acscontracts schema` describes every field")
         location = loaded.locate(path[:-1])
     elif kind in ("additionalProperties", "unevaluatedProperties"):

@@ -4,7 +4,7 @@
 dicts and lists, Decimal/int numbers, ISO date strings) and returns Diagnostics.
 
 Codes: ``V1``..``V28`` are the validation rules of the domain brief, section (d); ``X1``..``X13``
-are the cross-field rules of section (c) that (d) does not number; ``L1``..``L14`` are the legal-soundness
+are the cross-field rules of section (c) that (d) does not number; ``L1``..``L15`` are the legal-soundness
 rules of ``legal.py`` (money flows, dates, execution, status), which read the legal facts:
 
   X1  a pooled fund's host partner is not one of its partner_ids
@@ -29,6 +29,21 @@ and X14..X18, deals that cannot work:
   X17 a placeholder such as `[●]` or `TBC` typed as a value (warning in a draft, error with --final)
   X18 excluded heads of loss that the documents say can never be limited (fraud, death, personal injury)
   X19 with --final, a subcontract passing losses to the subcontractor with no cap
+
+and, with --final, what an alliance agreement or an ICP contract prints that only some deals need:
+
+  X20 an alliance none of whose members provides services under a contract in contracting.service_contracts
+  X21 an alliance board member whose representatives (one a seat) or lead officer are not named
+  X22 running costs shared in fixed shares with no share given for the alliance's partners
+  X23 an ICP contract with several commissioners that does not split the payment between them
+  X26 dispute stages that are only the final route (s9_referral, courts), with no stage before it
+
+and two more deals that cannot work:
+
+  X24 a subcontract's service specifications that do not match its services (one each), or whose annual values
+      do not add up to its value; with --final, a service without one, and the unit and price (payment for
+      activity) or annual value (several services otherwise) that the sub-contract prints
+  X25 an incentive pool larger than the annual budget it is paid from
 
 The rules read the terms after ``terms.derive`` has filled in what a draft may leave implicit.
 

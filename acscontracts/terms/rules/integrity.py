@@ -1,9 +1,10 @@
-"""Cross-field rules X1-X13 of the domain brief's data model, section (c), and X14-X18: deals that cannot work."""
+"""Cross-field rules X1-X13 of the domain brief's data model, section (c), X14-X18 and X24-X25: deals that cannot
+work, and X19-X23 and X26: terms that a final document needs in some deals only (X24 also has such parts)."""
 from __future__ import annotations
 
 import re
 
-from acscontracts.diagnostics import json_path
+from acscontracts.diagnostics import did_you_mean, json_path
 from acscontracts.terms.rules.context import (
     HUNDRED, COMMISSIONER_TYPES, S75_HOST_TYPES, PROVIDER_ROLES, COMMISSIONER_ROLES, _dict, _list,
     _num, _date, _pct, _money, Ctx, _walk, _sum,
@@ -388,6 +389,151 @@ def final_loss_share_cap(c: Ctx):
                           "add loss_share_cap (pounds a contract year), or a cap for the subcontractor under "
                           "funding.risk_share.caps")
 
+
+def _alliance_members(alliance: dict) -> list:
+    return [m for m in _list(alliance.get("member_ids")) if isinstance(m, str)]
+
+
+def final_alliance_service_contracts(c: Ctx):
+    """X20: with --final, an alliance agreement works through its members' service contracts: it lists them."""
+    if not c.final or c.model != "alliance":
+        return
+    providers = {_dict(sc).get("provider_id") for sc in _list(c.contracting.get("service_contracts"))}
+    for i, alliance in c.alliances():
+        if not providers & set(_alliance_members(alliance)):
+            yield c.error("X20", ("contracting", "alliances", i, "member_ids"), f"no partner of alliance "
+                          f"`{alliance.get('id')}` provides services under a contract in contracting.service_contracts: "
+                          "the agreement's Schedule of Service Contracts, through which its risk share, running costs "
+                          "and exit provisions work, would be empty",
+                          "list the members' contracts for the services in scope under contracting.service_contracts "
+                          "(id, commissioner_ids, provider_id, form, value_pa, end_date)")
+
+
+def final_board_representatives(c: Ctx):
+    """X21: with --final, the alliance agreement names each board member's representatives and lead officer."""
+    if not c.final:
+        return
+    seen = set()
+    for i, alliance in c.alliances():
+        gov_path, gov = c.effective_governance(i, alliance)
+        if gov_path in seen:
+            continue
+        seen.add(gov_path)
+        for j, member in enumerate(_list(_dict(gov.get("board")).get("members"))):
+            member = _dict(member)
+            path = gov_path + ("board", "members", j)
+            pid, seats = member.get("partner_id"), member.get("seats")
+            people = _list(member.get("representatives"))
+            if not people:
+                yield c.error("X21", path + ("representatives",), f"the board seat(s) of `{pid}` name no one: the "
+                              "alliance agreement lists each partner's board members by name and job title",
+                              "add representatives: [{name, title}], one for each seat")
+            elif isinstance(seats, int) and len(people) != seats:
+                yield c.error("X21", path + ("representatives",), f"`{pid}` holds {seats} seat(s) on the board but "
+                              f"names {len(people)} representative(s)", "name one representative for each seat, or "
+                              "change seats")
+            if not isinstance(member.get("lead_officer"), dict):
+                yield c.error("X21", path + ("lead_officer",), f"`{pid}` names no lead officer: the alliance "
+                              "agreement lists each partner's lead officer", "add lead_officer: {name, title}")
+
+
+def final_fixed_running_cost_shares(c: Ctx):
+    """X22: with --final, running costs shared in fixed shares need the shares of the alliance's partners."""
+    rc = c.section("funding", "running_costs")
+    if not c.final or rc.get("split") != "fixed_shares":
+        return
+    for i, alliance in c.alliances():
+        own = _list(_dict(alliance.get("funding")).get("contributions")) or _list(c.section("funding").get("contributions"))
+        members = set(_alliance_members(alliance))
+        if not any(_dict(x).get("partner_id") in members for x in own):
+            yield c.error("X22", ("funding", "running_costs", "split"), f"running costs are shared in fixed shares, "
+                          f"but no share is given for a partner of alliance `{alliance.get('id')}`: the agreement would "
+                          "leave the shares blank", "give each partner's share (pct, or amount) under funding.contributions "
+                          "(or the alliance's own funding.contributions), or use split: equal or contract_value")
+
+
+def final_payment_split(c: Ctx):
+    """X23: with --final, an ICP contract with several commissioners says what part of the payment each pays."""
+    aco = c.section("contracting", "aco")
+    if not c.final or c.model != "icp_contract" or not aco:
+        return
+    commissioners = [p for p in c.with_role("commissioner") + c.with_role("coordinating_commissioner")
+                     if p != aco.get("holder_id")]
+    commissioners = list(dict.fromkeys(commissioners))
+    if len(commissioners) > 1 and not _list(c.section("funding", "budget").get("components")):
+        yield c.error("X23", ("funding", "budget"), f"the contract has {len(commissioners)} commissioners "
+                      f"({', '.join(commissioners)}) but does not say what part of the annual payment each pays",
+                      "add funding.budget.components: one {partner_id, amount, description} for each commissioner")
+
+
+def final_dispute_first_stage(c: Ctx):
+    """X26: with --final, the dispute clauses start with a stage before the final route, with its time limit."""
+    disputes = c.section("disputes")
+    stages = [_dict(s).get("name") for s in _list(disputes.get("stages"))]
+    if not c.final or not stages or disputes.get("final") == "expert":
+        return
+    if all(name in ("s9_referral", "courts") for name in stages):
+        yield c.error("X26", ("disputes", "stages"), "the disputes stages are only the final route "
+                      f"({', '.join(map(str, stages))}): the documents refer a dispute first to the parties' senior "
+                      "representatives, and would leave the time they have to resolve it blank",
+                      "add a first stage with its days, e.g. {name: negotiation, days: 20}")
+
+
+def subcontract_specifications(c: Ctx):
+    """X24: each subcontracted service has one specification; with --final, what the payment basis needs."""
+    for path, sub in c.subcontracts():
+        services = [s for s in _list(sub.get("services")) if isinstance(s, str)]
+        specs = [(k, _dict(s)) for k, s in enumerate(_list(sub.get("specifications")))]
+        seen = set()
+        for k, spec in specs:
+            service = spec.get("service")
+            if isinstance(service, str) and service not in services:
+                yield c.error("X24", path + ("specifications", k, "service"), f"{service!r} is not one of the "
+                              f"services of subcontract `{sub.get('id')}`",
+                              did_you_mean(service, services) or "write the service exactly as in `services`")
+            elif service in seen:
+                yield c.error("X24", path + ("specifications", k, "service"), f"{service!r} has two specifications",
+                              "give one specification for each service")
+            seen.add(service)
+        values = [_num(spec.get("annual_value")) for _k, spec in specs]
+        total, value = _sum(v for v in values if v is not None), _num(sub.get("value_pa"))
+        if specs and None not in values and value is not None and total != value:
+            yield c.error("X24", path + ("specifications",), f"the annual values of the services add up to "
+                          f"{_money(total)}, not the subcontract's annual value of {_money(value)}",
+                          "make the services' annual_value add up to value_pa")
+        if not c.final or "specifications" not in sub:
+            continue
+        missing = [s for s in services if s not in seen]
+        if missing:
+            yield c.error("X24", path + ("specifications",), f"no specification for {', '.join(map(repr, missing))}: "
+                          "the sub-contract's Service Specification would leave it blank",
+                          "add a specification (service, aims, description, criteria, referrals, hours, locations, "
+                          "interdependencies, essential) for each service")
+        activity = sub.get("payment_basis") == "activity"
+        needs = ("unit", "price") if activity else ("annual_value",) if len(services) > 1 else ()
+        why = ("the subcontract is paid for activity, so the sub-contract prices each service" if activity else
+               "the subcontract is not paid for activity and has several services, so the sub-contract breaks its "
+               "annual value down by service")
+        for k, spec in specs:
+            for name in needs:
+                if name not in spec:
+                    yield c.error("X24", path + ("specifications", k, name), f"missing `{name}` for "
+                                  f"{spec.get('service')!r}: {why}", f"add {name} to the specification")
+
+
+def incentive_pool_beyond_budget(c: Ctx):
+    """X25: an incentive pool is paid from within the annual budget, so it cannot be larger than the budget."""
+    budget = _num(c.section("funding", "budget").get("annual_amount"))
+    if budget is None:
+        return
+    for path, inc in c.funding_blocks("incentives"):
+        amount = _num(inc.get("pool_amount"))
+        if amount is not None and amount > budget:
+            yield c.error("X25", path + ("pool_amount",), f"the incentive pool of {_money(amount)} is larger than the "
+                          f"annual budget of {_money(budget)}, from within which it is paid",
+                          "check the figures: the pool is part of funding.budget.annual_amount, not in addition to it")
+
+
 RULES = (
     host_in_pool,
     duplicate_ids,
@@ -408,4 +554,11 @@ RULES = (
     typed_placeholders,
     contradictory_liability,
     final_loss_share_cap,
+    final_alliance_service_contracts,
+    final_board_representatives,
+    final_fixed_running_cost_shares,
+    final_payment_split,
+    final_dispute_first_stage,
+    subcontract_specifications,
+    incentive_pool_beyond_budget,
 )

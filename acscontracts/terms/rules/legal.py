@@ -1,4 +1,4 @@
-"""Legal-soundness rules L1-L14: what would make the documents legally wrong (errors) or needs a
+"""Legal-soundness rules L1-L15: what would make the documents legally wrong (errors) or needs a
 lawyer's choice (warnings). Most read the legal facts (acscontracts.facts) computed from the terms, so
 validation and drafting decide each question the same way.
 
@@ -16,6 +16,7 @@ validation and drafting decide each question the same way.
   L12 error   a longstop date outside the period from the effective date to service commencement
   L13 error   a service papered twice: in the ICP contract's council services and in an integration agreement
   L14 error   a subcontract that repeats the gain/loss share with the out-of-scope provider
+  L15 error   an alliance incentive pool that nobody funds, or that its funders could lawfully pay to nobody
 """
 from __future__ import annotations
 
@@ -114,6 +115,12 @@ def gain_loss_share_without_commissioner(c: Ctx):
                       f"`{rs['counterparty_id']}` has no commissioner in it: the variance arises in a commissioner's "
                       "spend, so nobody would pay the gains or receive the losses",
                       "set funding.risk_share.commissioner_id to the commissioner whose spend is the baseline")
+    elif len(commissioners) > 1 and not isinstance(rs.get("commissioner_id"), str):
+        yield c.error("L7", ("funding", "risk_share"), f"the gain/loss share with `{rs['counterparty_id']}` has "
+                      f"{len(commissioners)} commissioners in it ({', '.join(sorted(map(str, commissioners)))}) and "
+                      "does not say whose spend is the baseline, so the documents cannot say who pays the gains and "
+                      "receives the losses", "set funding.risk_share.commissioner_id to the commissioner whose spend "
+                      "is the baseline")
 
 
 def subcontract_without_psr_process(c: Ctx):
@@ -200,6 +207,38 @@ def gain_loss_share_twice(c: Ctx):
                           "set loss_share: false and leave out pass_through_pct for this subcontract")
 
 
+def incentive_pool_without_funder_or_payee(c: Ctx):
+    """L15: an alliance's incentive pool is funded by its NHS commissioners (or the funders the terms name) and paid
+    to provider partners or measure owners; with no funder, or nobody to pay, the agreement would set up a pool that
+    nobody pays into or nobody may be paid from."""
+    from acscontracts.facts import money
+
+    terms = c.facts.terms
+    for i, alliance in enumerate(terms.contracting.alliances):
+        own = alliance.funding.incentives if alliance.funding else None
+        inc = own or (terms.funding.incentives if terms.funding else None)  # as the agreement drafts it
+        members = tuple(terms._index[m] for m in alliance.member_ids if m in terms._index)
+        if not inc:
+            continue
+        path = ("contracting", "alliances", i, "funding", "incentives") if own else ("funding", "incentives")
+        if not money.incentive_funders(terms, inc, members):
+            yield c.error("L15", path, f"nobody funds the incentive pool of alliance `{alliance.id}`: no partner of "
+                          "the alliance is an NHS commissioner, and the terms name no funders", "set funder_ids to the "
+                          "partners that fund the pool from their budgets, or leave the incentive pool out of this "
+                          "alliance")
+            continue
+        if money.incentive_payees(terms, inc, members):
+            continue
+        if inc.distribution == "by_measure_owner":
+            why, fix = ("is paid to the owner of each measure, but no measure names an owner",
+                        "give each measure an owner_id, or distribute the pool pro rata or in equal shares")
+        else:
+            why, fix = ("is paid to the provider partners, but no partner of the alliance provides services",
+                        "give a partner the provider role, or leave the incentive pool out of this alliance")
+        yield c.error("L15", path, f"the incentive pool of alliance `{alliance.id}` {why}: nobody could lawfully "
+                      "be paid from it", fix)
+
+
 RULES = (
     single_contributor_pool,
     payment_without_power,
@@ -215,4 +254,5 @@ RULES = (
     longstop_outside_mobilisation,
     service_papered_twice,
     gain_loss_share_twice,
+    incentive_pool_without_funder_or_payee,
 )
