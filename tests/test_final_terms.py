@@ -400,3 +400,9 @@ def test_gain_loss_commissioner_is_the_only_one_sharing(engine):
                        {"partner_id": "eastmoor-integrated-care", "pct": 50}, {"partner_id": "eastmoor-icb", "pct": 50}]))
     t = one_line(text(engine, loaded, "aco_contract"))
     assert "Commissioner in the Gain/Loss Share | NHS Eastmoor Integrated Care Board, whose spend is the Shared Spend" in t
+
+
+def test_icp_reporting_table_without_a_lawful_basis_points_to_the_data_protection_clause(engine):
+    t = text(engine, terms(EASTMOOR, del_(("enablers", "data", "lawful_basis"))), "aco_contract")
+    [row] = [line for line in t.splitlines() if line.startswith("Lawful basis |")]
+    assert row == "Lawful basis | As each Party records it before the processing begins (clause 18)"
