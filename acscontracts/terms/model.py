@@ -379,6 +379,7 @@ class Subcontract:
     end: _dt.date = None
     psr_process: str = None
     standstill_ended: _dt.date = None
+    effective_date: _dt.date = None
 
 
 @dataclass(frozen=True)
