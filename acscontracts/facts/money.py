@@ -6,7 +6,7 @@ A flow without a power is a fact too: validation reports it (acscontracts.terms.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from acscontracts.terms.model import Partner, RiskShare
@@ -163,8 +163,9 @@ def _allocate(total: Decimal, shares: list, caps: dict) -> tuple[list, Decimal]:
     return allocations, unallocated
 
 
-def worked_example(terms, rs, direction: str, variance_pct: Decimal) -> WorkedExample | None:
-    """The risk share applied to a ``direction`` variance of ``variance_pct`` of the baseline."""
+def worked_example(terms, rs, direction: str, variance_pct: Decimal, uncapped: str = None) -> WorkedExample | None:
+    """The risk share applied to a ``direction`` variance of ``variance_pct`` of the baseline (with the cap of
+    partner ``uncapped``, if given, left off)."""
     if not isinstance(rs.baseline, Decimal) or not rs.corridors:
         return None
     base = rs.baseline
@@ -199,7 +200,8 @@ def worked_example(terms, rs, direction: str, variance_pct: Decimal) -> WorkedEx
                 by_partner[s.partner_id] += beyond * s.pct / HUNDRED
     shares = [(p, by_partner[p.id] * HUNDRED / total if total else Decimal(0)) for p in order]
     cap_losses = direction == "loss" or rs.cap_applies_to == "gains_and_losses"
-    caps = {c.partner_id: c.max_amount for c in rs.caps if isinstance(c.max_amount, Decimal)} if cap_losses else {}
+    caps = {c.partner_id: c.max_amount for c in rs.caps
+            if isinstance(c.max_amount, Decimal) and c.partner_id != uncapped} if cap_losses else {}
     allocations, unallocated = _allocate(total, shares, caps)
     capped = tuple(a.partner for a in allocations if a.final < a.gross)
     return WorkedExample(direction, variance_pct, pennies(variance), pennies(deadband), pennies(shared),
@@ -329,8 +331,7 @@ def _maxima(terms, rs) -> tuple:
             if rs.beyond_corridors == "shared":
                 uncapped = None
             else:
-                others = replace(rs, caps=tuple(c for c in rs.caps if c.partner_id != pid))
-                example = worked_example(terms, others, direction, outer)
+                example = worked_example(terms, rs, direction, outer, uncapped=pid)
                 uncapped = next((a.final for a in example.allocations if a.partner.id == pid), None) if example else None
             found.append(PartnerMaximum(p, direction, uncapped, cap))
     return tuple(found)
