@@ -101,11 +101,11 @@ def test_pension_direction_is_a_condition_with_a_longstop_before_the_transfer():
 def test_no_third_party_rights_under_an_nhs_subcontract():
     sub = text("eastmoor-icp", "subcontract")
     assert "This Sub-Contract is therefore an NHS contract" in sub
-    tpr = paragraph(sub, "This Sub-Contract is an NHS contract (clause 2.6)")
+    tpr = paragraph(sub, "This Sub-Contract is an NHS contract within the meaning of section 9")
     assert "no right under the Contracts (Rights of Third Parties) Act 1999 is granted" in tpr
     assert "may enforce against Eastmoor Hospitals" not in sub
-    via = paragraph(sub, "The rights of each commissioner under the Head Contract")
-    assert "are exercised against the Integrated Care Provider under the Head Contract" in via
+    via = paragraph(sub, "The rights of each commissioner under the contract under which the services are")
+    assert "are exercised against the Integrated Care Provider under that contract" in via
 
 
 def test_third_party_rights_kept_where_the_subcontract_is_not_an_nhs_contract():
