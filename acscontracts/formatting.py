@@ -149,6 +149,16 @@ def pct(value, places: int = 2):
     return format_decimal(Decimal(value), format="#,##0." + "0" * places if places else "#,##0") + "%"
 
 
+def pct_exact(value, places: int = 2):
+    """5.565% — a computed percentage printed exactly: at least ``places`` decimals, and as many more as the
+    value has (up to ten), never rounded (a table must agree with the clause that states the parts)."""
+    if _passes(value):
+        return value
+    d = Decimal(value)
+    decimals = max(places, min(10, -d.normalize().as_tuple().exponent))
+    return format_decimal(d, format="#,##0." + "0" * decimals if decimals else "#,##0") + "%"
+
+
 def number(value):
     """800,000."""
     if _passes(value):
@@ -190,6 +200,7 @@ FILTERS = {
     "money_short": money_short,
     "date": date,
     "pct": pct,
+    "pct_exact": pct_exact,
     "number": number,
     "words": words,
     "words_and_figures": words_and_figures,

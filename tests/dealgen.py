@@ -692,10 +692,29 @@ def thinned(draw, data: dict) -> dict:
     return thin(data, schema())
 
 
+def _settled(data: dict) -> dict:
+    """What a final deal settles, set after drawing from what was drawn (a new draw would shift every later
+    draw of the derandomized runs): caps say whether they limit gains too (L6, or the documents leave it
+    open); a council that seals its contracts says so; a later phase records the period its entry
+    reconciliation covers."""
+    blocks = [data.get("funding", {}).get("risk_share")]
+    blocks += [a.get("funding", {}).get("risk_share") for a in data.get("contracting", {}).get("alliances", [])]
+    for rs in blocks:
+        if isinstance(rs, dict) and rs.get("caps") and "cap_applies_to" not in rs:
+            rs["cap_applies_to"] = enum("funding.risk_share.cap_applies_to")[len(rs["caps"]) % 2]
+    for i, p in enumerate(data.get("partners", [])):
+        if p.get("org_type") == "local_authority" and i % 2 == 0:
+            p["seal_required"] = True
+    phases = data.get("phases", [])
+    for previous, phase in zip(phases, phases[1:]):
+        phase.setdefault("reconciliation_to", previous["end"])
+    return data
+
+
 @st.composite
 def deals(draw, final: bool = True) -> dict:
     data = draw(complete_deal())
     if final:
-        return data
+        return _settled(data)
     return draw(thinned(data))
 

@@ -75,7 +75,7 @@ def test_gain_loss_share_with_out_of_scope_provider(eastmoor):
     assert "There is no deadband" in eastmoor
     assert "0.00% to 3.00% (£0 to £3,540,000)" in eastmoor
     assert "Eastmoor Hospitals NHS Foundation Trust | £1,770,000" in eastmoor
-    assert "lies where it falls" in eastmoor
+    assert "bears the whole of it (for a loss) or keeps the whole of it (for a gain)" in eastmoor
 
 
 def test_gain_loss_share_absent(engine, base_data):

@@ -80,7 +80,8 @@ def test_gain_share_pass_through_and_incentives(engine):
     docs = {k: _flat(v) for k, v in _render_all(engine, _data(WESTMOOR)).items()}
     fed = docs["sub-gp-federation"]
     assert "22.61% (the “Pass-Through Percentage”)" in fed
-    assert "cannot exceed £452,200 for any Contract Year" in fed  # 22.61% of the £2m cap
+    # the head provider's share peaks at 50% x (15% - 1%) x £28m = £1.96m; 22.61% of that (no cap can bind)
+    assert "therefore cannot exceed £443,156 for any Contract Year" in fed
     assert "“Care-home ambulance conveyances” (weighted at 25.00%, up to £1,050,000 a year)" in fed
     assert "does not bear any share of any overspend" in fed
     assert "“Death in preferred place”" in docs["sub-st-annes"]

@@ -147,6 +147,9 @@ def test_strategies_reach_every_enum_value_and_optional_section():
 @given(dealgen.deals(final=True))
 def test_generated_deals_write_valid_docx(engine, data):
     checked, _ = build_texts(data, engine, final=True)
+    # as above: a deal refused only for a flow without a power (L2) or a payer paying itself (L3) is not built
+    assume(checked.model is not None or not {d.code for d in checked.diagnostics if d.is_error} <= {"L2", "L3"})
+    assert checked.model is not None, [d.format() for d in checked.diagnostics if d.is_error][:5]
     specs = plan(checked.model)
     for spec in specs[:1] + specs[-1:]:
         problems = fs.docx_problems(pack.render(spec, engine, "docx"))

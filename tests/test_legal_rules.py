@@ -1,4 +1,4 @@
-"""Legal-soundness rules L1-L15 (acscontracts/terms/rules/legal.py): one mutated sample per code.
+"""Legal-soundness rules L1-L15, L20-L21 (acscontracts/terms/rules/legal.py): one mutated sample per code.
 
 Each case changes one thing in a clean sample so that the documents would be legally wrong (error) or
 need a lawyer's choice (warning), in draft mode, and checks the code, severity, JSON path and that
@@ -52,6 +52,7 @@ def append(path, value):
 
 
 RS, INC, SUB0 = ("funding", "risk_share"), ("funding", "incentives"), ("contracting", "subcontracts", 0)
+SUB2 = ("contracting", "subcontracts", 2)
 
 # (id, sample, changes, code, severity, path)
 CASES = [
@@ -85,11 +86,28 @@ CASES = [
     ("L15-pool-without-payee", NORTHVALE, (set_(INC + ("distribution",), "by_measure_owner"),
                                            lambda data: [m.pop("owner_id") for m in at(data, INC + ("measures",))]),
      "L15", ERROR, "funding.incentives"),
+    # the sub-contract that papers the TUPE transfer is signed 12 days before it (information due 28 days before)
+    ("L11-subcontract-signed-late", WESTMOOR, (set_(SUB2 + ("effective_date",), "2026-03-20"),), "L11", ERROR,
+     "contracting.subcontracts[2].effective_date"),
+    # no signature date of its own: it binds from the deal effective date, the transfer date itself
+    ("L11-subcontract-binds-on-transfer", WESTMOOR, (del_(SUB2 + ("effective_date",)),), "L11", ERROR,
+     "enablers.workforce.tupe_transfers[0].date"),
+    # the review for the 31.3.2030 break (12 months' notice by 31.3.2029) dated after the notice deadline
+    ("L20-break-review-milestone-late", EASTMOOR, (set_(("timetable", 3, "date"), "2029-09-30"),), "L20", ERROR,
+     "timetable[3].date"),
+    # a phase gate that waits for the break review at the break point itself
+    ("L20-break-review-gate-late", EASTMOOR,
+     (set_(("phases", 1, "entry_criteria", 0), "Break-point review at 31 March 2030 confirms continuation"),),
+     "L20", ERROR, "phases[1].entry_criteria[0]"),
+    # a £2m cap on a share that peaks at 50% x 14% x £28m = £1.96m
+    ("L21-cap-never-binds", WESTMOOR,
+     (set_(RS + ("caps",), [{"partner_id": "westmoor-community", "max_amount": 2000000}]),
+      set_(RS + ("cap_applies_to",), "gains_and_losses")), "L21", WARNING, "funding.risk_share.caps[0]"),
 ]
 
 
 def test_every_legal_code_has_a_case():
-    assert {c[3] for c in CASES} == {f"L{i}" for i in range(1, 16)}
+    assert {c[3] for c in CASES} == {f"L{i}" for i in range(1, 16)} | {"L20", "L21"}
 
 
 @pytest.mark.parametrize("name", [NORTHVALE, WESTMOOR, EASTMOOR, "riverbend-system.yaml"])
@@ -123,3 +141,16 @@ def test_unstated_caps_are_an_error_with_final_because_the_documents_would_print
     loaded = mutated(NORTHVALE, del_(RS + ("cap_applies_to",)))
     (d,) = [d for d in rules.check(loaded, final=True) if d.code == "L6"]
     assert d.severity == ERROR and "cap_applies_to" in d.hint
+
+
+def test_break_review_message_gives_the_notice_and_review_dates():
+    loaded = mutated(EASTMOOR, set_(("timetable", 3, "date"), "2029-09-30"))
+    (d,) = [d for d in rules.check(loaded) if d.code == "L20"]
+    assert "2030-03-31" in d.message and "2029-03-31" in d.message and "2028-12-31" in d.message
+
+
+def test_a_cap_equal_to_the_maximum_is_not_idle():
+    # eastmoor: 50% of the 0-3% corridor of £118m is £1.77m, exactly the cap: it states the maximum
+    assert [d for d in rules.check(_loaded(EASTMOOR)) if d.code == "L21"] == []
+    loaded = mutated(EASTMOOR, set_(RS + ("caps", 0, "max_amount"), 1770001))
+    assert [d.path for d in rules.check(loaded) if d.code == "L21"] == ["funding.risk_share.caps[0]"]

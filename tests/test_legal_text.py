@@ -155,7 +155,8 @@ def test_incentives_are_paid_by_the_icb_to_the_providers_only():
 def test_gain_loss_share_has_the_commissioner_in_it_and_is_papered_once():
     icp = text("eastmoor-icp", "aco_contract")
     role = paragraph(icp, "NHS Eastmoor Integrated Care Board, whose spend is the Shared Spend")
-    assert "pays to the Integrated Care Provider and the Out-of-Scope Provider their shares of any gain" in role
+    assert "the ICB pays the Out-of-Scope Provider its share of any gain" in role
+    assert "settled between the ICB and the Integrated Care Provider only under clause" in role
     cp = paragraph(icp, "the Gain/Loss Share Agreement has been signed by")
     assert "and NHS Eastmoor Integrated Care Board" in cp
     sub = text("eastmoor-icp", "subcontract")
@@ -299,7 +300,7 @@ def test_each_subcontract_records_its_psr_process_and_standstill():
            "(Provider Selection Regime) Regulations 2023" in physio
     assert "the competitive process under the Health Care Services (Provider Selection Regime) Regulations 2023" \
            in physio
-    assert "The standstill period after its decision to award this Sub-Contract ended on 27 February 2026" in physio
+    assert "The standstill period after its decision to award this Sub-Contract ended on 6 February 2026" in physio
 
 
 def test_icp_contract_names_its_national_form_and_records_mixed_procurement():

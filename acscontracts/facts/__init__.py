@@ -80,6 +80,27 @@ class DealFacts:
     def incentive_payees(self, inc, members=None) -> tuple:
         return money.incentive_payees(self.terms, inc, members)
 
+    def existing_contracts(self, provider_id: str) -> tuple:
+        """(commissioner, contract title or None) for each contract, other than the one the pack drafts for the
+        services, under which a commissioner in the deal already buys services from ``provider_id``: the
+        service contracts the terms list (not the head contract), and the out-of-scope provider's own contract
+        with the commissioner whose spend the gain/loss share baseline is. A service moved into the ACO/ICP
+        contract or a sub-contract must come out of these from commencement, or it is paid for twice."""
+        terms = self.terms
+        head = terms.contracting.head_contract_id
+        found = []
+        for contract in terms.contracting.service_contracts:
+            if contract.provider_id != provider_id or contract.id == head or contract.form == "icp":
+                continue
+            for cid in contract.commissioner_ids:
+                if cid in terms._index and terms._index[cid].is_commissioner:
+                    found.append((terms._index[cid], contract.title))
+        rs = terms.funding.risk_share if terms.funding else None
+        if rs and rs.counterparty_id == provider_id and isinstance(rs.commissioner_id, str) \
+                and rs.commissioner_id in terms._index and not any(c.id == rs.commissioner_id for c, _ in found):
+            found.append((terms._index[rs.commissioner_id], None))
+        return tuple(found)
+
     def nhs_contracts_by_document(self) -> tuple:
         """(document label, arranger, providers) for every s9 arrangement, grouped for drafting."""
         return grouped(self.nhs_contracts())

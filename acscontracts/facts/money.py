@@ -163,8 +163,9 @@ def _allocate(total: Decimal, shares: list, caps: dict) -> tuple[list, Decimal]:
     return allocations, unallocated
 
 
-def worked_example(terms, rs, direction: str, variance_pct: Decimal) -> WorkedExample | None:
-    """The risk share applied to a ``direction`` variance of ``variance_pct`` of the baseline."""
+def worked_example(terms, rs, direction: str, variance_pct: Decimal, uncapped: str = None) -> WorkedExample | None:
+    """The risk share applied to a ``direction`` variance of ``variance_pct`` of the baseline (with the cap of
+    partner ``uncapped``, if given, left off)."""
     if not isinstance(rs.baseline, Decimal) or not rs.corridors:
         return None
     base = rs.baseline
@@ -199,11 +200,35 @@ def worked_example(terms, rs, direction: str, variance_pct: Decimal) -> WorkedEx
                 by_partner[s.partner_id] += beyond * s.pct / HUNDRED
     shares = [(p, by_partner[p.id] * HUNDRED / total if total else Decimal(0)) for p in order]
     cap_losses = direction == "loss" or rs.cap_applies_to == "gains_and_losses"
-    caps = {c.partner_id: c.max_amount for c in rs.caps if isinstance(c.max_amount, Decimal)} if cap_losses else {}
+    caps = {c.partner_id: c.max_amount for c in rs.caps
+            if isinstance(c.max_amount, Decimal) and c.partner_id != uncapped} if cap_losses else {}
     allocations, unallocated = _allocate(total, shares, caps)
     capped = tuple(a.partner for a in allocations if a.final < a.gross)
     return WorkedExample(direction, variance_pct, pennies(variance), pennies(deadband), pennies(shared),
                          pennies(beyond), beyond_shared, tuple(allocations), capped, unallocated)
+
+
+@dataclass(frozen=True)
+class PartnerMaximum:
+    """The most one partner can pay (loss) or receive (gain) under a risk share in a year."""
+
+    partner: object
+    direction: str  # "loss" or "gain"
+    uncapped: object  # Decimal: the most without its own cap (corridor widths x shares, and any amount
+    #                   passed on from other partners' caps); None when unbounded (beyond shared)
+    cap: object  # Decimal, or None (no cap, or the cap does not apply in this direction)
+
+    @property
+    def amount(self):
+        """The most after the partner's cap (None: no limit)."""
+        if self.cap is None:
+            return self.uncapped
+        return self.cap if self.uncapped is None else min(self.cap, self.uncapped)
+
+    @property
+    def cap_binds(self) -> bool:
+        """The cap can reduce what the partner pays or receives (it is below the uncapped most)."""
+        return self.cap is not None and (self.uncapped is None or self.cap < self.uncapped)
 
 
 @dataclass(frozen=True)
@@ -212,10 +237,43 @@ class RiskShareFacts:
     commissioner: Partner  # the commissioner whose spend is the baseline (ACO gain/loss share), or None
     examples: tuple  # tuple[WorkedExample, ...]
     corridor_maximum: tuple  # ((partner, amount), ...): the most a partner can pay within the corridors
+    maxima: tuple = ()  # tuple[PartnerMaximum, ...]: per partner and direction
+    commissioner_direct: object = None  # Decimal: the commissioner's part of the contract payment it pays
+    #                                     itself (not through a pooled fund), ACO/ICP contracts only
 
     @property
     def capped_partners(self) -> tuple:
         return tuple(p for p, _ in self.corridor_maximum if self.risk_share.cap_for(p.id))
+
+    def maximum(self, partner_id: str, direction: str):
+        """PartnerMaximum for a partner in a direction, or None when the partner has no share in it."""
+        return next((m for m in self.maxima if m.partner.id == partner_id and m.direction == direction), None)
+
+    @property
+    def idle_caps(self) -> tuple:
+        """(index in caps, partner, [PartnerMaximum...]) for each cap that can never bind: in every direction it
+        applies to, the partner's most is below it (a cap equal to the most merely states it)."""
+        found = []
+        for i, cap in enumerate(self.risk_share.caps):
+            ms = [m for m in self.maxima if m.partner.id == cap.partner_id and m.cap is not None]
+            if ms and all(m.uncapped is not None and m.cap > m.uncapped for m in ms):
+                found.append((i, ms[0].partner, ms))
+        return tuple(found)
+
+    @property
+    def unshared_bearer(self):
+        """Who bears (or keeps) variance that is not shared: the commissioner whose spend is the baseline, when
+        there is one; otherwise each organisation bears its own (None)."""
+        return self.commissioner
+
+    @property
+    def settlement_route(self) -> str:
+        """How the contract holder and the commissioner settle their shares of a gain/loss share with an
+        out-of-scope provider: "payment_adjustment" (an adjustment to the part of the contract payment that
+        the commissioner pays itself) when there is such a part, otherwise "agreement" (under the gain/loss
+        share agreement, like every other payment). One route only, never both."""
+        return "payment_adjustment" if isinstance(self.commissioner_direct, Decimal) and self.commissioner_direct > 0 \
+            else "agreement"
 
 
 def risk_share_facts(terms, rs) -> RiskShareFacts | None:
@@ -246,7 +304,51 @@ def risk_share_facts(terms, rs) -> RiskShareFacts | None:
                         maximum[p.id] = Decimal(0)
                     maximum[p.id] += width * s.pct / HUNDRED
     commissioner = gain_loss_commissioner(terms, rs)
-    return RiskShareFacts(rs, commissioner, tuple(examples), tuple((p, pennies(maximum[p.id])) for p in order))
+    return RiskShareFacts(rs, commissioner, tuple(examples), tuple((p, pennies(maximum[p.id])) for p in order),
+                          _maxima(terms, rs), _direct_part(terms, commissioner) if rs.counterparty_id else None)
+
+
+def _maxima(terms, rs) -> tuple:
+    """Each partner's most in each direction: the allocation at the outer edge of the corridors (where the
+    shared variance is largest) worked out with that partner's own cap left off, then its cap."""
+    valid = [c for c in rs.corridors if isinstance(c.to_pct, Decimal) and isinstance(c.from_pct, Decimal)]
+    if not valid or not isinstance(rs.baseline, Decimal):
+        return ()
+    found = []
+    for direction in ("loss", "gain"):
+        applies = [c for c in valid if c.direction in (direction, "both")]
+        if not applies:
+            continue
+        cap_here = direction == "loss" or rs.cap_applies_to == "gains_and_losses"
+        outer = max(c.to_pct for c in applies)
+        ids = list(dict.fromkeys(s.partner_id for c in applies for s in c.shares if isinstance(s.pct, Decimal)))
+        for pid in ids:
+            p = terms._index.get(pid)
+            if p is None:
+                continue
+            cap = rs.cap_for(pid) if cap_here else None
+            cap = cap if isinstance(cap, Decimal) else None
+            if rs.beyond_corridors == "shared":
+                uncapped = None
+            else:
+                example = worked_example(terms, rs, direction, outer, uncapped=pid)
+                uncapped = next((a.final for a in example.allocations if a.partner.id == pid), None) if example else None
+            found.append(PartnerMaximum(p, direction, uncapped, cap))
+    return tuple(found)
+
+
+def _direct_part(terms, commissioner):
+    """The part of the contract payment the commissioner pays itself: its budget components less what it pays
+    into pooled funds (the pool pays that part). None outside an ACO/ICP contract or when it pays no part."""
+    if commissioner is None or not terms.contracting.aco or not terms.funding or not terms.funding.budget:
+        return None
+    own = [c.amount for c in terms.funding.budget.components
+           if c.partner_id == commissioner.id and isinstance(c.amount, Decimal)]
+    if not own:
+        return None
+    pooled = sum((c.amount for f in terms.funding.pooled_funds for c in f.contributions
+                  if c.partner_id == commissioner.id and isinstance(c.amount, Decimal)), Decimal(0))
+    return max(sum(own, Decimal(0)) - pooled, Decimal(0))
 
 
 def gain_loss_commissioner(terms, rs):

@@ -1,5 +1,6 @@
 """The deal's dates on one timeline: signature, effective date, service commencement, longstop,
-TUPE information, phase gates and risk-share reconciliations."""
+TUPE information (for the contract and for each subcontract that carries a transfer), break-point
+reviews, phase gates and risk-share reconciliations."""
 from __future__ import annotations
 
 import calendar
@@ -8,6 +9,8 @@ from dataclasses import dataclass
 
 RECONCILIATION_MONTHS = 3  # a year's risk share is reconciled within three months after it ends
 TUPE_INFORMATION_DAYS = 28  # employee liability information: at least 28 days before the transfer
+PENSION_LONGSTOP_DAYS = 28  # the pension route (direction, admission, GAD certificate) is settled by then
+BREAK_REVIEW_LEAD_MONTHS = 3  # a break-point review ends this long before the last day for break notice
 
 
 def _is_date(value) -> bool:
@@ -61,6 +64,30 @@ class TupeInformation:
     transfer: object  # model.StaffMove
     due: _dt.date
 
+    @property
+    def pension_longstop(self) -> _dt.date:
+        """The date by which the transferee's pension arrangements must be in place (a condition of the
+        transfer): the same 28 days before the transfer as the employee information, so that staff are
+        told of the pension arrangements as a measure before they move."""
+        return self.transfer.date - _dt.timedelta(days=PENSION_LONGSTOP_DAYS)
+
+
+@dataclass(frozen=True)
+class BreakReview:
+    """A break point, the last day on which notice to end at it may be given, and the date by which the
+    review that informs that decision must be complete."""
+
+    break_point: _dt.date
+    notice_months: object  # int, or None when the terms give no notice period
+
+    @property
+    def notice_by(self):
+        return add_months(self.break_point, -int(self.notice_months)) if isinstance(self.notice_months, int) else None
+
+    @property
+    def review_by(self):
+        return add_months(self.notice_by, -BREAK_REVIEW_LEAD_MONTHS) if self.notice_by else None
+
 
 @dataclass(frozen=True)
 class Timeline:
@@ -72,6 +99,25 @@ class Timeline:
     gates: tuple  # tuple[PhaseGate, ...]
     reconciliations: tuple  # tuple[Reconciliation, ...]
     tupe_information: tuple  # tuple[TupeInformation, ...]
+    break_reviews: tuple = ()  # tuple[BreakReview, ...], in date order
+
+    def subcontract_effective(self, sub):
+        """The date a subcontract binds: its own effective_date (signature), else the deal's effective date."""
+        own = getattr(sub, "effective_date", None)
+        return own if _is_date(own) else self.effective
+
+    def subcontract_tupe(self, sub) -> tuple:
+        """Employee information for the transfers into a subcontractor (those its sub-contract papers)."""
+        return tuple(t for t in self.tupe_information if t.transfer.to_id == sub.subcontractor_id)
+
+    def break_review_after(self, day):
+        """The review of the first break point after ``day`` (the break a review on that day informs)."""
+        return next((b for b in self.break_reviews if _is_date(day) and b.break_point > day), None)
+
+    def break_review_before(self, day):
+        """The review of the last break point before ``day`` (the break a phase starting then follows)."""
+        found = [b for b in self.break_reviews if _is_date(day) and b.break_point < day]
+        return found[-1] if found else None
 
     @property
     def has_mobilisation(self) -> bool:
@@ -118,5 +164,8 @@ def compute(terms) -> Timeline:
     # where they give none, by service commencement: services cannot start while a condition is unmet.
     agreed = bool(aco) and _is_date(aco.longstop_date)
     longstop = aco.longstop_date if agreed or not aco else (commencement if _is_date(commencement) else aco.longstop_date)
+    notice = terms.exit.withdrawal_notice_months if terms.exit else None
+    notice = notice if isinstance(notice, int) and not isinstance(notice, bool) and notice > 0 else None
+    breaks = tuple(BreakReview(b, notice) for b in sorted(b for b in (term.break_points if term else ()) if _is_date(b)))
     return Timeline(terms.deal.effective_date, commencement, term.end if term else None,
-                    longstop, agreed, tuple(gates), reconciliations, tupe)
+                    longstop, agreed, tuple(gates), reconciliations, tupe, breaks)

@@ -414,6 +414,7 @@ class Subcontract:
     end: _dt.date = None
     psr_process: str = None
     standstill_ended: _dt.date = None
+    effective_date: _dt.date = None
 
     def specification(self, service: str):
         """The specification of one of ``services`` (None when the terms give none)."""

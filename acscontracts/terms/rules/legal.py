@@ -1,4 +1,4 @@
-"""Legal-soundness rules L1-L15: what would make the documents legally wrong (errors) or needs a
+"""Legal-soundness rules L1-L15 and L20-L21: what would make the documents legally wrong (errors) or needs a
 lawyer's choice (warnings). Most read the legal facts (acscontracts.facts) computed from the terms, so
 validation and drafting decide each question the same way.
 
@@ -12,13 +12,23 @@ validation and drafting decide each question the same way.
   L8  warning a material subcontract let by a relevant authority with no PSR process recorded
   L9  warning a party whose standing orders need its seal, on heads of terms (never sealed)
   L10 error   an ICP contract whose effective date is not before service commencement
-  L11 error   TUPE employee information due before the contract binds anyone
+  L11 error   TUPE employee information due before the contract (or the sub-contract that papers the
+              transfer) binds anyone: signed less than 28 days before the transfer
   L12 error   a longstop date outside the period from the effective date to service commencement
   L13 error   a service papered twice: in the ICP contract's council services and in an integration agreement
   L14 error   a subcontract that repeats the gain/loss share with the out-of-scope provider
   L15 error   an alliance incentive pool that nobody funds, or that its funders could lawfully pay to nobody
+  L20 error   a break-point review (timetable milestone or phase gate) dated after the review that the break
+              notice needs: the decision it informs would already have been made
+  L21 warning a risk-share cap that can never bind (the partner's most under the corridors is below it)
+
+(L16-L19 are left free for rules of the dispute-resolution, alliance and heads-of-terms documents.)
 """
 from __future__ import annotations
+
+import datetime as _dt
+
+import re
 
 from acscontracts.terms.rules.context import Ctx, COUNCIL_TYPES, NHS_PROVIDER_TYPES, _date, _dict, _list, _num, _str
 
@@ -158,17 +168,36 @@ def effective_date_before_commencement(c: Ctx):
 
 
 def tupe_information_before_effective(c: Ctx):
-    """L11: the transferor's employee information is due 28 days before the transfer: the contract must bind then."""
+    """L11: the transferor's employee information is due 28 days before the transfer: the contract that papers the
+    transfer (the ICP contract, or the sub-contract with the transferee) must bind then."""
     effective = _date(c.section("deal").get("effective_date"))
-    if c.model != "icp_contract" or effective is None:
-        return
-    for info in c.facts.timeline.tupe_information:
-        if info.due < effective:
-            i = c.facts.terms.enablers.workforce.tupe_transfers.index(info.transfer)
-            yield c.error("L11", ("enablers", "workforce", "tupe_transfers", i, "date"),
-                          f"employee information for the transfer on {info.transfer.date.isoformat()} is due by "
-                          f"{info.due.isoformat()}, before the contract takes effect ({effective.isoformat()})",
-                          "make the contract take effect earlier, or move the transfer date")
+    timeline = c.facts.timeline
+    transfers = c.facts.terms.enablers.workforce.tupe_transfers if c.facts.terms.enablers else ()
+    if c.model == "icp_contract" and effective is not None:
+        for info in timeline.tupe_information:
+            if info.due < effective:
+                i = transfers.index(info.transfer)
+                yield c.error("L11", ("enablers", "workforce", "tupe_transfers", i, "date"),
+                              f"employee information for the transfer on {info.transfer.date.isoformat()} is due by "
+                              f"{info.due.isoformat()}, before the contract takes effect ({effective.isoformat()})",
+                              "make the contract take effect earlier, or move the transfer date")
+    for i, sub in enumerate(c.facts.terms.contracting.subcontracts):
+        own = _date(getattr(sub, "effective_date", None))
+        if own is None and c.model == "icp_contract":
+            continue  # the sub-contract binds with the contract: reported above
+        binds = timeline.subcontract_effective(sub)
+        for info in timeline.subcontract_tupe(sub):
+            if _date(binds) and info.due < binds:
+                path = ("contracting", "subcontracts", i, "effective_date") if own else \
+                    ("enablers", "workforce", "tupe_transfers", transfers.index(info.transfer), "date")
+                yield c.error("L11", path,
+                              f"sub-contract `{sub.id}` papers the transfer of staff to `{sub.subcontractor_id}` on "
+                              f"{info.transfer.date.isoformat()}, but it binds only from {binds.isoformat()}"
+                              f"{'' if own else ' (the deal effective date: it has no effective_date of its own)'}, "
+                              f"less than 28 days before the transfer: the employee liability information (due by "
+                              f"{info.due.isoformat()}), consultation and pension steps it requires could not be met",
+                              "sign the sub-contract (contracting.subcontracts[].effective_date, after any standstill) "
+                              f"by {info.due.isoformat()}, or move the transfer date")
 
 
 def longstop_outside_mobilisation(c: Ctx):
@@ -239,6 +268,80 @@ def incentive_pool_without_funder_or_payee(c: Ctx):
                       "be paid from it", fix)
 
 
+_BREAK_REVIEW = re.compile(r"\bbreak(?:[- ]?points?)?\b.*\breview|\breview\b.*\bbreak", re.I | re.S)
+_MONTHS = "january february march april may june july august september october november december".split()
+_TEXT_DATE = re.compile(r"\b(\d{1,2}) (" + "|".join(_MONTHS) + r") (\d{4})\b|\b(\d{4})-(\d{2})-(\d{2})\b", re.I)
+
+
+def _dates_in(text: str) -> list:
+    found = []
+    for m in _TEXT_DATE.finditer(text):
+        try:
+            if m.group(1):
+                found.append(_dt.date(int(m.group(3)), _MONTHS.index(m.group(2).lower()) + 1, int(m.group(1))))
+            else:
+                found.append(_dt.date(int(m.group(4)), int(m.group(5)), int(m.group(6))))
+        except ValueError:
+            continue
+    return found
+
+
+def break_review_too_late(c: Ctx):
+    """L20: a break-point review must be finished before the decision it informs: notice to end at a break point
+    is due a notice period before it, and the review three months before that (facts.timeline.break_reviews)."""
+    timeline = c.facts.timeline
+    if not timeline.break_reviews:
+        return
+    for i, m in enumerate(_list(c.data.get("timetable"))):
+        m = _dict(m)
+        day, text = _date(m.get("date")), _str(m.get("milestone")) or ""
+        review = timeline.break_review_after(day) if day else None
+        if _BREAK_REVIEW.search(text) and review and review.review_by and day > review.review_by:
+            yield c.error("L20", ("timetable", i, "date"),
+                          f"milestone `{text}` is dated {day.isoformat()}, after the review for the break point on "
+                          f"{review.break_point.isoformat()} must be complete ({review.review_by.isoformat()}): notice "
+                          f"to end at that break point is due by {review.notice_by.isoformat()}, so the review would "
+                          "come after the decision it informs",
+                          f"date the review {review.review_by.isoformat()} or earlier (break point less the notice "
+                          "period less three months), with one review for each break point")
+    for i, phase in enumerate(c.facts.terms.phases):
+        review = timeline.break_review_before(phase.start)
+        if not review or not review.review_by:
+            continue
+        for j, criterion in enumerate(phase.entry_criteria):
+            if not isinstance(criterion, str) or not _BREAK_REVIEW.search(criterion):
+                continue
+            dates = _dates_in(criterion)
+            if any(d <= review.review_by for d in dates):
+                continue
+            when = dates[0].isoformat() if dates else f"the phase start ({phase.start.isoformat()})"
+            yield c.error("L20", ("phases", i, "entry_criteria", j),
+                          f"phase `{phase.id}` waits for a break-point review at {when}, but the decision whether to "
+                          f"end at the break point on {review.break_point.isoformat()} is made when notice is due "
+                          f"({review.notice_by.isoformat()}), and the review must be complete by "
+                          f"{review.review_by.isoformat()}",
+                          f"make the gate the review completed by {review.review_by.isoformat()} and no notice given "
+                          f"by {review.notice_by.isoformat()} to end at the break point")
+
+
+def cap_never_binds(c: Ctx):
+    """L21: a cap above the most a partner can ever pay or receive under the corridors limits nothing."""
+    alliances = c.facts.terms.contracting.alliances
+    for path, _block in c.funding_blocks("risk_share"):
+        if path[0] == "funding":
+            rsf = c.facts.money.risk_share
+        else:
+            funding = alliances[path[2]].funding if path[2] < len(alliances) else None
+            rsf = c.facts.risk_share(funding.risk_share) if funding and funding.risk_share else None
+        for i, partner, maxima in (rsf.idle_caps if rsf else ()):
+            most = "; ".join(f"{m.direction} {m.uncapped:,.2f}" for m in maxima)
+            yield c.warn("L21", path + ("caps", i), f"the cap of {maxima[0].cap:,.2f} on `{partner.id}` can never "
+                         f"apply: the most it can {'pay or receive' if len(maxima) > 1 else ('pay' if maxima[0].direction == 'loss' else 'receive')} "
+                         f"under the corridors is {most} (corridor widths times its shares)",
+                         "lower the cap below that maximum if it is meant to limit anything, or remove it (the "
+                         "documents state the maximum either way)")
+
+
 RULES = (
     single_contributor_pool,
     payment_without_power,
@@ -255,4 +358,6 @@ RULES = (
     service_papered_twice,
     gain_loss_share_twice,
     incentive_pool_without_funder_or_payee,
+    break_review_too_late,
+    cap_never_binds,
 )
