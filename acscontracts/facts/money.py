@@ -327,12 +327,61 @@ def settlement(terms, rs, example, members=None) -> Settlement | None:
 
 
 @dataclass(frozen=True)
+class Exposure:
+    """The most each party can pay (losses) or receive (gains) under a risk share in a year, after caps and
+    the reallocation of amounts above caps. ``most`` maps partner id to a Decimal, or None for no limit."""
+
+    direction: str  # "loss" or "gain"
+    shared: bool  # whether the corridors share this direction at all
+    parties: tuple  # partners with a share, in order
+    most: dict  # partner id -> Decimal | None
+    capped: tuple  # partners whose cap limits this direction
+    takers: tuple  # partners that take on amounts above others' caps (at the outer edge)
+    beyond_shared: bool
+
+
+def exposures(terms, rs) -> tuple:
+    """(loss Exposure, gain Exposure) for a risk share, or () when it cannot be computed."""
+    if not rs or not rs.corridors:
+        return ()
+    out = []
+    valid = [c for c in rs.corridors if isinstance(c.to_pct, Decimal) and isinstance(c.from_pct, Decimal)]
+    for direction in ("loss", "gain"):
+        applies = [c for c in valid if c.direction in (direction, "both")]
+        ids = list(dict.fromkeys(s.partner_id for c in applies for s in c.shares))
+        parties = tuple(terms._index[i] for i in ids if i in terms._index)
+        caps_bite = direction == "loss" or rs.cap_applies_to == "gains_and_losses"
+        capped = tuple(p for p in parties if caps_bite and isinstance(rs.cap_for(p.id), Decimal))
+        if not applies:
+            out.append(Exposure(direction, False, (), {}, (), (), False))
+            continue
+        example = worked_example(terms, rs, direction, max(c.to_pct for c in applies)) \
+            if isinstance(rs.baseline, Decimal) else None
+        beyond = rs.beyond_corridors == "shared"
+        most = {}
+        for p in parties:
+            within = next((a.final for a in example.allocations if a.partner.id == p.id), None) \
+                if example is not None else None
+            if beyond or within is None:  # no outer limit but the cap (if any)
+                most[p.id] = rs.cap_for(p.id) if p in capped else None
+            else:  # the corridors' outer edge: shares after caps and reallocation
+                most[p.id] = within
+        takers = tuple(example.takers) if example is not None else ()
+        out.append(Exposure(direction, True, parties, most, capped, takers, beyond))
+    return tuple(out)
+
+
+@dataclass(frozen=True)
 class RiskShareFacts:
     risk_share: RiskShare
     commissioner: Partner  # the commissioner whose spend is the baseline (ACO gain/loss share), or None
     examples: tuple  # tuple[WorkedExample, ...]
     corridor_maximum: tuple  # ((partner, amount), ...): the most a partner can pay within the corridors
     settlement: object = None  # Settlement of the first example with unequal own variances, or None
+    exposures: tuple = ()  # (loss Exposure, gain Exposure)
+
+    def exposure(self, direction: str):
+        return next((e for e in self.exposures if e.direction == direction), None)
 
     @property
     def capped_partners(self) -> tuple:
@@ -372,7 +421,7 @@ def risk_share_facts(terms, rs, members=None) -> RiskShareFacts | None:
         first = next((e for e in examples if e.direction == "loss"), examples[0])
         settled = settlement(terms, rs, first, members)
     return RiskShareFacts(rs, commissioner, tuple(examples), tuple((p, pennies(maximum[p.id])) for p in order),
-                          settled)
+                          settled, exposures(terms, rs))
 
 
 @dataclass(frozen=True)
