@@ -233,7 +233,8 @@ def test_clinical_negligence_cover_is_for_provider_partners_only():
     assert "Public liability | £5,000,000 | Every Partner" in aa
     note = paragraph(aa, "Clinical negligence cover is required only of the Partners that provide services")
     assert "(NHFT, SUHFT, Eastport Trust and NCMH)" in note
-    assert "including an integrated care board or a council, is not required to hold it" in note
+    assert "The ICB, the County Council, Southvale Council and Eastport Council, as commissioners, are not required " \
+           "to hold it and rely on their own arrangements" in note
 
 
 def test_only_the_commissioners_of_the_service_contracts_keep_rights_under_them():
