@@ -279,6 +279,9 @@ def risk_share(draw, sharers: list, counterparty=None) -> dict:
           "caps": [{"partner_id": p, "max_amount": draw(money(10_000, 50_000_000))}
                    for p in draw(st.lists(st.sampled_from(sharing), unique=True)) ] if sharing else [],
           "settlement": draw(choice("funding.risk_share.settlement"))}
+    if rs["caps"]:  # L6: caps say whether they limit gains too (a final draft leaves no [● ...] for it);
+        # decided from what was drawn, so the draws (and the derandomized examples) stay as they were
+        rs["cap_applies_to"] = "gains_and_losses" if len(rs["caps"]) % 2 else "losses"
     if counterparty:
         rs["counterparty_id"] = counterparty
     return rs
@@ -330,6 +333,7 @@ def complete_deal(draw) -> dict:
     commissioners = [p["id"] for p in partners if "commissioner" in p["roles"]]
     providers = [p["id"] for p in partners if "provider" in p["roles"]]
     councils = by_type.get("local_authority", [])
+    council_like = councils + by_type.get("combined_authority", [])  # councils for money flows (L2)
     nhs_bodies = [p["id"] for p in partners if p["org_type"] in ("icb", "ccg_legacy", "nhs_trust", "nhs_ft")]
 
     def give(pid, *roles):
@@ -448,14 +452,14 @@ def complete_deal(draw) -> dict:
                                     "review_date": iso(start + dt.timedelta(days=365)), "functions": ["NHS functions", "health-related council functions"]}]
         if alliances and draw(st.booleans()):
             alliances[0]["funding"] = {"pooled_fund_ids": ["better-care-fund"]}
-    nhs_sharers = [p for p in sharers if p not in councils]  # NHS money to a council needs s75 (L2)
+    nhs_sharers = [p for p in sharers if p not in council_like]  # NHS money to a council needs s75 (L2)
     if nhs_sharers and draw(st.booleans()):
         funding["risk_share"] = draw(risk_share(nhs_sharers, counterparty=None))
     if draw(st.booleans()):
         funding["incentives"] = draw(incentives(ids))
     if len(alliances) > 1 and [p for p in alliances[-1]["member_ids"] if p not in councils] and draw(st.booleans()):
         a = alliances[-1]
-        a.setdefault("funding", {})["risk_share"] = draw(risk_share([p for p in a["member_ids"] if p not in councils]))
+        a.setdefault("funding", {})["risk_share"] = draw(risk_share([p for p in a["member_ids"] if p not in council_like]))
     if draw(st.booleans()):
         deal_place = {"place": draw(st.sampled_from(PLACES))}
     else:
