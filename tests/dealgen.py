@@ -472,10 +472,11 @@ def complete_deal(draw) -> dict:
             a["governance"] = draw(governance(a["member_ids"], a["member_ids"], True))
     # funding
     sharers = board_parties if model == "alliance" else [subcontract_head] + commissioners[:3]
+    payers = [i for i in ids if i != contracting.get("aco", {}).get("holder_id")]  # the ICP does not pay itself (L3)
     funding = {"budget": {"type": draw(choice("funding.budget.type")), "annual_amount": draw(money(1_000_000, 3_000_000_000)),
                           "baseline_year": f"{start.year - 1}/{start.year % 100:02d}", "uplift_rule": "NHS Payment Scheme uplift",
                           "components": [{"partner_id": pid, "amount": draw(money(1, 500_000_000)), "description": "Core allocation"}
-                                         for pid in draw(st.lists(st.sampled_from(ids), unique=True, max_size=4))]},
+                                         for pid in draw(st.lists(st.sampled_from(payers), unique=True, max_size=4))]},
                "open_book": draw(st.booleans())}
     if draw(st.booleans()):
         who = draw(st.lists(st.sampled_from(ids), min_size=1, max_size=6, unique=True))

@@ -215,8 +215,8 @@ def test_risk_share_corridor_table_and_caps(engine, northvale):
     text = render(engine, northvale)
     assert "the ICB | 40.00% | No cap" in text
     assert "NHFT | 15.00% | £3,000,000" in text
-    assert "(the “Deadband”, which is £6,600,000 on the first Baseline)" in text
-    assert "(£6,600,000 to £33,000,000)" in text
+    assert "(the “Deadband”, which is £6,600,000 on the Reference Baseline)" in text
+    assert "(£6,600,000 to £33,000,000 on the Reference Baseline)" in text
     assert "Any Variance beyond the outermost Corridor is not shared" in text
     def shared(d):
         d["funding"]["risk_share"]["beyond_corridors"] = "shared"

@@ -122,7 +122,7 @@ def test_heads_of_terms_all_health_service_bodies(engines):
     text = render_doc(engines["shipped"], data, "heads_of_terms")
     assert "The documents will be NHS contracts between the Lead Provider and each of" in text
     assert "(under the sub-contract)" in text
-    assert "is referred to the Secretary of State under section 9" in text
+    assert "the dispute may be referred to the Secretary of State under section 9" in text
     assert "These Heads of Terms are not an NHS contract." in text
 
 
@@ -142,7 +142,7 @@ def test_heads_of_terms_draft_with_gaps(engines):
 def test_disputes_mixed_parties_go_to_expert_and_courts(engines):
     text = clause(render_doc(engines["common"], sample_data("northvale-alliance"), "alliance_agreement"),
                   "Dispute resolution")
-    assert "final and binding" in text and "enforced in the courts of England and Wales" in text
+    assert "final and binding" in text and "enforced between them in the courts of England and Wales" in text
     assert "NHS contract for the purposes" not in text
     assert "urgent interim or injunctive relief" in text
     assert "the Centre for Effective Dispute Resolution (CEDR)" in text
@@ -176,8 +176,10 @@ def test_disputes_s9_final_with_a_council_party_splits_routes(engines):
     data["disputes"]["final"] = "s9_referral"
     text = clause(render_doc(engines["common"], data, "alliance_agreement"), "Dispute resolution")
     # section 9 reaches only the ICB-trust pairs; every other dispute goes to the courts
-    assert "where the Dispute is solely between the members of an NHS Contract Pair" in text
-    assert "in any other case, any Partner to the Dispute may start proceedings in the courts" in text
+    assert "as between the two members of any NHS Contract Pair that are both Partners to the Dispute" in text
+    assert "as between any other two Partners to the Dispute (two that are not an NHS Contract Pair), either of " \
+           "them may start proceedings against the other in the courts" in text
+    assert "solely between" not in text
 
 
 def test_disputes_missing_terms_render_blanks(engines):

@@ -66,8 +66,10 @@ def test_icp_contract_is_an_nhs_contract_between_icb_and_ft_only():
     # no statement that the parties' intention makes it "not an NHS contract"
     assert "intend that this Contract is not an NHS contract" not in body
     final = body[body.index("If the Dispute is not resolved under clause"):][:900]
-    assert "solely between the members of an NHS Contract Pair" in final and "Secretary of State" in final
-    assert "in any other case, the Expert's determination is final and binding" in final
+    assert "as between the two members of any NHS Contract Pair that are both Parties to the Dispute" in final
+    assert "Secretary of State" in final and "solely between" not in body
+    assert "as between any other two Parties to the Dispute (two that are not an NHS Contract Pair), the Expert's " \
+           "determination is final and binding between those two Parties" in final
     assert "and to the referral of a Dispute between the members of an NHS Contract Pair to the Secretary of State " \
            "under section 9 of the NHS Act, the courts of England and Wales have exclusive jurisdiction" in body
 
@@ -179,8 +181,10 @@ def test_caps_say_what_they_limit_everywhere():
     assert "They do not limit the Variance within the Deadband or beyond the outermost Corridor" in excess
     hot = text("northvale-alliance", "heads_of_terms")
     assert "exposure is capped" not in hot
-    assert "within the corridors, the losses shared are capped at £3,000,000 a year for NHFT" in hot
-    assert "so no organisation's total exposure is limited to its cap" in hot
+    assert "caps (a year): NHFT, £3,000,000 on its share of losses" in hot
+    assert "so no organisation's total exposure is limited to its cap" not in hot
+    assert "each organisation also bears its own losses outside the shared amount (within the deadband and beyond " \
+           "the corridors), which no cap limits" in hot
 
 
 def worked(body: str, number: int) -> str:

@@ -48,11 +48,12 @@ class DealFacts:
         return DocumentFacts(national_form(self.terms, doc_type), status.document_status(self.terms, doc_type, parties, subject),
                              execution.document_execution(doc_type, parties), self.timeline, self.money, self)
 
-    def risk_share(self, rs):
-        """Facts (worked examples, corridor maxima) for a risk share: the deal's or an alliance's own."""
-        if rs is getattr(self.terms.funding, "risk_share", None):
+    def risk_share(self, rs, members=None):
+        """Facts (worked examples, corridor maxima, settlement) for a risk share: the deal's or an alliance's
+        own. ``members``: the parties to the document (a settlement is routed only through them)."""
+        if rs is getattr(self.terms.funding, "risk_share", None) and members is None:
             return self.money.risk_share
-        return money.risk_share_facts(self.terms, rs)
+        return money.risk_share_facts(self.terms, rs, members)
 
     def instalments(self, amount):
         """A yearly amount as monthly instalments that add up to it (money.Instalments), or None."""

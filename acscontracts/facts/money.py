@@ -208,6 +208,171 @@ def worked_example(terms, rs, direction: str, variance_pct: Decimal, uncapped: s
                          pennies(beyond), beyond_shared, tuple(allocations), capped, unallocated)
 
 
+def settlement_commissioner(terms, partner, sharers=()) -> object:
+    """The commissioner through which a provider's risk-share settlement is made: a commissioner of the
+    provider's own Service Contract (one that shares in the risk first, then an NHS one), or None."""
+    if partner is None or partner.is_commissioner:
+        return None
+    sharer_ids = {p.id for p in sharers}
+    found = []
+    for contract in terms.contracting.service_contracts:
+        if contract.provider_id != partner.id:
+            continue
+        for cid in contract.commissioner_ids:
+            c = terms._index.get(cid)
+            if c is not None and c not in found:
+                found.append(c)
+    if not found:
+        return None
+    return sorted(found, key=lambda c: (c.id not in sharer_ids, not is_nhs(c), found.index(c)))[0]
+
+
+@dataclass(frozen=True)
+class SettlementLine:
+    """One partner's position in a risk-share settlement, in the direction of the example (a loss or a
+    gain): its own variance, the part of it that goes into the shared amount, its allocated share and the
+    net amount (share less pooled part)."""
+
+    partner: object
+    own_variance: Decimal  # positive in the example's direction (an overspend in a loss year)
+    pooled: Decimal  # the part of its own variance that is shared
+    share: Decimal  # its allocated share (after caps)
+    counterparty: object  # the commissioner it settles with (None for a commissioner, or when there is none)
+
+    @property
+    def net(self) -> Decimal:
+        return self.share - self.pooled
+
+    @property
+    def retained(self) -> Decimal:
+        """The part of its own variance that stays with it (deadband, beyond the corridors, above caps)."""
+        return self.own_variance - self.pooled
+
+
+@dataclass(frozen=True)
+class Settlement:
+    """A worked settlement with unequal own variances: who pays whom, and by what route, to the penny."""
+
+    example: WorkedExample
+    lines: tuple  # tuple[SettlementLine, ...]
+    balances: tuple  # ((payer, payee, amount), ...) between commissioners, after their providers' settlements
+    through_commissioners: bool  # every provider settles with a commissioner (no provider-to-provider payment)
+
+    @property
+    def loss(self) -> bool:
+        return self.example.direction == "loss"
+
+    def pays(self, line) -> bool:
+        """True when ``line``'s partner pays its net amount (a loss share larger than its pooled loss, or a
+        gain share smaller than its pooled gain)."""
+        return line.net > 0 if self.loss else line.net < 0
+
+    def routed_to(self, commissioner) -> tuple:
+        return tuple(l for l in self.lines if l.counterparty is not None and l.counterparty.id == commissioner.id)
+
+
+def _illustrative_variances(total: Decimal, n: int) -> list:
+    """Unequal own variances for ``n`` providers that add up to ``total``: weights n+1, n, ..., 3 and,
+    for the last provider, -1 (a variance the other way), so the example shows payments both ways."""
+    if n <= 0:
+        return []
+    if n == 1:
+        return [total]
+    weights = [Decimal(n + 1 - i) for i in range(n - 1)] + [Decimal(-1)]
+    weight = sum(weights, Decimal(0))
+    values = [total * w / weight for w in weights]
+    return _round_to(values, pennies(total))
+
+
+def settlement(terms, rs, example, members=None) -> Settlement | None:
+    """The settlement of ``example`` between the parties to the risk share: each provider settles its net
+    amount with the commissioner of its own Service Contract, as an adjustment to the payments under that
+    contract; commissioners settle between themselves only any balance that is left."""
+    if example is None or not example.allocations or not example.variance:
+        return None
+    sharers = [a.partner for a in example.allocations]
+    pool = list(members) if members is not None else list(terms.partners)
+    commissioners = [p for p in sharers if p.is_commissioner]
+    providers = [p for p in sharers if not p.is_commissioner]
+    if not providers:
+        return None
+    routes = {p.id: settlement_commissioner(terms, p, sharers) for p in providers}
+    pool_ids = {p.id for p in pool}
+    through = all(c is not None and c.id in pool_ids for c in routes.values())
+    own = dict(zip([p.id for p in providers], _illustrative_variances(example.variance, len(providers))))
+    shared = example.allocated
+    ids = [a.partner.id for a in example.allocations]
+    pooled = _round_to([shared * own.get(i, Decimal(0)) / example.variance for i in ids], pennies(shared))
+    lines = tuple(SettlementLine(a.partner, own.get(a.partner.id, Decimal(0)), pooled_i, a.final,
+                                 routes.get(a.partner.id) if through else None)
+                  for a, pooled_i in zip(example.allocations, pooled))
+    balances = []
+    if through:
+        involved = list(dict.fromkeys([c.id for c in commissioners] + [routes[p.id].id for p in providers]))
+        # What each commissioner still owes after its providers' adjustments (in the example's direction):
+        # its own net amount, less what it already pays its providers (minus the providers' net amounts).
+        outflow = {}
+        for cid in involved:
+            own_net = next((l.net for l in lines if l.partner.id == cid), Decimal(0))
+            outflow[cid] = own_net + sum((l.net for l in lines if l.counterparty is not None
+                                          and l.counterparty.id == cid), Decimal(0))
+        payers = [(cid, v) for cid, v in outflow.items() if v > 0]
+        payees = [(cid, -v) for cid, v in outflow.items() if v < 0]
+        total_in = sum((v for _c, v in payees), Decimal(0))
+        for cid, amount in payers:
+            parts = _round_to([amount * v / total_in for _c, v in payees], amount) if total_in else []
+            for (pid, _v), part in zip(payees, parts):
+                if part:
+                    pair = (terms._index[cid], terms._index[pid], part)
+                    balances.append(pair if example.direction == "loss" else (pair[1], pair[0], part))
+    return Settlement(example, lines, tuple(balances), through)
+
+
+@dataclass(frozen=True)
+class Exposure:
+    """The most each party can pay (losses) or receive (gains) under a risk share in a year, after caps and
+    the reallocation of amounts above caps. ``most`` maps partner id to a Decimal, or None for no limit."""
+
+    direction: str  # "loss" or "gain"
+    shared: bool  # whether the corridors share this direction at all
+    parties: tuple  # partners with a share, in order
+    most: dict  # partner id -> Decimal | None
+    capped: tuple  # partners whose cap limits this direction
+    takers: tuple  # partners that take on amounts above others' caps (at the outer edge)
+    beyond_shared: bool
+
+
+def exposures(terms, rs) -> tuple:
+    """(loss Exposure, gain Exposure) for a risk share, or () when it cannot be computed."""
+    if not rs or not rs.corridors:
+        return ()
+    out = []
+    valid = [c for c in rs.corridors if isinstance(c.to_pct, Decimal) and isinstance(c.from_pct, Decimal)]
+    for direction in ("loss", "gain"):
+        applies = [c for c in valid if c.direction in (direction, "both")]
+        ids = list(dict.fromkeys(s.partner_id for c in applies for s in c.shares))
+        parties = tuple(terms._index[i] for i in ids if i in terms._index)
+        caps_bite = direction == "loss" or rs.cap_applies_to == "gains_and_losses"
+        capped = tuple(p for p in parties if caps_bite and isinstance(rs.cap_for(p.id), Decimal))
+        if not applies:
+            out.append(Exposure(direction, False, (), {}, (), (), False))
+            continue
+        example = worked_example(terms, rs, direction, max(c.to_pct for c in applies)) \
+            if isinstance(rs.baseline, Decimal) else None
+        beyond = rs.beyond_corridors == "shared"
+        most = {}
+        for p in parties:
+            within = next((a.final for a in example.allocations if a.partner.id == p.id), None) \
+                if example is not None else None
+            if beyond or within is None:  # no outer limit but the cap (if any)
+                most[p.id] = rs.cap_for(p.id) if p in capped else None
+            else:  # the corridors' outer edge: shares after caps and reallocation
+                most[p.id] = within
+        takers = tuple(example.takers) if example is not None else ()
+        out.append(Exposure(direction, True, parties, most, capped, takers, beyond))
+    return tuple(out)
+
+
 @dataclass(frozen=True)
 class PartnerMaximum:
     """The most one partner can pay (loss) or receive (gain) under a risk share in a year."""
@@ -240,6 +405,11 @@ class RiskShareFacts:
     maxima: tuple = ()  # tuple[PartnerMaximum, ...]: per partner and direction
     commissioner_direct: object = None  # Decimal: the commissioner's part of the contract payment it pays
     #                                     itself (not through a pooled fund), ACO/ICP contracts only
+    settlement: object = None  # Settlement of the first example with unequal own variances, or None
+    exposures: tuple = ()  # (loss Exposure, gain Exposure)
+
+    def exposure(self, direction: str):
+        return next((e for e in self.exposures if e.direction == direction), None)
 
     @property
     def capped_partners(self) -> tuple:
@@ -276,7 +446,7 @@ class RiskShareFacts:
             else "agreement"
 
 
-def risk_share_facts(terms, rs) -> RiskShareFacts | None:
+def risk_share_facts(terms, rs, members=None) -> RiskShareFacts | None:
     if not rs:
         return None
     examples = []
@@ -304,8 +474,14 @@ def risk_share_facts(terms, rs) -> RiskShareFacts | None:
                         maximum[p.id] = Decimal(0)
                     maximum[p.id] += width * s.pct / HUNDRED
     commissioner = gain_loss_commissioner(terms, rs)
+    settled = None
+    if commissioner is None and not isinstance(rs.counterparty_id, str) and examples:
+        first = next((e for e in examples if e.direction == "loss"), examples[0])
+        settled = settlement(terms, rs, first, members)
     return RiskShareFacts(rs, commissioner, tuple(examples), tuple((p, pennies(maximum[p.id])) for p in order),
-                          _maxima(terms, rs), _direct_part(terms, commissioner) if rs.counterparty_id else None)
+                          maxima=_maxima(terms, rs),
+                          commissioner_direct=_direct_part(terms, commissioner) if rs.counterparty_id else None,
+                          settlement=settled, exposures=exposures(terms, rs))
 
 
 def _maxima(terms, rs) -> tuple:
@@ -473,7 +649,7 @@ def _incentive_flows(terms, inc, members, path) -> list:
             for payer in incentive_funders(terms, inc, members) for payee in incentive_payees(terms, inc, members)]
 
 
-def _risk_share_flows(terms, rs, path) -> list:
+def _risk_share_flows(terms, rs, path, members=None) -> list:
     """Settlements between every two parties to a risk share (who pays whom depends on the year)."""
     if not rs:
         return []
@@ -482,6 +658,21 @@ def _risk_share_flows(terms, rs, path) -> list:
     if isinstance(rs.commissioner_id, str):
         ids.append(rs.commissioner_id)
     parties = [get(i) for i in dict.fromkeys(ids) if get(i) is not None]
+    if not isinstance(rs.commissioner_id, str) and not isinstance(rs.counterparty_id, str):
+        # A risk share between commissioners and providers: each provider settles with the commissioner of
+        # its own Service Contract, as an adjustment to the payments under it; commissioners settle any
+        # balance between themselves. No provider pays another.
+        pool_ids = {p.id for p in (members if members is not None else terms.partners)}
+        commissioners = [p for p in parties if p.is_commissioner]
+        providers = [p for p in parties if not p.is_commissioner]
+        routes = {p.id: settlement_commissioner(terms, p, parties) for p in providers}
+        if commissioners and providers and all(c is not None and c.id in pool_ids for c in routes.values()):
+            flows = [Flow("contract_payment", routes[p.id], p, None, path,
+                          _power(routes[p.id], p, "contract_payment")) for p in providers]
+            involved = list({c.id: c for c in commissioners + [routes[p.id] for p in providers]}.values())
+            flows += [Flow("risk_share", a, b, None, path, _power(a, b, "risk_share"))
+                      for n, a in enumerate(involved) for b in involved[n + 1:]]
+            return flows
     return [Flow("risk_share", a, b, None, path, _power(a, b, "risk_share"))
             for n, a in enumerate(parties) for b in parties[n + 1:]]
 
@@ -519,7 +710,7 @@ def _flows(terms) -> list:
             members = tuple(terms._index[m] for m in alliance.member_ids if m in terms._index)
             base = ("contracting", "alliances", i, "funding")
             flows += _incentive_flows(terms, own.incentives, members, base + ("incentives",))
-            flows += _risk_share_flows(terms, own.risk_share, base + ("risk_share",))
+            flows += _risk_share_flows(terms, own.risk_share, base + ("risk_share",), members)
     rc = f.running_costs
     manager = terms.governance.alliance_manager if terms.governance else None
     employer = get(manager.employer_partner_id) if manager and isinstance(manager.employer_partner_id, str) else None
