@@ -322,8 +322,9 @@ def test_single_commissioner_pays_the_whole_payment(engine):
 
 def test_heads_of_terms_approvals_fall_before_the_effective_date(engine):
     loaded = terms(WESTMOOR, set_(("governance", "approvals"), []))
-    assert "to its board or other decision-making body in time for the documents to take effect on 1 April 2026." \
-        in one_line(text(engine, loaded, "heads_of_terms"))
+    assert ("to its board or other decision-making body for approval in principle, and the final documents to that "
+            "body for approval in time for them to take effect on 1 April 2026.") in one_line(text(engine, loaded,
+                                                                                          "heads_of_terms"))
 
 
 # --------------------------------------------------------------------------- rules
