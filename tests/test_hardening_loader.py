@@ -39,14 +39,14 @@ def _check(loaded: LoadedTerms, final: bool = False, context=""):
 # --------------------------------------------------------------------------- structural mutations
 
 
-@fs.fuzz_settings(150)  # slow per case (about 0.9 s here; not yet explained); nightly runs twenty times as many
+@fs.fuzz_settings(1500)
 @given(fs.mutated_deal(), st.booleans())
 def test_mutated_deals_give_a_model_or_located_errors(case, final):
     loaded, mutations = case
     _check(loaded, final, mutations)
 
 
-@fs.fuzz_settings(200)
+@fs.fuzz_settings(600)
 @given(fs.mutated_deal())
 def test_mutated_deals_through_yaml_text(case):
     loaded, mutations = case

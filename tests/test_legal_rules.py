@@ -154,3 +154,15 @@ def test_a_cap_equal_to_the_maximum_is_not_idle():
     assert [d for d in rules.check(_loaded(EASTMOOR)) if d.code == "L21"] == []
     loaded = mutated(EASTMOOR, set_(RS + ("caps", 0, "max_amount"), 1770001))
     assert [d.path for d in rules.check(loaded) if d.code == "L21"] == ["funding.risk_share.caps[0]"]
+
+
+def test_terms_with_schema_errors_skip_the_legal_facts_at_once(monkeypatch):
+    """Found by the mutated-deal fuzz: with schema errors each legal rule retried typing the terms, and typing a
+    number of hundreds of thousands of digits took seconds every time. Those rules now wait for valid terms."""
+    from acscontracts.terms import model
+
+    calls = []
+    monkeypatch.setattr(model, "build_model", lambda data: calls.append(1))
+    loaded = mutated(NORTHVALE, set_(RS + ("baseline",), 10 ** 300_000))
+    found = rules.check(loaded, strict=False)
+    assert calls == [] and not [d for d in found if d.code.startswith("L")]

@@ -92,7 +92,11 @@ class Ctx:
 
     @cached_property
     def facts(self):
-        """The legal facts (acscontracts.facts) of the terms, built once from the typed model."""
+        """The legal facts (acscontracts.facts) of the terms, built once from the typed model. They need terms
+        that pass the schema: with schema errors (not ``strict``) the rules that read them are skipped, at once,
+        rather than each trying to type terms that may hold anything (a number of a million digits)."""
+        if not self.strict:
+            raise LookupError("the legal facts need terms that pass the schema")
         from acscontracts import facts
         from acscontracts.terms.model import build_model
 
