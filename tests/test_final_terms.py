@@ -114,7 +114,7 @@ def test_breakdown_by_service_is_drafted(engine):
 def test_single_service_needs_no_breakdown(engine):
     t = text(engine, terms(EASTMOOR), "subcontract")
     assert "[● breakdown by service]" not in t and "[● price]" not in t
-    assert "A completed diagnostic test, reported | £83.33" in t
+    assert "A completed diagnostic test, reported | £80" in t
 
 
 def test_kpi_thresholds_are_drafted(engine):
