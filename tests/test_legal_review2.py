@@ -343,3 +343,14 @@ def test_heads_of_terms_name_signature_date_longstop_and_final_document_approval
         body = text(sample, "heads_of_terms")
         assert "and later the final documents, to the following" not in body
         assert "Target date for approving the final documents" in body
+
+
+def test_heads_of_terms_list_the_gain_loss_share_agreement_with_its_status():
+    """Third review: the agreement the ICP contract makes a condition was missing from the documents to be prepared."""
+    hot = text("eastmoor-icp", "heads_of_terms")
+    [row] = [line for line in hot.splitlines() if line.startswith("Gain/Loss Share Agreement |")]
+    assert "the Integrated Care Provider, Eastmoor Hospitals and the ICB" in row
+    assert "a condition to be met before services start" in row
+    assert "all health service bodies, an NHS contract (section 9 of the National Health Service Act 2006)" in row
+    assert not [line for line in text("northvale-alliance", "heads_of_terms").splitlines()
+                if line.startswith("Gain/Loss Share Agreement")]
