@@ -173,7 +173,7 @@ def test_execution_pages_have_no_lone_block(rendered):
         doc = rendered[name]
         pages = [p for p in doc.pages if "Signature:" in p or "Authorised signatory" in p
                  or "Signature of director" in p]
-        blocks = [len(re.findall(r"(Signed for and on behalf of|The common seal of|Executed by)", p))
+        blocks = [len(re.findall(r"(Signed for and on behalf of|The common seal of|Executed (?:as a deed )?by)", p))
                   for p in pages]
         assert blocks and all(blocks), name
         if len(blocks) > 1:
