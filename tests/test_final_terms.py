@@ -21,6 +21,8 @@ from acscontracts.terms.loader import LoadedTerms, load_terms
 from acscontracts.terms.schema import SchemaValidator
 from acscontracts.terms.validation import check_loaded
 
+from legal_support import at, del_, set_
+
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 NORTHVALE, RIVERBEND, WESTMOOR, EASTMOOR = ("northvale-alliance.yaml", "riverbend-system.yaml",
                                             "westmoor-lead-provider.yaml", "eastmoor-icp.yaml")
@@ -40,20 +42,6 @@ def terms(name: str, *changes) -> LoadedTerms:
     for change in changes:
         change(data)
     return LoadedTerms(data, original.positions, original.path, original.files, original.register_ids)
-
-
-def at(data, path):
-    for key in path:
-        data = data[key]
-    return data
-
-
-def set_(path, value):
-    return lambda data: at(data, path[:-1]).__setitem__(path[-1], copy.deepcopy(value))
-
-
-def del_(path):
-    return lambda data: at(data, path[:-1]).__delitem__(path[-1])
 
 
 def problems(loaded, final=True) -> set:

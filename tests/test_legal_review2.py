@@ -9,54 +9,10 @@ commissioners of the Service Contracts keep rights under them; 8 heads-of-terms 
 """
 from __future__ import annotations
 
-import copy
 import re
 from decimal import Decimal
-from functools import lru_cache
-from pathlib import Path
 
-import acscontracts
-from acscontracts import facts as legal_facts
-from acscontracts.api import pipeline
-from acscontracts.terms.loader import load_terms
-
-SAMPLES = Path(__file__).resolve().parent.parent / "samples"
-
-
-@lru_cache(maxsize=None)
-def text(sample: str, doc: str, doc_id: str | None = None) -> str:
-    return acscontracts.render(acscontracts.load(SAMPLES / f"{sample}.yaml"), doc, doc_id, format="text").decode()
-
-
-def edited(sample: str, change) -> dict:
-    data = copy.deepcopy(load_terms(SAMPLES / f"{sample}.yaml").data)
-    change(data)
-    return data
-
-
-def render(data: dict, doc: str, doc_id: str | None = None) -> str:
-    return acscontracts.render(acscontracts.load(data), doc, doc_id, format="text").decode()
-
-
-def paragraph(body: str, starts: str) -> str:
-    match = re.search(r"^\s*\S+\s\s" + re.escape(starts) + r".*$", body, re.M)
-    assert match, f"no paragraph starting {starts!r}"
-    return match.group(0)
-
-
-def money(amount) -> str:
-    amount = Decimal(amount)
-    return f"£{amount:,.0f}" if amount == amount.to_integral_value() else f"£{amount:,.2f}"
-
-
-def pounds(s: str) -> Decimal:
-    return Decimal(s.replace("£", "").replace(",", ""))
-
-
-def deal_facts(data_or_sample):
-    terms = acscontracts.load(SAMPLES / f"{data_or_sample}.yaml" if isinstance(data_or_sample, str)
-                              else data_or_sample)
-    return legal_facts.compute(pipeline().model(terms))
+from legal_support import deal_facts, edited, money, paragraph, pounds, render, text
 
 
 # --------------------------------------------------------------------------- 1. Baseline per year

@@ -5,44 +5,16 @@ and figures a lawyer would check. Dates and amounts are worked out here from the
 """
 from __future__ import annotations
 
-import copy
 import datetime as dt
-import re
 from decimal import Decimal
-from functools import lru_cache
-from pathlib import Path
 
-import acscontracts
-from acscontracts.terms.loader import load_terms
+from legal_support import edited, money, paragraph, render, text
 
-SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 SUBS = ("sub-gp-federation", "sub-st-annes", "sub-physiofirst")
-
-
-@lru_cache(maxsize=None)
-def text(sample: str, doc: str, doc_id: str | None = None) -> str:
-    return acscontracts.render(acscontracts.load(SAMPLES / f"{sample}.yaml"), doc, doc_id, format="text").decode()
-
-
-def render(sample: str, change, doc: str, doc_id: str | None = None) -> str:
-    data = copy.deepcopy(load_terms(SAMPLES / f"{sample}.yaml").data)
-    change(data)
-    return acscontracts.render(acscontracts.load(data), doc, doc_id, format="text").decode()
-
-
-def paragraph(body: str, starts: str) -> str:
-    match = re.search(r"^\s*\S+\s\s" + re.escape(starts) + r".*$", body, re.M)
-    assert match, f"no paragraph starting {starts!r}"
-    return match.group(0)
 
 
 def day(d: dt.date) -> str:
     return f"{d.day} {d:%B %Y}"
-
-
-def pounds(amount: Decimal) -> str:
-    amount = Decimal(amount)
-    return f"£{amount:,.0f}" if amount == amount.to_integral_value() else f"£{amount:,.2f}"
 
 
 # --------------------------------------------------------------------------- 1. break-point reviews
@@ -63,7 +35,7 @@ def test_break_reviews_come_before_the_notice_they_inform():
 
 
 def test_break_review_dates_follow_the_notice_period():
-    icp = render("eastmoor-icp", lambda d: d["exit"].__setitem__("withdrawal_notice_months", 6), "aco_contract")
+    icp = render(edited("eastmoor-icp", lambda d: d["exit"].__setitem__("withdrawal_notice_months", 6)), "aco_contract")
     assert "31 March 2030 | 30 September 2029 | 30 June 2029" in icp
 
 
@@ -120,7 +92,7 @@ def test_icp_share_is_settled_by_one_route_against_the_icbs_direct_part():
     icp = text("eastmoor-icp", "aco_contract")
     direct = Decimal(265_000_000) - Decimal(20_000_000)  # ICB component less its contribution to the s75 pool
     route = paragraph(icp, "The share of the Integrated Care Provider in a gain or loss is settled only as an adjustment")
-    assert f"that the ICB pays directly ({pounds(direct)} for the first Contract Year)" in route
+    assert f"that the ICB pays directly ({money(direct)} for the first Contract Year)" in route
     assert "not to any part paid by another Commissioner or through a pooled fund" in route
     assert "the adjustment is not also made under the Gain/Loss Share Agreement" in route
     role = paragraph(icp, "NHS Eastmoor Integrated Care Board, whose spend is the Shared Spend, is a party")
@@ -134,7 +106,7 @@ def test_without_a_direct_part_every_payment_goes_under_the_agreement():
         pool = d["funding"]["pooled_funds"][0]
         pool["contributions"][0]["amount"] = 265000000
         pool["total"] = 325000000
-    icp = render("eastmoor-icp", all_through_pool, "aco_contract")
+    icp = render(edited("eastmoor-icp", all_through_pool), "aco_contract")
     route = paragraph(icp, "Every payment under the Gain/Loss Share")
     assert "including one between the Integrated Care Provider and the ICB, is made under the Gain/Loss Share " \
            "Agreement, and none is made as an adjustment" in route
@@ -147,8 +119,8 @@ def test_worked_examples_name_who_bears_or_keeps_the_unshared_variance():
     loss = paragraph(icp, "Example 2 (a loss of 4.00%)")
     gain = paragraph(icp, "Example 4 (a gain of 4.00%)")
     assert f"so the ICB, whose spend it is, bears it in full" in loss
-    assert f"and the ICB bears the {pounds(beyond)} that is not shared" in loss
-    assert f"and the ICB keeps the {pounds(beyond)} that is not shared" in gain
+    assert f"and the ICB bears the {money(beyond)} that is not shared" in loss
+    assert f"and the ICB keeps the {money(beyond)} that is not shared" in gain
     assert "NHS Eastmoor Integrated Care Board, whose spend is the Shared Spend, bears the whole of it" in \
         paragraph(icp, "Any part of a Variance that falls outside the outermost corridor")
 
@@ -161,7 +133,7 @@ def test_waiver_clause_names_only_conditions_in_the_schedule():
     waiver = paragraph(icp, "The Co-ordinating Commissioner, with the agreement of every Commissioner, may waive")
     assert "if it still applies" not in waiver and "ISAP" not in waiver
     assert "about registration with the CQC may not be waived" in waiver
-    pending = render("eastmoor-icp", lambda d: d["assurance"].__setitem__("isap_complete", False), "aco_contract")
+    pending = render(edited("eastmoor-icp", lambda d: d["assurance"].__setitem__("isap_complete", False)), "aco_contract")
     assert "about the ISAP and about registration with the CQC may not be waived" in pending
     assert "NHS England has confirmed in writing that the ISAP is complete" in pending
 
@@ -195,8 +167,8 @@ def test_pass_through_maxima_are_exact():
     for sub, pct in (("sub-gp-federation", "22.61"), ("sub-st-annes", "6.26"), ("sub-physiofirst", "11.13")):
         body = text("westmoor-lead-provider", "subcontract", sub)
         calc = paragraph(body, "Part 3 of Schedule 3 sets out the corridors")
-        assert f"can never exceed {pounds(trust_most)} for any Contract Year" in calc
-        assert f"therefore cannot exceed {pounds(trust_most * Decimal(pct) / 100)} for any Contract Year" in calc
+        assert f"can never exceed {money(trust_most)} for any Contract Year" in calc
+        assert f"therefore cannot exceed {money(trust_most * Decimal(pct) / 100)} for any Contract Year" in calc
         assert "capped under the Head Contract" not in body  # no cap: the most is the corridor share
     assert "£443,156" in text("westmoor-lead-provider", "subcontract", "sub-gp-federation")
 
@@ -205,10 +177,10 @@ def test_a_cap_that_binds_sets_the_maximum():
     def cap(d):
         d["funding"]["risk_share"]["caps"] = [{"partner_id": "westmoor-community", "max_amount": 1500000}]
         d["funding"]["risk_share"]["cap_applies_to"] = "gains_and_losses"
-    fed = render("westmoor-lead-provider", cap, "subcontract", "sub-gp-federation")
+    fed = render(edited("westmoor-lead-provider", cap), "subcontract", "sub-gp-federation")
     calc = paragraph(fed, "Part 3 of Schedule 3 sets out the corridors")
     assert "capped under the Head Contract at £1,500,000 a year" in calc
-    assert f"therefore cannot exceed {pounds(Decimal(1_500_000) * Decimal('0.2261'))}" in calc
+    assert f"therefore cannot exceed {money(Decimal(1_500_000) * Decimal('0.2261'))}" in calc
 
 
 def test_pass_through_shares_are_printed_exactly_and_add_up():

@@ -16,6 +16,8 @@ from acscontracts.diagnostics import ERROR, WARNING
 from acscontracts.terms import rules
 from acscontracts.terms.loader import LoadedTerms, load_terms
 
+from legal_support import append, at, del_, set_
+
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 NORTHVALE, WESTMOOR, EASTMOOR = "northvale-alliance.yaml", "westmoor-lead-provider.yaml", "eastmoor-icp.yaml"
 
@@ -31,24 +33,6 @@ def mutated(name: str, *changes) -> LoadedTerms:
     for change in changes:
         change(data)
     return LoadedTerms(data, original.positions, original.path, original.files, original.register_ids)
-
-
-def at(data, path):
-    for key in path:
-        data = data[key]
-    return data
-
-
-def set_(path, value):
-    return lambda data: at(data, path[:-1]).__setitem__(path[-1], value)
-
-
-def del_(path):
-    return lambda data: at(data, path[:-1]).__delitem__(path[-1])
-
-
-def append(path, value):
-    return lambda data: at(data, path).append(value)
 
 
 RS, INC, SUB0 = ("funding", "risk_share"), ("funding", "incentives"), ("contracting", "subcontracts", 0)

@@ -7,49 +7,14 @@ heads of terms and the agreements. Figures are checked against arithmetic done h
 """
 from __future__ import annotations
 
-import copy
 import re
 from decimal import Decimal
-from functools import lru_cache
-from pathlib import Path
 
-import pytest
-
-import acscontracts
-from acscontracts.terms.loader import load_terms
-
-SAMPLES = Path(__file__).resolve().parent.parent / "samples"
-
-
-@lru_cache(maxsize=None)
-def text(sample: str, doc: str, doc_id: str | None = None) -> str:
-    return acscontracts.render(acscontracts.load(SAMPLES / f"{sample}.yaml"), doc, doc_id, format="text").decode()
-
-
-def edited(sample: str, change) -> dict:
-    data = copy.deepcopy(load_terms(SAMPLES / f"{sample}.yaml").data)
-    change(data)
-    return data
-
-
-def render(data: dict, doc: str, doc_id: str | None = None) -> str:
-    return acscontracts.render(acscontracts.load(data), doc, doc_id, format="text").decode()
-
-
-def paragraph(body: str, starts: str) -> str:
-    """The first numbered paragraph whose text starts with ``starts``."""
-    match = re.search(r"^\s*\S+\s\s" + re.escape(starts) + r".*$", body, re.M)
-    assert match, f"no paragraph starting {starts!r}"
-    return match.group(0)
+from legal_support import edited, money, paragraph, render, text
 
 
 def execution(body: str) -> str:
     return body[body.rindex("\nEXECUTION\n"):]
-
-
-def money(amount) -> str:
-    amount = Decimal(amount)
-    return f"£{amount:,.0f}" if amount == amount.to_integral_value() else f"£{amount:,.2f}"
 
 
 # --------------------------------------------------------------------------- 1. section 9, per pair
