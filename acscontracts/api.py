@@ -93,7 +93,7 @@ class Pipeline:
         from acscontracts.terms.validation import check_loaded
 
         if final not in terms._checked:
-            terms._checked[final] = check_loaded(terms.loaded, self.engine.validator(final))
+            terms._checked[final] = check_loaded(terms.loaded, self.engine.validator(final), cache=self.engine.cache)
         return terms._checked[final]
 
     def model(self, terms: Terms, final: bool = False):

@@ -119,8 +119,21 @@ def settings_from(table: dict, path: Path) -> Settings:
     return Settings(**values)
 
 
+def usable_cache_dir() -> Path | None:
+    """The cache folder, made (readable by this user only) if need be; None when it cannot be made. What is
+    kept there (the parsed and compiled clause library, validation results) only saves time: output never
+    depends on it."""
+    folder = cache_dir()
+    try:
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    except OSError:
+        return None
+    return folder
+
+
 def cache_dir() -> Path:
-    """Where compiled templates are cached: $ACSCONTRACTS_CACHE_DIR, else the user's cache folder."""
+    """Where compiled templates and validation results are cached: $ACSCONTRACTS_CACHE_DIR, else the user's
+    cache folder."""
     if os.environ.get(CACHE_ENV):
         return Path(os.environ[CACHE_ENV])
     import platformdirs

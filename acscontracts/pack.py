@@ -43,11 +43,15 @@ class Engine:
     notes: str = "comments"  # drafting notes in a .docx: "comments" or "inline" (see writers.docx)
     paginate: bool = False  # cache the contents' page numbers from a LibreOffice layout
     reference_sha256: str | None = None  # the reference document's bytes, as read once: outputs' inputs
+    cache: Path | None = None  # config.usable_cache_dir, or None: compiled library and validation results
 
     @classmethod
     def create(cls, template_dirs=(), reference_doc: str | None = None, cache: bool = True,
                notes: str = "comments", paginate: bool = False) -> "Engine":
-        library = load_library(resources.templates_dir(), *template_dirs)
+        from acscontracts.config import usable_cache_dir
+
+        folder = usable_cache_dir() if cache else None
+        library = load_library(resources.templates_dir(), *template_dirs, cache=folder)
         reference = reference_sha256 = None
         if reference_doc:
             try:
@@ -57,8 +61,8 @@ class Engine:
                 raise AcsError([Diagnostic(ERROR, "ACS-REFERENCE-DOC", f"cannot use the reference document: {exc}",
                                            "use a .docx saved by Word, with its usual styles",
                                            Location(str(reference_doc)))])
-        return cls(library, Renderer(library, bytecode_cache() if cache else None), reference,
-                   notes=notes, paginate=paginate, reference_sha256=reference_sha256)
+        return cls(library, Renderer(library, bytecode_cache(library, folder)), reference,
+                   notes=notes, paginate=paginate, reference_sha256=reference_sha256, cache=folder)
 
     def docx_options(self) -> dict:
         """The keyword options of ``writers.docx.write_docx`` that this engine's house style sets."""
@@ -70,11 +74,12 @@ class Engine:
         return self._validators[final]
 
     def check(self, path, final: bool = False) -> Checked:
-        return check_file(path, self.validator(final))
+        return check_file(path, self.validator(final), cache=self.cache)
 
 
 def resolved_document(spec: DocumentSpec, engine: Engine):
     document, problems = resolve(assemble(spec, engine.renderer))
+    engine.renderer.flush_cache()
     if has_errors(problems):
         raise AcsError(problems)
     return document
@@ -159,7 +164,7 @@ def _check(source, engine: Engine, final: bool) -> Checked:
     """``source`` (a terms file path, or loaded terms: terms.loader.LoadedTerms) validated."""
     if isinstance(source, Path):
         return engine.check(source, final=final)
-    return check_loaded(source, engine.validator(final))
+    return check_loaded(source, engine.validator(final), cache=engine.cache)
 
 
 def build_packs(sources, outdir: Path, engine: Engine, *, jobs: int = 1, keep_versions: bool = False,

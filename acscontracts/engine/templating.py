@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
-from jinja2 import (BytecodeCache, FileSystemBytecodeCache, StrictUndefined, TemplateError, TemplateNotFound,
+from jinja2 import (BytecodeCache, StrictUndefined, TemplateError, TemplateNotFound,
                     TemplateSyntaxError, Undefined, UndefinedError)
 from jinja2.utils import missing
 from jinja2.compiler import CodeGenerator
@@ -28,8 +28,9 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 from jinja2.sandbox import safe_range as _safe_range
 from markupsafe import Markup
 
-from acscontracts import formatting
+from acscontracts import __version__, formatting
 from acscontracts.diagnostics import ERROR, AcsError, Diagnostic, Location, did_you_mean
+from acscontracts.engine import library_cache
 from acscontracts.engine.markup import _NOT_XML, escape_value
 
 KINDS = ("clause", "schedule", "preamble")
@@ -83,13 +84,14 @@ class ClauseLibrary:
     fingerprint: str = ""  # SHA-256 over every file read: a template change makes every output stale
 
 
-def load_library(*roots: Path) -> ClauseLibrary:
-    """Read clause templates, manifests and definitions; later roots override earlier ones by id."""
-    clauses: dict = {}
-    manifests: dict = {}
-    definitions: dict = {}
+def load_library(*roots: Path, cache: Path | None = None) -> ClauseLibrary:
+    """Read clause templates, manifests and definitions; later roots override earlier ones by id.
+
+    With a ``cache`` folder (config.usable_cache_dir), a library read before with the same files (paths and bytes) is taken from
+    it rather than parsed again (engine.library_cache)."""
     problems: list[Diagnostic] = []
-    digest = hashlib.sha256()
+    digest = hashlib.sha256()  # the fingerprint: every library file's path and bytes
+    listings = []
     for root in roots:
         root = Path(root)
         if not root.is_dir():
@@ -102,7 +104,37 @@ def load_library(*roots: Path) -> ClauseLibrary:
             except OSError as exc:
                 problems.append(Diagnostic(ERROR, "ACS-TEMPLATES", f"cannot be read ({exc.strerror})",
                                            "check the file's permissions", Location(str(path))))
-        for path, role in library_files(root, problems):
+        listings.append((root, library_files(root, problems)))
+    if problems:
+        raise AcsError(problems)
+    fingerprint = digest.hexdigest()
+    cached = cache and _cached_library_path(cache / "templates", fingerprint, listings)
+    library = cached and library_cache.read_library(cached)
+    if isinstance(library, ClauseLibrary):
+        return library
+    library = _parse_library(listings, fingerprint)
+    if cached:
+        library_cache.write_library(cached, library)
+    return library
+
+
+def _cached_library_path(cache: Path, fingerprint: str, listings) -> Path:
+    """The cache file of a library: named by its fingerprint, its folders and files (a file the loader would
+    refuse is an error before this), the package version and the sandbox policy."""
+    shape = [f"{cls.__name__}{tuple(cls.__dataclass_fields__)}" for cls in (ClauseLibrary, ClauseTemplate, Manifest,
+                                                                           Definition)]  # a class changed in a checkout
+    key = hashlib.sha256("\0".join([fingerprint, __version__, sandbox_policy()] + shape + [
+        f"{root}:{path}:{role}" for root, files in listings for path, role in files]).encode()).hexdigest()
+    return cache / f"library-{key[:32]}.pickle"
+
+
+def _parse_library(listings, fingerprint: str) -> ClauseLibrary:
+    clauses: dict = {}
+    manifests: dict = {}
+    definitions: dict = {}
+    problems: list[Diagnostic] = []
+    for _root, files in listings:
+        for path, role in files:
             if role == "clause":
                 tpl = _read_clause(path, problems)
                 if tpl:
@@ -116,8 +148,8 @@ def load_library(*roots: Path) -> ClauseLibrary:
                     definitions[(definition.term, definition.documents)] = definition
     if problems:
         raise AcsError(problems)
-    return ClauseLibrary(clauses, manifests, tuple(definitions.values()), tuple(str(r) for r in roots),
-                         digest.hexdigest())
+    return ClauseLibrary(clauses, manifests, tuple(definitions.values()), tuple(str(root) for root, _ in listings),
+                         fingerprint)
 
 
 # Where a library folder's files go. A clause template (`*.j2`) may stand anywhere in the folder except
@@ -604,21 +636,19 @@ def _finalize(value):
     return escape_value(value)
 
 
-def bytecode_cache() -> FileSystemBytecodeCache | None:
-    """Compiled templates shared between processes, in the user's cache folder (config.cache_dir);
-    None when that folder cannot be made. Output never depends on it."""
-    from acscontracts import __version__
-    from acscontracts.config import cache_dir
+def sandbox_policy() -> str:
+    """The sandbox's intercepted operators are compiled into the bytecode: a change of policy needs new entries."""
+    return hashlib.sha256(" ".join(sorted(_Sandbox.intercepted_binops) + [_LimitedCodeGenerator.__name__, "concat-1"])
+                          .encode()).hexdigest()[:8]
 
-    folder = cache_dir() / "templates"
-    try:
-        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-    except OSError:
+
+def bytecode_cache(library: ClauseLibrary, cache: Path | None) -> BytecodeCache | None:
+    """Compiled templates of ``library`` shared between processes (in ``cache``, config.usable_cache_dir): one
+    file per library and package version."""
+    if cache is None:
         return None
-    # the sandbox's intercepted operators are compiled into the bytecode: a change of policy needs new entries
-    policy = hashlib.sha256(" ".join(sorted(_Sandbox.intercepted_binops) + [_LimitedCodeGenerator.__name__, "concat-1"])
-                            .encode()).hexdigest()[:8]
-    return FileSystemBytecodeCache(str(folder), pattern=f"acscontracts-{__version__}-{policy}-%s.cache")
+    return library_cache.PackedBytecodeCache(cache / "templates" / f"compiled-{__version__}-{sandbox_policy()}-"
+                                                      f"{library.fingerprint[:32]}.marshal")
 
 
 class Renderer:
@@ -640,6 +670,12 @@ class Renderer:
         env.globals.update(blank=lambda hint="": Markup("<blank>{}</blank>").format(escape_value(hint)),
                            note=lambda text: Markup("<note>{}</note>").format(escape_value(text)))
         self.env = env
+
+    def flush_cache(self) -> None:
+        """Keep what this renderer compiled for the next process (a no-op without a cache)."""
+        flush = getattr(self.env.bytecode_cache, "flush", None)
+        if flush:
+            flush()
 
     def render(self, template_id: str, context: dict) -> str:
         tpl = self.library.clauses[template_id]

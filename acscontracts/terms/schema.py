@@ -1,16 +1,20 @@
-"""JSON Schema validation of deal terms, turned into located, helpful Diagnostics."""
+"""JSON Schema validation of deal terms, turned into located, helpful Diagnostics.
+
+jsonschema is imported when terms are first checked against the schema, not with this module: a render
+whose validation result is cached (terms.validation) never needs it."""
 from __future__ import annotations
 
 import functools
 import json
 import re
 from decimal import Decimal
-
-from jsonschema import Draft202012Validator, validators
-from jsonschema.exceptions import ValidationError, best_match
+from typing import TYPE_CHECKING
 
 from acscontracts import resources
 from acscontracts.diagnostics import ERROR, Diagnostic, did_you_mean, json_path
+
+if TYPE_CHECKING:
+    from jsonschema.exceptions import ValidationError
 
 FINAL_KEYWORD = "x-required-final"
 # In the `then` of an `if` (a field a final document needs only in some deals, e.g. the guarantor where a
@@ -27,6 +31,8 @@ def _required(keyword: str):
     """`required` (or x-required-final) yielding one error per missing field, each knowing its own name."""
 
     def check(validator, required, instance, schema):
+        from jsonschema.exceptions import ValidationError
+
         if not validator.is_type(instance, "object"):
             return
         for name in required:
@@ -46,6 +52,8 @@ def _decimal_places(validator, places, instance, schema):
     32.58), so the schema stays usable by them and we still refuse a fraction of a penny."""
     if not validator.is_type(instance, "number") or isinstance(instance, int):
         return
+    from jsonschema.exceptions import ValidationError
+
     value = Decimal(instance) if not isinstance(instance, Decimal) else instance
     if not value.is_finite():
         yield ValidationError("the value is not a finite number")
@@ -67,13 +75,22 @@ def _ecma_regex(pattern: str) -> re.Pattern:
 
 def _pattern(validator, pattern, instance, schema):
     if validator.is_type(instance, "string") and not _ecma_regex(pattern).search(instance):
+        from jsonschema.exceptions import ValidationError
+
         yield ValidationError(f"{instance!r} does not match {pattern!r}")
 
 
 DECIMALS_KEYWORD = "x-decimal-places"
-DraftValidator = validators.extend(Draft202012Validator, {"required": _required("required"), "pattern": _pattern,
-                                                           DECIMALS_KEYWORD: _decimal_places})
-FinalValidator = validators.extend(DraftValidator, {FINAL_KEYWORD: _required(FINAL_KEYWORD)})
+
+
+@functools.cache
+def validator_class(final: bool):
+    """Draft 2020-12 with our keywords; with ``final``, x-required-final fields are required too."""
+    from jsonschema import Draft202012Validator, validators
+
+    draft = validators.extend(Draft202012Validator, {"required": _required("required"), "pattern": _pattern,
+                                                      DECIMALS_KEYWORD: _decimal_places})
+    return validators.extend(draft, {FINAL_KEYWORD: _required(FINAL_KEYWORD)}) if final else draft
 
 
 class SchemaValidator:
@@ -81,9 +98,13 @@ class SchemaValidator:
 
     def __init__(self, schema: dict | None = None, *, final: bool = False):
         self.schema = schema if schema is not None else load_schema()
-        cls = FinalValidator if final else DraftValidator
         self.final = final
-        self._validator = cls(self.schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+        self.standard = schema is None  # the package's own schema (validation results may be cached)
+
+    @functools.cached_property
+    def _validator(self):
+        cls = validator_class(self.final)
+        return cls(self.schema, format_checker=cls.FORMAT_CHECKER)
 
     def diagnostics(self, loaded) -> list[Diagnostic]:
         found = []
@@ -95,6 +116,8 @@ class SchemaValidator:
 def _leaves(error: ValidationError):
     """The errors a user should see: for anyOf/oneOf, the best branch's errors."""
     if error.validator in ("anyOf", "oneOf") and error.context:
+        from jsonschema.exceptions import best_match
+
         best = best_match(error.context)
         branch = best.relative_schema_path[0] if best.relative_schema_path else None
         branch_errors = [e for e in error.context if e.relative_schema_path and e.relative_schema_path[0] == branch]

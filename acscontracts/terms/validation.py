@@ -5,8 +5,9 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
+from pathlib import Path
 
-from acscontracts.terms import rules
+from acscontracts.terms import rules, validation_cache
 from acscontracts.terms.derive import derived
 from acscontracts.diagnostics import ERROR, AcsError, Diagnostic, did_you_mean, has_errors, json_path
 from acscontracts.terms.loader import LoadedTerms, load_terms
@@ -110,23 +111,39 @@ def text_and_limits(loaded: LoadedTerms) -> list[Diagnostic]:
     return found
 
 
-def check_loaded(loaded: LoadedTerms, validator: SchemaValidator, with_model: bool = True) -> Checked:
-    diagnostics = validator.diagnostics(loaded) + _register_uses(loaded) + text_and_limits(loaded)
-    schema_ok = not has_errors(diagnostics)
-    if schema_ok:  # ids, short names and an alliance a draft may leave implicit (from well-formed terms only)
-        loaded = derived(loaded)
-    diagnostics += rules.check(loaded, final=validator.final, strict=schema_ok)
+def check_loaded(loaded: LoadedTerms, validator: SchemaValidator, with_model: bool = True,
+                 cache: Path | None = None) -> Checked:
+    """Schema, limits and rules, every problem found; the typed model when there are no errors (and it is wanted).
+    With a ``cache`` folder (config.usable_cache_dir), a result found before for the same terms is reused."""
+    entry = cached = None
+    if cache is not None and validator.standard:
+        entry = validation_cache.key(loaded, validator.final)
+        cached = validation_cache.read(cache, entry)
     model = None
-    if with_model and not has_errors(diagnostics):
+    if cached:
+        schema_ok, diagnostics = cached
+        if schema_ok:
+            loaded = derived(loaded)
+    else:
+        diagnostics = validator.diagnostics(loaded) + _register_uses(loaded) + text_and_limits(loaded)
+        schema_ok = not has_errors(diagnostics)
+        if schema_ok:  # ids, short names and an alliance a draft may leave implicit (from well-formed terms only)
+            loaded = derived(loaded)
+        found, ctx = rules.run(loaded, final=validator.final, strict=schema_ok)
+        diagnostics = tuple(diagnostics + found)
+        model = ctx.built("typed") if ctx else None  # the rules typed the terms already: not done twice
+        if entry:
+            validation_cache.write(cache, entry, schema_ok, diagnostics)
+    if with_model and model is None and not has_errors(diagnostics):
         from acscontracts.terms.model import build_model  # ~50 dataclasses: only when a model is wanted
 
         model = build_model(loaded.data)
-    return Checked(loaded, model, tuple(diagnostics))
+    return Checked(loaded, model if with_model and not has_errors(diagnostics) else None, tuple(diagnostics))
 
 
-def check_file(path, validator: SchemaValidator, with_model: bool = True) -> Checked:
+def check_file(path, validator: SchemaValidator, with_model: bool = True, cache: Path | None = None) -> Checked:
     try:
         loaded = load_terms(path)
     except AcsError as exc:
         return Checked(None, None, exc.diagnostics)
-    return check_loaded(loaded, validator, with_model)
+    return check_loaded(loaded, validator, with_model, cache)

@@ -64,8 +64,13 @@ RULES = structure.RULES + policy.RULES + integrity.RULES + legal.RULES  # run in
 
 def check(loaded, *, final: bool = False, strict: bool = True) -> list[Diagnostic]:
     """Run every rule; with ``strict`` False (schema errors found) a rule that trips on bad shapes is skipped."""
+    return run(loaded, final=final, strict=strict)[0]
+
+
+def run(loaded, *, final: bool = False, strict: bool = True) -> tuple[list[Diagnostic], Ctx | None]:
+    """``check``'s diagnostics, and the context the rules read (its typed model, when a rule built one)."""
     if not isinstance(loaded.data, dict):
-        return []
+        return [], None
     ctx = Ctx(loaded, final, strict)
     found: list[Diagnostic] = []
     for rule in RULES:
@@ -74,4 +79,4 @@ def check(loaded, *, final: bool = False, strict: bool = True) -> list[Diagnosti
         except Exception:  # noqa: BLE001 - a rule must never take validation down with it
             if strict:
                 raise
-    return found
+    return found, ctx

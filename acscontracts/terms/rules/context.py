@@ -7,7 +7,7 @@ from functools import cached_property
 from decimal import Decimal
 from typing import Iterable, Iterator
 
-from acscontracts.diagnostics import ERROR, WARNING, Diagnostic, did_you_mean, json_path
+from acscontracts.diagnostics import ERROR, WARNING, Diagnostic, json_path
 
 CCG_ABOLISHED = _dt.date(2022, 7, 1)
 PSR_IN_FORCE = _dt.date(2024, 1, 1)
@@ -91,16 +91,27 @@ class Ctx:
                 self.partner_index[pid] = i
 
     @cached_property
-    def facts(self):
-        """The legal facts (acscontracts.facts) of the terms, built once from the typed model. They need terms
-        that pass the schema: with schema errors (not ``strict``) the rules that read them are skipped, at once,
-        rather than each trying to type terms that may hold anything (a number of a million digits)."""
+    def typed(self):
+        """The typed model (terms.model) of the terms, built once: for the rules' legal facts and for the caller.
+        It needs terms that pass the schema: with schema errors (not ``strict``) the rules that read it are
+        skipped, at once, rather than each trying to type terms that may hold anything (a number of a million
+        digits)."""
         if not self.strict:
-            raise LookupError("the legal facts need terms that pass the schema")
-        from acscontracts import facts
+            raise LookupError("the typed model needs terms that pass the schema")
         from acscontracts.terms.model import build_model
 
-        return facts.compute(build_model(self.data))
+        return build_model(self.data)
+
+    def built(self, name: str):
+        """A cached property's value if a rule asked for it, else None (nothing is computed here)."""
+        return self.__dict__.get(name)
+
+    @cached_property
+    def facts(self):
+        """The legal facts (acscontracts.facts) of the terms, from the typed model."""
+        from acscontracts import facts
+
+        return facts.compute(self.typed)
 
     # -- building diagnostics
     def diag(self, severity: str, code: str, parts: Iterable, message: str, hint: str = "") -> Diagnostic:
