@@ -77,8 +77,11 @@ class Engine:
         return check_file(path, self.validator(final), cache=self.cache)
 
 
-def resolved_document(spec: DocumentSpec, engine: Engine):
-    document, problems = resolve(assemble(spec, engine.renderer))
+def resolved_document(spec: DocumentSpec, engine: Engine, track_reads: bool = False):
+    """The document numbered, cross-referenced and defined. ``track_reads`` records which terms each part read
+    (Document.reads, for compare.termsdiff); writing a document does not need it, and it costs a tenth of
+    assembly."""
+    document, problems = resolve(assemble(spec, engine.renderer, track_reads))
     engine.renderer.flush_cache()
     if has_errors(problems):
         raise AcsError(problems)

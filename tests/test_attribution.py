@@ -186,17 +186,18 @@ def test_pool_pct_is_a_percentage(comparisons):
     assert change.words() == "funding.incentives.pool_pct_of_budget: 2.00% → 3.00%"
 
 
-def test_reads_are_stored_per_document(engine):
+def test_reads_are_stored_per_document_only_when_asked_for(engine):
     from acscontracts.engine.plan import plan
     from acscontracts.pack import resolved_document
 
     model = checked(loaded(NV)).model
     spec = next(s for s in plan(model) if s.doc_type == "alliance_agreement")
-    document = resolved_document(spec, engine)
+    document = resolved_document(spec, engine, track_reads=True)
     inputs = document_inputs(document.reads)
     assert "funding.risk_share" in inputs or any(p.startswith("funding.risk_share.") for p in inputs)
     assert "enablers.workforce.tupe_transfers" in inputs
     assert inputs == prune(inputs)  # nothing listed twice
+    assert resolved_document(spec, engine).reads["aa-risk-share"] == frozenset()  # writing a file needs none
     risk = document.reads["aa-risk-share"]
     assert overlaps(risk, "funding.risk_share.corridors[0].shares[1].pct")
     assert not overlaps(risk, "exit.withdrawal_notice_months")

@@ -446,7 +446,7 @@ def render_pack(model, engine) -> dict:
     from acscontracts.pack import resolved_document
     from acscontracts.engine.plan import plan
 
-    return {spec.name: resolved_document(spec, engine) for spec in plan(model)
+    return {spec.name: resolved_document(spec, engine, track_reads=True) for spec in plan(model)
             if spec.doc_type in engine.library.manifests}
 
 

@@ -41,7 +41,7 @@ def plain_text(rendered: str, where: str = "") -> str:
 
 
 def assemble(spec: DocumentSpec, renderer: Renderer, track_reads: bool = True) -> Document:
-    """``track_reads=False`` leaves Document.reads empty (benchmarks/run.py measures what tracking costs)."""
+    """``track_reads=False`` leaves Document.reads empty: only compare.termsdiff needs them."""
     library = renderer.library
     manifest = library.manifests.get(spec.doc_type)
     if manifest is None:

@@ -58,7 +58,7 @@ class ReadLog:
     def __init__(self, terms, enabled: bool = True):
         self.reads: dict[str, set] = {}
         self.current: set = set()  # reads outside any part are not kept
-        self.enabled = enabled  # off: the context is left as it is (to measure what tracking costs)
+        self.enabled = enabled  # off: the context is left as it is (nothing but a diff needs the reads)
         self._paths = canonical_paths(terms) if terms is not None and enabled else {}
         self._proxies: dict = {}
 
