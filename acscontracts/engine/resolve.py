@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from acscontracts.diagnostics import ERROR, Diagnostic, Location
-from acscontracts.engine.tree import Clause, Definition, Document, Para, Ref, Schedule, Table, TermDef, TermUse, Text
+from acscontracts.engine.tree import Document, Para, Ref, Table, TermDef, TermUse, Text
 
 DEFINITIONS_CLAUSE = "definitions"
 DEFINITIONS_ANCHOR = "definitions-list"

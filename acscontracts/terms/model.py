@@ -14,7 +14,6 @@ import types
 import typing
 from dataclasses import dataclass, field, fields
 from decimal import Decimal
-from functools import cached_property
 
 from acscontracts.formatting import Missing
 
