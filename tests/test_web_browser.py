@@ -75,6 +75,9 @@ def test_a_deal_from_scratch_to_pack_and_redline(browser):
     assert (deals / "riverside-2027.yaml").is_file()
     preview_has("ALLIANCE AGREEMENT")
     assert "No errors" in driver.find_element(By.ID, "status").text
+    # the open placeholders: each names its field, or (a blank completed at signing) only says what it is
+    blanks = [li.get_attribute("textContent") for li in driver.find_elements(By.CSS_SELECTOR, "#blanks li")]
+    assert blanks and all(b.startswith("[●]") or ": [●]" in b and not b.startswith(":") for b in blanks), blanks
 
     # a validation error appears beside its field, and goes when it is fixed
     type_into("deal.id", "Riverside 2027!")

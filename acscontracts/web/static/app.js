@@ -36,7 +36,7 @@
     li.className = d.severity || "need";
     var a = document.createElement("a");
     a.href = "#";
-    a.textContent = (d.code ? d.code + " " : "") + (d.path || "") + ": " + d.message + (d.hint ? "; " + d.hint : "");
+    a.textContent = (d.code ? d.code + " " : "") + (d.path ? d.path + ": " : "") + d.message + (d.hint ? "; " + d.hint : "");
     a.addEventListener("click", function (ev) {
       ev.preventDefault();
       var el = fieldFor(d.path || d.field || "");
