@@ -55,6 +55,15 @@ class DealFacts:
             return self.money.risk_share
         return money.risk_share_facts(self.terms, rs, members)
 
+    def running_costs(self, alliance):
+        """The running-cost budget the agreement for ``alliance`` charges (money.RunningCostBudget), or None: the
+        alliance's own budget, or the deal-wide one where it belongs to this agreement."""
+        return money.running_cost_budget(self.terms, getattr(alliance, "alliance", alliance))
+
+    def running_cost_budgets(self) -> tuple:
+        """Every running-cost budget with the agreement that charges it (money.RunningCostBudget)."""
+        return money.running_cost_budgets(self.terms)
+
     def instalments(self, amount):
         """A yearly amount as monthly instalments that add up to it (money.Instalments), or None."""
         return money.instalments(amount)

@@ -324,6 +324,9 @@ class Budget:
 class RunningCosts:
     amount_pa: Decimal = None
     split: str = None
+    host_partner_id: str = None
+    alliance_id: str = None
+    council_host_basis: str = None
 
 
 @dataclass(frozen=True)
@@ -343,6 +346,7 @@ class AllianceFunding:
     incentives: Incentives = None
     pooled_fund_ids: tuple = ()
     contributions: tuple[Contribution, ...] = ()
+    running_costs: RunningCosts = None
 
 
 @dataclass(frozen=True)
