@@ -1,0 +1,110 @@
+"""Findings of the third legal review on Riverbend's money flows and section 9 status, read from the BUILT text
+(the sample, and edited variants where the wording depends on the terms). Figures are recomputed here."""
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from legal_support import deal_facts, edited, money, paragraph, pounds, render, set_, text
+
+RB = "riverbend-system"
+AA = "alliance_agreement"
+ALLIANCES = ("acute-collaborative", "riverbend-west", "riverbend-central", "riverbend-east")
+
+
+def _af(i):
+    return ("contracting", "alliances", i, "funding")
+
+
+def _rc_rows(body: str) -> list:
+    """(partner, pct, amount) rows of the Running Costs table in Part 2 of the financial schedule."""
+    part = body[body.index("Part 2: Running Costs"):body.index("Part 3: Risk Share")]
+    rows = re.findall(r"^(.+?) \| ([\d.]+)% \| (£[\d,.]+) \|", part, re.M)
+    return [(who, Decimal(pct), pounds(amount)) for who, pct, amount in rows]
+
+
+def test_running_costs_name_the_host_that_invoices():
+    """1(a): the host partner is named; it employs the staff, incurs the costs and invoices the others."""
+    for doc_id, host in (("acute-collaborative", "RUH"), ("riverbend-central", "the ICB")):
+        body = text(RB, AA, doc_id)
+        host_para = paragraph(body, f"{host[0].upper()}{host[1:]} (the “Host Partner”) employs or engages the staff")
+        assert "invoice each other Partner for its share quarterly in arrears" in host_para
+        assert "Manager must keep a record" not in body  # the manager is not the payee
+        assert f"Host Partner: {host}." in body
+        assert f"whom the Host Partner ({host}) must employ or engage (as such, the Employing Partner)" in body
+
+
+def test_running_cost_shares_make_up_the_whole_budget():
+    """1(b): each agreement's shares add up to exactly 100% and the amounts to the budget, recomputed."""
+    data = edited(RB)
+    for i, doc_id in enumerate(ALLIANCES):
+        body = text(RB, AA, doc_id)
+        rc = data["contracting"]["alliances"][i]["funding"]["running_costs"]
+        budget = Decimal(str(rc["amount_pa"]))
+        rows = _rc_rows(body)
+        shares = [r for r in rows if r[0] != "Total"]
+        total = [r for r in rows if r[0] == "Total"][0]
+        assert sum(p for _w, p, _a in shares) == Decimal(100) == total[1]
+        assert sum(a for _w, _p, a in shares) == budget == total[2]
+        pcts = [Decimal(str(c["pct"])) for c in data["contracting"]["alliances"][i]["funding"]["contributions"]]
+        expected = [(budget * p / 100).quantize(Decimal("0.01")) for p in pcts]
+        expected[-1] = budget - sum(expected[:-1])
+        assert [a for _w, _p, a in shares] == expected
+        assert "not 100%" not in body
+
+
+def test_shares_that_do_not_make_100_are_refused_and_the_last_takes_the_rounding():
+    """1(b): 33.34/33.33/33.33 of £300,001 — the last share takes the penny; 30% + 2 x 33.33% is refused (L22)."""
+    data = edited(RB, set_(_af(0) + ("running_costs", "amount_pa"), 300001))
+    body = render(data, AA, "acute-collaborative")
+    shares = [r for r in _rc_rows(body) if r[0] != "Total"]
+    first, second = (Decimal(300001) * Decimal("33.34") / 100).quantize(Decimal("0.01")), \
+        (Decimal(300001) * Decimal("33.33") / 100).quantize(Decimal("0.01"))
+    assert [a for _w, _p, a in shares] == [first, second, Decimal(300001) - first - second]
+    # shares of 30% + 2 x 33.33% are refused by rule L22 (tests/test_legal_rules.py); the draft flags the gap
+    from acscontracts.api import InvalidTerms
+    try:
+        render(edited(RB, set_(_af(0) + ("contributions", 0, "pct"), 30)), AA, "acute-collaborative")
+    except InvalidTerms as refused:
+        assert "L22" in str(refused) and "96.66%" in str(refused)
+    else:
+        raise AssertionError("shares of 96.66% were drafted")
+
+
+def test_one_budget_is_charged_in_one_agreement():
+    """1(c): each partnership's budget is charged only in its own agreement; nobody pays a system budget twice."""
+    facts = deal_facts(RB)
+    budgets = facts.running_cost_budgets()
+    assert [b.alliance.id for b in budgets] == list(ALLIANCES)
+    icb_total = Decimal(0)
+    for doc_id in ALLIANCES:
+        body = text(RB, AA, doc_id)
+        assert "Running Costs budget for the first Financial Year: £300,000." in body
+        for who, _pct, amount in _rc_rows(body):
+            if who == "the ICB":
+                icb_total += amount
+    # the ICB pays 40% of each place budget once: 3 x 40% x £300,000
+    assert icb_total == 3 * Decimal("0.40") * Decimal(300000)
+    hot = text(RB, "heads_of_terms")
+    para = paragraph(hot, "Shared running costs:")
+    assert "charged in one agreement only" in para and para.count("hosted by") == 4
+
+
+def test_council_host_states_the_power_or_is_refused():
+    """1(d): a council host: with a section 75 basis each NHS body's power is stated; without one, L2 refuses."""
+    changes = (set_(_af(1) + ("running_costs", "host_partner_id"), "riverbend-county"),
+               set_(_af(1) + ("running_costs", "council_host_basis"), "s75"))
+    body = render(edited(RB, *changes), AA, "riverbend-west")
+    powers = paragraph(body, "Each Partner pays its share to the Host Partner in exercise of the following powers:")
+    assert "the ICB, the Community Trust and Westriver, section 75 of the National Health Service Act 2006" in powers
+    # section 256 is an ICB's power only: the trusts have none, and the rule says so
+    s256 = edited(RB, changes[0], set_(_af(1) + ("running_costs", "council_host_basis"), "s256"))
+    from acscontracts.api import InvalidTerms
+    try:
+        render(s256, AA, "riverbend-west")
+    except InvalidTerms as refused:
+        message = str(refused)
+    else:
+        raise AssertionError("a council host with no power for the trusts was drafted")
+    assert "error L2" in message and "from `riverbend-cmh` to the host `riverbend-county`" in message
+    assert "from `westriver-hospitals`" in message and "from `riverbend-icb`" not in message
