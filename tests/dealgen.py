@@ -487,10 +487,19 @@ def complete_deal(draw) -> dict:
             funding["contributions"] = [{"partner_id": p, "amount": draw(money(1, 5_000_000))} for p in who]
     if draw(st.booleans()):
         funding["running_costs"] = {"amount_pa": draw(money(10_000, 5_000_000)), "split": draw(choice("funding.running_costs.split"))}
-        if funding["running_costs"]["split"] == "fixed_shares" and model == "alliance":  # a share in each alliance (X22)
-            who = list(dict.fromkeys(draw(st.sampled_from(a["member_ids"])) for a in alliances)) or [board_parties[0]]
-            funding["contributions"] = [{"partner_id": p, "pct": v, "purpose": "running costs"}
-                                        for p, v in zip(who, draw(split_100(len(who))))]
+        if model == "alliance" and alliances:
+            # A deal-wide budget is charged in one agreement (L23): the first alliance's, which it names when
+            # there are several; its shares are its members' and make up 100% (L22, X22); its host is an NHS
+            # member where there is one, so that no NHS body pays a council without a power (L2, L24).
+            first = alliances[0]
+            if len(alliances) > 1:
+                funding["running_costs"]["alliance_id"] = first["id"]
+            nhs_members = [m for m in first["member_ids"] if m in nhs_bodies]
+            funding["running_costs"]["host_partner_id"] = draw(st.sampled_from(nhs_members or first["member_ids"]))
+            if funding["running_costs"]["split"] == "fixed_shares":
+                who = draw(st.lists(st.sampled_from(first["member_ids"]), min_size=1, max_size=4, unique=True))
+                funding["contributions"] = [{"partner_id": p, "pct": v, "purpose": "running costs"}
+                                            for p, v in zip(who, draw(split_100(len(who))))]
     if model == "icp_contract" and len(commissioners) > 1:  # each commissioner's part of the payment (X23)
         annual = funding["budget"]["annual_amount"]
         parts = [(annual * v / 100).quantize(Decimal("0.01")) for v in draw(split_100(len(commissioners)))]

@@ -808,11 +808,14 @@ def _budget(terms, rc, contributions, members, alliance, path, cpath, own) -> Ru
         pcts = [pennies(HUNDRED / n) for _ in members]
         pcts[-1] = HUNDRED - sum(pcts[:-1], Decimal(0))
         rows = [(m, pct, a, path) for m, pct, a in zip(members, pcts, _split_exact(amount, [HUNDRED / n] * n))]
-    elif rc.split == "contract_value" and contract_value_shares(terms, members, amount):
+    elif rc.split == "contract_value":
         shares = contract_value_shares(terms, members, amount)
         pcts = [s.pct for s in shares]
-        pcts[-1] = HUNDRED - sum(pcts[:-1], Decimal(0))
+        if pcts:
+            pcts[-1] = HUNDRED - sum(pcts[:-1], Decimal(0))
         rows = [(s.partner, pct, s.amount, path) for s, pct in zip(shares, pcts)]
+    elif rc.split == "equal":
+        rows = []
     else:
         given = [(j, c, get(c.partner_id)) for j, c in enumerate(contributions) if get(c.partner_id) is not None]
         pcts = [c.pct if isinstance(c.pct, Decimal) else

@@ -363,6 +363,8 @@ def _running_cost_where(budget) -> str:
 def running_cost_shares_not_whole(c: Ctx):
     """L22: a running-cost budget is shared in full (100%) between parties to the agreement that charges it."""
     for budget in c.facts.running_cost_budgets():
+        if budget.alliance is None:
+            continue  # charged in no agreement (heads of terms only): X8 checks the percentages
         where = _running_cost_where(budget)
         if budget.outsiders:
             names = ", ".join(f"`{p.id}`" for p in budget.outsiders)
