@@ -108,3 +108,41 @@ def test_council_host_states_the_power_or_is_refused():
         raise AssertionError("a council host with no power for the trusts was drafted")
     assert "error L2" in message and "from `riverbend-cmh` to the host `riverbend-county`" in message
     assert "from `westriver-hospitals`" in message and "from `riverbend-icb`" not in message
+
+
+def test_host_recharge_is_not_an_nhs_contract_and_says_so():
+    """3: a host trust's recharge of running costs is cost sharing, not an arrangement for services: the facts
+    keep the pairs out of the NHS-contract pairs, and the agreement says so (Riverbend collaborative, Northvale)."""
+    facts = deal_facts(RB)
+    budget = facts.running_costs(next(a for a in facts.terms.contracting.alliances if a.id == "acute-collaborative"))
+    parties = tuple(facts.terms._index[i] for i in ("westriver-hospitals", "riverbend-university", "eastbank-general"))
+    status = facts.document(AA, parties, budget.alliance).status
+    assert status.recharge_host.id == "riverbend-university" and not status.any_nhs
+    assert {p.id for p in status.recharged} == {"westriver-hospitals", "eastbank-general"}
+    body = text(RB, AA, "acute-collaborative")
+    recharge = paragraph(body, "RUH recharges Westriver and Eastbank FT their shares of the Running Costs")
+    assert "not an arrangement under which RUH provides goods or services" in recharge
+    assert "RUH is therefore not an NHS Contract Pair with Westriver or Eastbank FT" in recharge
+    assert "including any claim for interest on a late payment" in recharge
+    northvale = text("northvale-alliance", AA)
+    nv = paragraph(northvale, "NCMH recharges NHFT, SUHFT and Eastport Trust their shares of the Running Costs")
+    assert "NCMH is therefore not an NHS Contract Pair with NHFT, SUHFT or Eastport Trust" in nv
+
+
+def test_collaborative_disputes_go_pair_by_pair_like_the_place_agreements():
+    """3: the acute collaborative carries the same pair-by-pair disputes clause as the place agreements, and its
+    liability and jurisdiction clauses say the same."""
+    for doc_id in ("acute-collaborative", "riverbend-west"):
+        body = text(RB, AA, doc_id)
+        final = paragraph(body, "If the Dispute is not resolved under clause")
+        assert "its status is decided pair by pair" in final
+        assert "as between the two members of any NHS Contract Pair that are both Partners to the Dispute" in body
+        assert "as between any other two Partners to the Dispute (two that are not an NHS Contract Pair)" in body
+        assert "Between the members of an NHS Contract Pair, liabilities under this Agreement are determined" in body
+        assert "and to the referral of a Dispute between the members of an NHS Contract Pair to the Secretary of " \
+               "State under section 9 of the NHS Act, the courts of England and Wales have exclusive jurisdiction" in body
+    collaborative = text(RB, AA, "acute-collaborative")
+    # today no pair is an NHS contract: the statement says so, and how a pair becomes one
+    assert "This Agreement is therefore not an NHS contract within the meaning of that section." in collaborative
+    assert "(including when a new Partner joins), this Agreement is an NHS contract as between those two (each " \
+           "such pair an NHS Contract Pair)" in collaborative
