@@ -297,7 +297,9 @@ def risk_share(draw, sharers: list, counterparty=None) -> dict:
           "corridors": corridors, "beyond_corridors": draw(choice("funding.risk_share.beyond_corridors")),
           "caps": [{"partner_id": p, "max_amount": draw(money(10_000, 50_000_000))}
                    for p in draw(st.lists(st.sampled_from(sharing), unique=True)) ] if sharing else [],
-          "settlement": draw(choice("funding.risk_share.settlement"))}
+          "settlement": draw(choice("funding.risk_share.settlement")),
+          # a share whose active phases start or end mid-year needs its part-year treatment (L25)
+          "part_year": draw(choice("funding.risk_share.part_year"))}
     if rs["caps"]:
         rs["cap_applies_to"] = draw(choice("funding.risk_share.cap_applies_to"))
     if counterparty:
@@ -496,6 +498,7 @@ def complete_deal(draw) -> dict:
                 funding["running_costs"]["alliance_id"] = first["id"]
             nhs_members = [m for m in first["member_ids"] if m in nhs_bodies]
             funding["running_costs"]["host_partner_id"] = draw(st.sampled_from(nhs_members or first["member_ids"]))
+            funding["running_costs"]["council_host_basis"] = draw(choice("funding.running_costs.council_host_basis"))
             if funding["running_costs"]["split"] == "fixed_shares":
                 who = draw(st.lists(st.sampled_from(first["member_ids"]), min_size=1, max_size=4, unique=True))
                 funding["contributions"] = [{"partner_id": p, "pct": v, "purpose": "running costs"}

@@ -146,3 +146,46 @@ def test_collaborative_disputes_go_pair_by_pair_like_the_place_agreements():
     assert "This Agreement is therefore not an NHS contract within the meaning of that section." in collaborative
     assert "(including when a new Partner joins), this Agreement is an NHS contract as between those two (each " \
            "such pair an NHS Contract Pair)" in collaborative
+
+
+def _part_year_para(body: str) -> str:
+    return paragraph(body, "The first Financial Year in which the Risk Share applies is a part year")
+
+
+def test_part_year_risk_share_is_pro_rated_by_months():
+    """2: the place risk shares start on 1 October 2026: 2026/27 is six whole months of twelve, and the baseline,
+    corridor and caps for it are the annual figures x 6/12, printed with them; the heads of terms say the same."""
+    data = edited(RB)
+    for i, doc_id in ((1, "riverbend-west"), (2, "riverbend-central"), (3, "riverbend-east")):
+        rs = data["contracting"]["alliances"][i]["funding"]["risk_share"]
+        body = text(RB, AA, doc_id)
+        para = _part_year_para(body)
+        assert "from 1 October 2026 to 31 March 2027, which is six (6) whole calendar months of the twelve (12) " \
+               "months of the financial year from 1 April 2026 to 31 March 2027" in para
+        assert "multiplied by 6 and divided by 12" in para
+        base = Decimal(str(rs["baseline"])) * 6 / 12
+        assert f"a Baseline of {money(base)}" in para
+        top = Decimal(str(rs["corridors"][0]["to_pct"]))
+        assert f"a Corridor of up to {money(base * top / 100)}" in para
+        for cap in rs["caps"]:
+            assert money(Decimal(str(cap["max_amount"])) * 6 / 12) in para
+        hot = text(RB, "heads_of_terms")
+        assert f"pro-rated by 6/12 (whole months in the part year over the twelve months of the year), giving for " \
+               f"the part year a reference baseline of {money(base)}" in hot
+
+
+def test_part_year_by_days_and_untreated_part_year():
+    """2: pro rata by days: 182 of the 365 days of 2026/27, to the penny; with no treatment, a blank and rule L25."""
+    days = edited(RB, set_(_af(1) + ("risk_share", "part_year"), "pro_rata_days"))
+    para = _part_year_para(render(days, AA, "riverbend-west"))
+    assert "which is one hundred and eighty-two (182) days of the three hundred and sixty-five (365) days" in para \
+        or "(182) days of the" in para
+    rs = days["contracting"]["alliances"][1]["funding"]["risk_share"]
+    base = (Decimal(str(rs["baseline"])) * 182 / 365).quantize(Decimal("0.01"))
+    assert f"a Baseline of {money(base)}" in para
+    cap = (Decimal(str(rs["caps"][0]["max_amount"])) * 182 / 365).quantize(Decimal("0.01"))
+    assert f"{money(cap)} for the Community Trust" in para
+    untreated = edited(RB, lambda d: d["contracting"]["alliances"][1]["funding"]["risk_share"].pop("part_year"))
+    body = render(untreated, AA, "riverbend-west")
+    assert "part only of the financial year from 1 April 2026 to 31 March 2027" in body
+    assert "[● part-year treatment]" in body

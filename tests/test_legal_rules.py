@@ -1,4 +1,4 @@
-"""Legal-soundness rules L1-L15, L20-L24 (acscontracts/terms/rules/legal.py): one mutated sample per code.
+"""Legal-soundness rules L1-L15, L20-L25 (acscontracts/terms/rules/legal.py): one mutated sample per code.
 
 Each case changes one thing in a clean sample so that the documents would be legally wrong (error) or
 need a lawyer's choice (warning), in draft mode, and checks the code, severity, JSON path and that
@@ -113,11 +113,14 @@ CASES = [
       del_(RB_RC(1))), "L23", ERROR, "funding.running_costs"),
     ("L24-running-costs-no-host", RIVERBEND, (del_(RB_RC(0) + ("host_partner_id",)),),
      "L24", WARNING, "contracting.alliances[0].funding.running_costs"),
+    # West's risk share starts on 1 October 2026 (mid-year) and the terms no longer say how 2026/27 is pro-rated
+    ("L25-part-year-untreated", RIVERBEND, (del_(RB_AF(1) + ("risk_share", "part_year")),),
+     "L25", WARNING, "contracting.alliances[1].funding.risk_share"),
 ]
 
 
 def test_every_legal_code_has_a_case():
-    assert {c[3] for c in CASES} == {f"L{i}" for i in range(1, 16)} | {"L20", "L21", "L22", "L23", "L24"}
+    assert {c[3] for c in CASES} == {f"L{i}" for i in range(1, 16)} | {"L20", "L21", "L22", "L23", "L24", "L25"}
 
 
 @pytest.mark.parametrize("name", [NORTHVALE, WESTMOOR, EASTMOOR, "riverbend-system.yaml"])

@@ -72,6 +72,10 @@ class DealFacts:
         alliance's own budget, or the deal-wide one where it belongs to this agreement."""
         return money.running_cost_budget(self.terms, getattr(alliance, "alliance", alliance))
 
+    def part_years(self, rs) -> tuple:
+        """The part years of a risk share and their pro-rating (money.PartYear)."""
+        return money.part_years(self.terms, rs)
+
     def running_cost_budgets(self) -> tuple:
         """Every running-cost budget with the agreement that charges it (money.RunningCostBudget)."""
         return money.running_cost_budgets(self.terms)

@@ -6,6 +6,7 @@ A flow without a power is a fact too: validation reports it (acscontracts.terms.
 """
 from __future__ import annotations
 
+import datetime as _dt
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -950,3 +951,88 @@ def compute(terms) -> MoneyFacts:
     inc = f.incentives if f else None
     return MoneyFacts(tuple(_flows(terms)), incentive_pool(terms, inc), incentive_funders(terms, inc),
                       running_cost_shares(terms), risk_share_facts(terms, f.risk_share if f else None))
+
+
+# --------------------------------------------------------------------------- part years of a risk share
+
+
+def financial_year(day: _dt.date) -> tuple:
+    """(1 April, 31 March) of the financial year that contains ``day``."""
+    start = _dt.date(day.year if day.month >= 4 else day.year - 1, 4, 1)
+    return start, _dt.date(start.year + 1, 3, 31)
+
+
+def _whole_months(start: _dt.date, end: _dt.date):
+    """Calendar months from ``start`` (the 1st) to ``end`` (a month end), or None when either is mid-month."""
+    if start.day != 1 or (end + _dt.timedelta(days=1)).day != 1:
+        return None
+    return (end.year - start.year) * 12 + end.month - start.month + 1
+
+
+@dataclass(frozen=True)
+class PartYear:
+    """A financial year in which the risk share applies for part of the year only, and the fraction by which its
+    annual figures are pro-rated (None when the terms do not say how)."""
+
+    start: _dt.date
+    end: _dt.date
+    year_start: _dt.date
+    year_end: _dt.date
+    unit: object  # "days" or "months", or None when the terms give no part-year treatment
+    numerator: object  # days or whole months in the part year
+    denominator: object  # days in the financial year, or 12
+
+    @property
+    def first(self) -> bool:
+        return self.start != self.year_start
+
+    def of(self, amount) -> object:
+        """``amount`` (a year) pro-rated to the part year, to the penny; None when it cannot be."""
+        if not isinstance(amount, Decimal) or not self.unit:
+            return None
+        return pennies(amount * self.numerator / self.denominator)
+
+
+def risk_share_period(terms) -> tuple:
+    """(first day, last day) on which the risk share applies: its active phases, else the term. (None, None) when
+    the terms do not say."""
+    active = [p for p in terms.phases if p.risk_share_active]
+    if terms.phases:
+        starts = [p.start for p in active if isinstance(p.start, _dt.date)]
+        ends = [p.end for p in active if isinstance(p.end, _dt.date)]
+        if starts and ends:
+            return min(starts), max(ends)
+        return None, None
+    term = terms.term
+    start = term.start if term and isinstance(term.start, _dt.date) else None
+    end = term.end if term and isinstance(term.end, _dt.date) else None
+    return start, end
+
+
+def part_years(terms, rs) -> tuple:
+    """The part years of ``rs`` (first and last, when the risk share starts or ends other than on a financial-year
+    boundary), each with the pro-rating the terms give (``rs.part_year``): days in the part year over days in the
+    financial year, or whole months over twelve (days where the part year is not whole months)."""
+    if not rs:
+        return ()
+    start, end = risk_share_period(terms)
+    if start is None or end is None or end < start:
+        return ()
+    basis = rs.part_year if isinstance(rs.part_year, str) else None
+    found = []
+    spans = []
+    fy_start, fy_end = financial_year(start)
+    if start != fy_start:
+        spans.append((start, min(end, fy_end), fy_start, fy_end))
+    last_start, last_end = financial_year(end)
+    if end != last_end and (not spans or last_start != fy_start):
+        spans.append((max(start, last_start), end, last_start, last_end))
+    for s, e, ys, ye in spans:
+        months = _whole_months(s, e) if basis == "pro_rata_months" else None
+        if basis is None:
+            found.append(PartYear(s, e, ys, ye, None, None, None))
+        elif months is not None:
+            found.append(PartYear(s, e, ys, ye, "months", months, 12))
+        else:
+            found.append(PartYear(s, e, ys, ye, "days", (e - s).days + 1, (ye - ys).days + 1))
+    return tuple(found)

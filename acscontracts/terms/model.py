@@ -262,6 +262,7 @@ class RiskShare:
     counterparty_id: str = None
     commissioner_id: str = None
     cap_applies_to: str = None
+    part_year: str = None
 
     def cap_for(self, partner_id: str):
         return next((c.max_amount for c in self.caps if c.partner_id == partner_id), None)

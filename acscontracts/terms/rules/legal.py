@@ -27,6 +27,8 @@ validation and drafting decide each question the same way.
               agreement charges it (it would be charged in none, or in every one)
   L24 warning (error with --final) a running-cost budget with no host partner to employ the staff, incur the
               costs and invoice the contributors
+  L25 warning (error with --final) a risk share that starts or ends part-way through a financial year with no part-year treatment
+              (its baseline, corridor amounts and caps are annual figures)
 
 (L16-L19 are left free for rules of the dispute-resolution, alliance and heads-of-terms documents.)
 """
@@ -413,6 +415,28 @@ def running_costs_without_host(c: Ctx):
                        "set host_partner_id on the running costs (or the alliance manager's employer_partner_id)")
 
 
+
+def part_year_without_treatment(c: Ctx):
+    """L25: a risk share that applies for part of a financial year needs its annual figures pro-rated (or stated)."""
+    alliances = c.facts.terms.contracting.alliances
+    make = c.error if c.final else c.warn
+    for path, _block in c.funding_blocks("risk_share"):
+        if path[0] == "funding":
+            rs = c.facts.terms.funding.risk_share
+        else:
+            funding = alliances[path[2]].funding if path[2] < len(alliances) else None
+            rs = funding.risk_share if funding else None
+        for part in c.facts.part_years(rs) if rs else ():
+            if part.unit is None:
+                yield make("L25", path, f"the risk share applies from {part.start.isoformat()} to "
+                             f"{part.end.isoformat()}, part of the financial year {part.year_start.year}/"
+                             f"{part.year_end.year % 100:02d}, but its baseline, corridor amounts and caps are annual "
+                             "figures and the terms give no part-year treatment",
+                             "set part_year on the risk share (pro_rata_days or pro_rata_months), or start and end "
+                             "the risk share on financial-year boundaries")
+                break
+
+
 RULES = (
     single_contributor_pool,
     payment_without_power,
@@ -434,4 +458,5 @@ RULES = (
     running_cost_shares_not_whole,
     running_costs_in_several_agreements,
     running_costs_without_host,
+    part_year_without_treatment,
 )
