@@ -489,11 +489,12 @@ def complete_deal(draw) -> dict:
             funding["contributions"] = [{"partner_id": p, "amount": draw(money(1, 5_000_000))} for p in who]
     if draw(st.booleans()):
         funding["running_costs"] = {"amount_pa": draw(money(10_000, 5_000_000)), "split": draw(choice("funding.running_costs.split"))}
-        if model == "alliance" and alliances:
-            # A deal-wide budget is charged in one agreement (L23): the first alliance's, which it names when
-            # there are several; its shares are its members' and make up 100% (L22, X22); its host is an NHS
-            # member where there is one, so that no NHS body pays a council without a power (L2, L24).
-            first = alliances[0]
+        if model == "alliance":
+            # A deal-wide budget is charged in one agreement (L23): the first alliance's (or the one alliance
+            # derived from the alliance members), which it names when there are several; its shares are its
+            # members' and make up 100% (L22, X22); its host is an NHS member where there is one, so that no NHS
+            # body pays a council without a power (L2, L24).
+            first = alliances[0] if alliances else {"member_ids": members}
             if len(alliances) > 1:
                 funding["running_costs"]["alliance_id"] = first["id"]
             nhs_members = [m for m in first["member_ids"] if m in nhs_bodies]
