@@ -1,4 +1,4 @@
-"""Legal-soundness rules L1-L15 and L20-L21: what would make the documents legally wrong (errors) or needs a
+"""Legal-soundness rules L1-L15 and L20-L25: what would make the documents legally wrong (errors) or needs a
 lawyer's choice (warnings). Most read the legal facts (acscontracts.facts) computed from the terms, so
 validation and drafting decide each question the same way.
 
