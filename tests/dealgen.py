@@ -297,7 +297,9 @@ def risk_share(draw, sharers: list, counterparty=None) -> dict:
           "corridors": corridors, "beyond_corridors": draw(choice("funding.risk_share.beyond_corridors")),
           "caps": [{"partner_id": p, "max_amount": draw(money(10_000, 50_000_000))}
                    for p in draw(st.lists(st.sampled_from(sharing), unique=True)) ] if sharing else [],
-          "settlement": draw(choice("funding.risk_share.settlement"))}
+          "settlement": draw(choice("funding.risk_share.settlement")),
+          # a share whose active phases start or end mid-year needs its part-year treatment (L25)
+          "part_year": draw(choice("funding.risk_share.part_year"))}
     if rs["caps"]:
         rs["cap_applies_to"] = draw(choice("funding.risk_share.cap_applies_to"))
     if counterparty:
@@ -487,10 +489,21 @@ def complete_deal(draw) -> dict:
             funding["contributions"] = [{"partner_id": p, "amount": draw(money(1, 5_000_000))} for p in who]
     if draw(st.booleans()):
         funding["running_costs"] = {"amount_pa": draw(money(10_000, 5_000_000)), "split": draw(choice("funding.running_costs.split"))}
-        if funding["running_costs"]["split"] == "fixed_shares" and model == "alliance":  # a share in each alliance (X22)
-            who = list(dict.fromkeys(draw(st.sampled_from(a["member_ids"])) for a in alliances)) or [board_parties[0]]
-            funding["contributions"] = [{"partner_id": p, "pct": v, "purpose": "running costs"}
-                                        for p, v in zip(who, draw(split_100(len(who))))]
+        if model == "alliance":
+            # A deal-wide budget is charged in one agreement (L23): the first alliance's (or the one alliance
+            # derived from the alliance members), which it names when there are several; its shares are its
+            # members' and make up 100% (L22, X22); its host is an NHS member where there is one, so that no NHS
+            # body pays a council without a power (L2, L24).
+            first = alliances[0] if alliances else {"member_ids": members}
+            if len(alliances) > 1:
+                funding["running_costs"]["alliance_id"] = first["id"]
+            nhs_members = [m for m in first["member_ids"] if m in nhs_bodies]
+            funding["running_costs"]["host_partner_id"] = draw(st.sampled_from(nhs_members or first["member_ids"]))
+            funding["running_costs"]["council_host_basis"] = draw(choice("funding.running_costs.council_host_basis"))
+            if funding["running_costs"]["split"] == "fixed_shares":
+                who = draw(st.lists(st.sampled_from(first["member_ids"]), min_size=1, max_size=4, unique=True))
+                funding["contributions"] = [{"partner_id": p, "pct": v, "purpose": "running costs"}
+                                            for p, v in zip(who, draw(split_100(len(who))))]
     if model == "icp_contract" and len(commissioners) > 1:  # each commissioner's part of the payment (X23)
         annual = funding["budget"]["annual_amount"]
         parts = [(annual * v / 100).quantize(Decimal("0.01")) for v in draw(split_100(len(commissioners)))]

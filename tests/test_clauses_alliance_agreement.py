@@ -114,7 +114,8 @@ def test_s9_status_is_decided_per_pair(engine, northvale, riverbend):
     collaborative = render(engine, riverbend, "acute-collaborative")
     assert "none of them arranges for another to provide it with goods or services" in collaborative
     assert "is therefore not an NHS contract" in collaborative
-    assert "NHS Contract Pair" not in collaborative
+    # ...but a pair can become one (a new partner, an arrangement for services), so disputes go pair by pair
+    assert "(each such pair an NHS Contract Pair)" in collaborative and "decided pair by pair" in collaborative
 
 
 def test_s9_follows_membership(engine, northvale):
@@ -273,13 +274,14 @@ def test_pooled_fund_basis_and_absence(engine, northvale):
 def test_running_costs_split(engine, northvale):
     text = render(engine, northvale)
     assert "in proportion to the annual value of their Service Contracts" in text
-    assert "NHFT | 32.58% | £293,220" in text
+    # 430/1,320 of £900,000, to the penny (the shares are computed from the contract values, not typed in)
+    assert "NHFT | £430,000,000 | 32.58% | £293,181.82" in text
     def equal(d):
         d["funding"]["running_costs"]["split"] = "equal"
         d["funding"]["contributions"] = []
     text = render(engine, edited(northvale, equal))
     assert "shared between the Partners in equal shares" in text
-    assert "pays £112,500 a year" in text
+    assert "NHFT | 12.50% | £112,500" in text and "Total | 100.00% | £900,000" in text
 
 
 # --------------------------------------------------------------------------- liability, workforce, term

@@ -31,7 +31,7 @@ def test_baseline_is_each_years_envelope_approved_by_every_partner():
     assert "is a reference figure only (the “Reference Baseline”)" in reference
     assert "shadow reconciliation before the Risk Share applies (from 1 April 2027)" in reference
     assert "It does not fix the Baseline for any Financial Year in which the Risk Share applies" in reference
-    assert "3  Reference Baseline: £1,320,000,000" in aa
+    assert "4  Reference Baseline: £1,320,000,000" in aa  # after the Running Costs table's paragraphs
     # the unanimous/reserved clauses agree: a change to the Baseline needs every Partner
     assert "any change to the Risk Share, including the Baseline" in aa
     hot = text("northvale-alliance", "heads_of_terms")

@@ -1,4 +1,4 @@
-"""Legal-soundness rules L1-L15, L20-L21 (acscontracts/terms/rules/legal.py): one mutated sample per code.
+"""Legal-soundness rules L1-L15, L20-L25 (acscontracts/terms/rules/legal.py): one mutated sample per code.
 
 Each case changes one thing in a clean sample so that the documents would be legally wrong (error) or
 need a lawyer's choice (warning), in draft mode, and checks the code, severity, JSON path and that
@@ -37,6 +37,16 @@ def mutated(name: str, *changes) -> LoadedTerms:
 
 RS, INC, SUB0 = ("funding", "risk_share"), ("funding", "incentives"), ("contracting", "subcontracts", 0)
 SUB2 = ("contracting", "subcontracts", 2)
+RIVERBEND = "riverbend-system.yaml"
+
+
+def RB_AF(i):  # noqa: N802 - a path, like RS
+    return ("contracting", "alliances", i, "funding")
+
+
+def RB_RC(i):  # noqa: N802
+    return RB_AF(i) + ("running_costs",)
+
 
 # (id, sample, changes, code, severity, path)
 CASES = [
@@ -87,11 +97,30 @@ CASES = [
     ("L21-cap-never-binds", WESTMOOR,
      (set_(RS + ("caps",), [{"partner_id": "westmoor-community", "max_amount": 2000000}]),
       set_(RS + ("cap_applies_to",), "gains_and_losses")), "L21", WARNING, "funding.risk_share.caps[0]"),
+    # a place alliance's running costs hosted by the council, with no stated power for the NHS bodies to pay it
+    ("L2-running-costs-council-host", RIVERBEND, (set_(RB_RC(1) + ("host_partner_id",), "riverbend-county"),),
+     "L2", ERROR, "contracting.alliances[1].funding.contributions[0]"),
+    # the acute collaborative's shares make up 96.66% of its budget
+    ("L22-running-cost-shares-short", RIVERBEND, (set_(RB_AF(0) + ("contributions", 0, "pct"), 30),),
+     "L22", ERROR, "contracting.alliances[0].funding.contributions"),
+    # the collaborative's budget charges the ICB, which is only an observer
+    ("L22-running-cost-outsider", RIVERBEND, (append(RB_AF(0) + ("contributions",),
+                                                      {"partner_id": "riverbend-icb", "pct": 0}),),
+     "L22", ERROR, "contracting.alliances[0].funding.contributions"),
+    # a system budget with West left without its own: which agreement charges the £1.2m?
+    ("L23-running-costs-in-every-agreement", RIVERBEND,
+     (set_(("funding", "running_costs"), {"amount_pa": 1200000, "split": "equal", "host_partner_id": "riverbend-icb"}),
+      del_(RB_RC(1))), "L23", ERROR, "funding.running_costs"),
+    ("L24-running-costs-no-host", RIVERBEND, (del_(RB_RC(0) + ("host_partner_id",)),),
+     "L24", WARNING, "contracting.alliances[0].funding.running_costs"),
+    # West's risk share starts on 1 October 2026 (mid-year) and the terms no longer say how 2026/27 is pro-rated
+    ("L25-part-year-untreated", RIVERBEND, (del_(RB_AF(1) + ("risk_share", "part_year")),),
+     "L25", WARNING, "contracting.alliances[1].funding.risk_share"),
 ]
 
 
 def test_every_legal_code_has_a_case():
-    assert {c[3] for c in CASES} == {f"L{i}" for i in range(1, 16)} | {"L20", "L21"}
+    assert {c[3] for c in CASES} == {f"L{i}" for i in range(1, 16)} | {"L20", "L21", "L22", "L23", "L24", "L25"}
 
 
 @pytest.mark.parametrize("name", [NORTHVALE, WESTMOOR, EASTMOOR, "riverbend-system.yaml"])

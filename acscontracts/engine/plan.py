@@ -86,7 +86,7 @@ def _spec(terms: DealTerms, deal_facts, doc_type: str, name: str, parties: tuple
           subject_paths: tuple = ()) -> DocumentSpec:
     deal = terms.deal
     year = deal.effective_date.year if isinstance(deal.effective_date, date) else ""
-    facts = deal_facts.document(doc_type, parties, extra.get("subcontract"))
+    facts = deal_facts.document(doc_type, parties, extra.get("subcontract") or extra.get("alliance"))
     context = {"terms": terms, "deal": deal, "parties": parties, "partner": terms.partner, "facts": facts,
                "doc": {"type": doc_type, "short": SHORT_NAMES[doc_type], "name": name,
                        "party_term": PARTY_TERMS.get(doc_type, ("Party", "Parties"))[0],

@@ -45,8 +45,20 @@ class DealFacts:
     money: money.MoneyFacts
 
     def document(self, doc_type: str, parties: tuple, subject=None) -> DocumentFacts:
-        return DocumentFacts(national_form(self.terms, doc_type), status.document_status(self.terms, doc_type, parties, subject),
+        """``subject``: the subcontract of a sub-contract, or the alliance of an alliance agreement."""
+        return DocumentFacts(national_form(self.terms, doc_type),
+                             status.document_status(self.terms, doc_type, parties, subject,
+                                                    self.recharge(doc_type, subject)),
                              execution.document_execution(doc_type, parties), self.timeline, self.money, self)
+
+    def recharge(self, doc_type: str, subject) -> tuple | None:
+        """(host, payers) of the running costs an alliance agreement charges, or None."""
+        if doc_type != "alliance_agreement" or subject is None:
+            return None
+        budget = self.running_costs(subject)
+        if budget is None or budget.host is None:
+            return None
+        return budget.host, tuple(s.partner for s in budget.payers)
 
     def risk_share(self, rs, members=None):
         """Facts (worked examples, corridor maxima, settlement) for a risk share: the deal's or an alliance's
@@ -54,6 +66,19 @@ class DealFacts:
         if rs is getattr(self.terms.funding, "risk_share", None) and members is None:
             return self.money.risk_share
         return money.risk_share_facts(self.terms, rs, members)
+
+    def running_costs(self, alliance):
+        """The running-cost budget the agreement for ``alliance`` charges (money.RunningCostBudget), or None: the
+        alliance's own budget, or the deal-wide one where it belongs to this agreement."""
+        return money.running_cost_budget(self.terms, getattr(alliance, "alliance", alliance))
+
+    def part_years(self, rs) -> tuple:
+        """The part years of a risk share and their pro-rating (money.PartYear)."""
+        return money.part_years(self.terms, rs)
+
+    def running_cost_budgets(self) -> tuple:
+        """Every running-cost budget with the agreement that charges it (money.RunningCostBudget)."""
+        return money.running_cost_budgets(self.terms)
 
     def instalments(self, amount):
         """A yearly amount as monthly instalments that add up to it (money.Instalments), or None."""
@@ -123,7 +148,8 @@ class DealFacts:
         for alliance in terms.contracting.alliances:
             parties = tuple(terms._index[i] for i in alliance.member_ids if i in terms._index)
             found += [(f"agreement for the {alliance.title}", pair) for pair in
-                      status.document_status(terms, "alliance_agreement", parties).nhs_pairs]
+                      status.document_status(terms, "alliance_agreement", parties, alliance,
+                                             self.recharge("alliance_agreement", alliance)).nhs_pairs]
         covered = {(pair.arranger.id, pair.provider.id) for _label, pair in found}
         for contract in terms.contracting.service_contracts:  # contracts the pack does not draft
             provider = terms._index.get(contract.provider_id)

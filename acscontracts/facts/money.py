@@ -6,6 +6,7 @@ A flow without a power is a fact too: validation reports it (acscontracts.terms.
 """
 from __future__ import annotations
 
+import datetime as _dt
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -23,6 +24,17 @@ COUNCIL_COMMISSIONING = "its functions as a local authority (including under the
                         "health functions under the National Health Service Act 2006)"
 COUNCIL_SHARED_COSTS = "section 1 of the Localism Act 2011 (general power of competence)"
 PROVIDER_PURCHASE = "its power to buy goods and services for the purposes of its functions"
+S256 = "section 256 of the National Health Service Act 2006"
+S65Z5 = "section 65Z5 of the National Health Service Act 2006 (joint working arrangements), with a pooled fund " \
+        "under section 65Z6 of that Act"
+# Where a council hosts running costs: the arrangement under which an NHS body may pay it, and the NHS bodies
+# (by org_type) that can use it. Section 256 lets an ICB (or NHS England) pay a council; a trust or foundation
+# trust has no such power, but can be a party to a section 75 or section 65Z5 arrangement.
+COUNCIL_HOST_BASES = {
+    "s75": (S75, {"icb", "ccg_legacy", "nhs_england", "nhs_trust", "nhs_ft"}),
+    "s256": (S256, {"icb", "ccg_legacy", "nhs_england"}),
+    "s65z5": (S65Z5, {"icb", "ccg_legacy", "nhs_england", "nhs_trust", "nhs_ft"}),
+}
 
 
 def pennies(value: Decimal) -> Decimal:
@@ -711,16 +723,161 @@ def _flows(terms) -> list:
             base = ("contracting", "alliances", i, "funding")
             flows += _incentive_flows(terms, own.incentives, members, base + ("incentives",))
             flows += _risk_share_flows(terms, own.risk_share, base + ("risk_share",), members)
-    rc = f.running_costs
-    manager = terms.governance.alliance_manager if terms.governance else None
-    employer = get(manager.employer_partner_id) if manager and isinstance(manager.employer_partner_id, str) else None
-    if rc and employer is not None:
-        for i, c in enumerate(f.contributions):
-            payer = get(c.partner_id)
-            if payer is not None and payer.id != employer.id:
-                flows.append(Flow("running_costs", payer, employer, None, ("funding", "contributions", i),
-                                  _power(payer, employer, "running_costs")))
+    for budget in running_cost_budgets(terms):
+        flows += list(budget.flows)
     return flows
+
+
+def running_cost_power(payer, host, basis) -> object:
+    """The power under which ``payer`` pays ``host`` its share of running costs, or None. A council host needs
+    a stated arrangement (``basis``: s75, s256 or s65z5) that the paying NHS body can use."""
+    if payer is None or host is None or payer.id == host.id:
+        return None
+    if is_council(host) and is_nhs(payer):
+        found = COUNCIL_HOST_BASES.get(basis) if isinstance(basis, str) else None
+        return found[0] if found and payer.org_type in found[1] else None
+    return _power(payer, host, "running_costs")
+
+
+@dataclass(frozen=True)
+class RunningCostShare:
+    partner: object
+    pct: object  # Decimal, or None when not known
+    amount: object  # Decimal for the first year, or None
+    path: tuple  # JSON path of the contribution (or of the budget, for a computed share)
+    power: object = None  # the power under which it pays the host (None for the host itself, or no power)
+
+
+@dataclass(frozen=True)
+class RunningCostBudget:
+    """One running-cost budget, charged in one agreement: who hosts it (employs the staff, incurs the costs and
+    invoices the others) and what share each contributor pays. Fixed shares add up to 100% and the amounts to
+    the budget exactly (the last share takes the rounding) or the deal is refused (rule L22)."""
+
+    alliance: object  # model.Alliance whose agreement charges it, or None (a deal without alliances)
+    amount: object  # Decimal a year, or None
+    split: object
+    host: object  # model.Partner, or None when the terms name none
+    basis: object  # council_host_basis, or None
+    shares: tuple  # tuple[RunningCostShare, ...]
+    outsiders: tuple  # contributors that are not parties to the agreement
+    path: tuple  # JSON path of the running_costs block
+    contributions_path: tuple
+    own: bool  # True when the alliance has its own budget (not the deal-wide one)
+
+    @property
+    def total_pct(self):
+        pcts = [s.pct for s in self.shares]
+        return sum(pcts, Decimal(0)) if pcts and all(isinstance(x, Decimal) for x in pcts) else None
+
+    @property
+    def complete(self) -> bool:
+        return self.total_pct == HUNDRED
+
+    @property
+    def payers(self) -> tuple:
+        return tuple(s for s in self.shares if self.host is None or s.partner.id != self.host.id)
+
+    @property
+    def flows(self) -> tuple:
+        if self.host is None:
+            return ()
+        return tuple(Flow("running_costs", s.partner, self.host, s.amount, s.path, s.power) for s in self.payers)
+
+    def share(self, partner):
+        return next((s for s in self.shares if s.partner.id == partner.id), None)
+
+
+def _split_exact(amount, pcts: list) -> list:
+    """Amounts for percentage shares of ``amount``: each to the penny, the last taking the rounding so that they
+    add up to ``amount`` exactly when the percentages add up to 100."""
+    if not isinstance(amount, Decimal):
+        return [None] * len(pcts)
+    amounts = [pennies(amount * pct / HUNDRED) for pct in pcts]
+    if amounts and sum(pcts, Decimal(0)) == HUNDRED:
+        amounts[-1] = amount - sum(amounts[:-1], Decimal(0))
+    return amounts
+
+
+def _budget(terms, rc, contributions, members, alliance, path, cpath, own) -> RunningCostBudget:
+    get = terms._index.get
+    amount = rc.amount_pa if isinstance(rc.amount_pa, Decimal) else None
+    member_ids = [m.id for m in members]
+    rows = []  # (partner, pct, amount, path)
+    if rc.split == "equal" and members:
+        n = len(members)
+        pcts = [pennies(HUNDRED / n) for _ in members]
+        pcts[-1] = HUNDRED - sum(pcts[:-1], Decimal(0))
+        rows = [(m, pct, a, path) for m, pct, a in zip(members, pcts, _split_exact(amount, [HUNDRED / n] * n))]
+    elif rc.split == "contract_value":
+        shares = contract_value_shares(terms, members, amount)
+        pcts = [s.pct for s in shares]
+        if pcts:
+            pcts[-1] = HUNDRED - sum(pcts[:-1], Decimal(0))
+        rows = [(s.partner, pct, s.amount, path) for s, pct in zip(shares, pcts)]
+    elif rc.split == "equal":
+        rows = []
+    else:
+        given = [(j, c, get(c.partner_id)) for j, c in enumerate(contributions) if get(c.partner_id) is not None]
+        pcts = [c.pct if isinstance(c.pct, Decimal) else
+                (pennies(c.amount * HUNDRED / amount) if isinstance(c.amount, Decimal) and amount else None)
+                for _j, c, _p in given]
+        if all(isinstance(x, Decimal) for x in pcts):
+            amounts = _split_exact(amount, pcts)
+        else:
+            amounts = [pennies(amount * x / HUNDRED) if isinstance(x, Decimal) and amount else None for x in pcts]
+        amounts = [c.amount if isinstance(c.amount, Decimal) and not isinstance(c.pct, Decimal) else a
+                   for (_j, c, _p), a in zip(given, amounts)]
+        rows = [(p, pct, a, cpath + (j,)) for (j, _c, p), pct, a in zip(given, pcts, amounts)]
+    host_id = rc.host_partner_id if isinstance(rc.host_partner_id, str) else None
+    if host_id is None:
+        gov = terms.effective_governance(alliance) if alliance is not None else terms.governance
+        manager = gov.alliance_manager if gov else None
+        host_id = manager.employer_partner_id if manager and isinstance(manager.employer_partner_id, str) else None
+    host = get(host_id) if host_id else None
+    basis = rc.council_host_basis if isinstance(rc.council_host_basis, str) else None
+    shares = tuple(RunningCostShare(p, pct, a, sp, running_cost_power(p, host, basis)) for p, pct, a, sp in rows)
+    outsiders = tuple(s.partner for s in shares if member_ids and s.partner.id not in member_ids)
+    return RunningCostBudget(alliance, amount, rc.split, host, basis, shares, outsiders, path, cpath, own)
+
+
+def running_cost_budget(terms, alliance) -> RunningCostBudget | None:
+    """The running-cost budget the agreement for ``alliance`` charges: the alliance's own; else the deal-wide one
+    when the deal has one alliance or the budget names this alliance (a deal-wide budget is never charged in
+    several agreements); else None."""
+    alliances = terms.contracting.alliances
+    i = next(n for n, a in enumerate(alliances) if a.id == alliance.id)
+    members = tuple(terms._index[m] for m in alliance.member_ids if m in terms._index)
+    own = alliance.funding.running_costs if alliance.funding else None
+    base = ("contracting", "alliances", i, "funding")
+    if own:
+        return _budget(terms, own, alliance.funding.contributions, members, alliance, base + ("running_costs",),
+                       base + ("contributions",), True)
+    f = terms.funding
+    rc = f.running_costs if f else None
+    if not rc:
+        return None
+    named = rc.alliance_id if isinstance(rc.alliance_id, str) else None
+    if (named is None and len(alliances) == 1) or named == alliance.id:
+        if alliance.funding and alliance.funding.contributions:
+            contributions, cpath = alliance.funding.contributions, base + ("contributions",)
+        else:
+            contributions, cpath = f.contributions, ("funding", "contributions")
+        return _budget(terms, rc, contributions, members, alliance, ("funding", "running_costs"), cpath, False)
+    return None
+
+
+def running_cost_budgets(terms) -> tuple:
+    """Every running-cost budget, each with the agreement that charges it."""
+    alliances = terms.contracting.alliances
+    if not alliances:
+        f = terms.funding
+        rc = f.running_costs if f else None
+        if not rc:
+            return ()
+        return (_budget(terms, rc, f.contributions, (), None, ("funding", "running_costs"),
+                        ("funding", "contributions"), False),)
+    return tuple(b for b in (running_cost_budget(terms, a) for a in alliances) if b is not None)
 
 
 def running_cost_shares(terms) -> tuple:
@@ -794,3 +951,88 @@ def compute(terms) -> MoneyFacts:
     inc = f.incentives if f else None
     return MoneyFacts(tuple(_flows(terms)), incentive_pool(terms, inc), incentive_funders(terms, inc),
                       running_cost_shares(terms), risk_share_facts(terms, f.risk_share if f else None))
+
+
+# --------------------------------------------------------------------------- part years of a risk share
+
+
+def financial_year(day: _dt.date) -> tuple:
+    """(1 April, 31 March) of the financial year that contains ``day``."""
+    start = _dt.date(day.year if day.month >= 4 else day.year - 1, 4, 1)
+    return start, _dt.date(start.year + 1, 3, 31)
+
+
+def _whole_months(start: _dt.date, end: _dt.date):
+    """Calendar months from ``start`` (the 1st) to ``end`` (a month end), or None when either is mid-month."""
+    if start.day != 1 or (end + _dt.timedelta(days=1)).day != 1:
+        return None
+    return (end.year - start.year) * 12 + end.month - start.month + 1
+
+
+@dataclass(frozen=True)
+class PartYear:
+    """A financial year in which the risk share applies for part of the year only, and the fraction by which its
+    annual figures are pro-rated (None when the terms do not say how)."""
+
+    start: _dt.date
+    end: _dt.date
+    year_start: _dt.date
+    year_end: _dt.date
+    unit: object  # "days" or "months", or None when the terms give no part-year treatment
+    numerator: object  # days or whole months in the part year
+    denominator: object  # days in the financial year, or 12
+
+    @property
+    def first(self) -> bool:
+        return self.start != self.year_start
+
+    def of(self, amount) -> object:
+        """``amount`` (a year) pro-rated to the part year, to the penny; None when it cannot be."""
+        if not isinstance(amount, Decimal) or not self.unit:
+            return None
+        return pennies(amount * self.numerator / self.denominator)
+
+
+def risk_share_period(terms) -> tuple:
+    """(first day, last day) on which the risk share applies: its active phases, else the term. (None, None) when
+    the terms do not say."""
+    active = [p for p in terms.phases if p.risk_share_active]
+    if terms.phases:
+        starts = [p.start for p in active if isinstance(p.start, _dt.date)]
+        ends = [p.end for p in active if isinstance(p.end, _dt.date)]
+        if starts and ends:
+            return min(starts), max(ends)
+        return None, None
+    term = terms.term
+    start = term.start if term and isinstance(term.start, _dt.date) else None
+    end = term.end if term and isinstance(term.end, _dt.date) else None
+    return start, end
+
+
+def part_years(terms, rs) -> tuple:
+    """The part years of ``rs`` (first and last, when the risk share starts or ends other than on a financial-year
+    boundary), each with the pro-rating the terms give (``rs.part_year``): days in the part year over days in the
+    financial year, or whole months over twelve (days where the part year is not whole months)."""
+    if not rs:
+        return ()
+    start, end = risk_share_period(terms)
+    if start is None or end is None or end < start:
+        return ()
+    basis = rs.part_year if isinstance(rs.part_year, str) else None
+    found = []
+    spans = []
+    fy_start, fy_end = financial_year(start)
+    if start != fy_start:
+        spans.append((start, min(end, fy_end), fy_start, fy_end))
+    last_start, last_end = financial_year(end)
+    if end != last_end and (not spans or last_start != fy_start):
+        spans.append((max(start, last_start), end, last_start, last_end))
+    for s, e, ys, ye in spans:
+        months = _whole_months(s, e) if basis == "pro_rata_months" else None
+        if basis is None:
+            found.append(PartYear(s, e, ys, ye, None, None, None))
+        elif months is not None:
+            found.append(PartYear(s, e, ys, ye, "months", months, 12))
+        else:
+            found.append(PartYear(s, e, ys, ye, "days", (e - s).days + 1, (ye - ys).days + 1))
+    return tuple(found)

@@ -6,6 +6,13 @@ on who else signs the document, and the parties cannot contract out of it. So a 
 NHS contract between some of its parties and an ordinary contract between the rest; a pure
 collaboration (nobody arranging services for anybody) is not one even if every party is a health
 service body.
+
+A host's recharge of shared running costs is decided here too: the host employs the programme staff and
+incurs the costs on behalf of all the parties, for their joint work, and each pays its share of what was
+spent. That is sharing the cost of a common activity, not one body arranging for another to provide it with
+goods or services, so it does not make the host and a payer an NHS-contract pair. (Were the host to sell
+services to the others for a price, that would be a separate arrangement under its own contract.) The pair
+stays as the rest of the document makes it, and the documents say so.
 """
 from __future__ import annotations
 
@@ -23,6 +30,7 @@ class PairStatus:
     second: object
     arranger: object = None  # the health service body that arranges the services (None: no s9 arrangement)
     provider: object = None  # the health service body that provides them
+    recharge: bool = False  # one recharges the other a share of running costs (never an s9 arrangement by itself)
 
     @property
     def nhs_contract(self) -> bool:
@@ -41,6 +49,23 @@ class Status:
     parties: tuple
     pairs: tuple  # tuple[PairStatus, ...]
     binding: bool = True  # False for heads of terms (not a contract except the binding paragraphs)
+    recharge_host: object = None  # the health service body that recharges running costs to other ones, or None
+    accession: bool = False  # new parties may join (an alliance agreement), so new NHS-contract pairs may arise
+
+    @property
+    def recharged(self) -> tuple:
+        """Health service bodies the recharge host recharges a share of running costs, in party order."""
+        ids = {x.id for pair in self.pairs if pair.recharge for x in (pair.first, pair.second)}
+        return tuple(p for p in self.parties if p.id in ids and p.id != getattr(self.recharge_host, "id", None))
+
+    @property
+    def pairwise(self) -> bool:
+        """Disputes are routed pair by pair (an NHS-contract pair to the Secretary of State, any other pair to
+        the courts): when some pair is an NHS contract, or when two or more health service bodies are parties to
+        a binding agreement that is not one today but under which a pair can become one (a new partner joining,
+        or one of them arranging services from another under it)."""
+        return self.mixed or (self.binding and self.accession and not self.all_nhs
+                              and len(self.health_service_bodies) > 1)
 
     @property
     def nhs_pairs(self) -> tuple:
@@ -115,17 +140,31 @@ def arrangements(terms, doc_type: str, parties: tuple, subject=None) -> set[tupl
     return found
 
 
-def document_status(terms, doc_type: str, parties: tuple, subject=None) -> Status:
+def recharges(host, payers, parties) -> set:
+    """{host id, payer id} pairs of health service bodies between which the document moves a share of running
+    costs. They are recorded, never added to the arrangements (see the module's docstring)."""
+    ids = {p.id for p in parties}
+    if host is None or not host.is_health_service_body or host.id not in ids:
+        return set()
+    return {frozenset((host.id, p.id)) for p in payers if p.is_health_service_body and p.id in ids and p.id != host.id}
+
+
+def document_status(terms, doc_type: str, parties: tuple, subject=None, recharge=None) -> Status:
+    """``recharge``: (host, payers) of the running costs the document charges, or None."""
     if doc_type == "heads_of_terms":
         return Status(tuple(parties), (), binding=False)
     made = arrangements(terms, doc_type, parties, subject)
+    host, payers = recharge if recharge else (None, ())
+    shared = recharges(host, payers, parties)
     pairs = []
     for a, b in combinations(parties, 2):
         both = a.is_health_service_body and b.is_health_service_body
+        flag = frozenset((a.id, b.id)) in shared
         if both and (a.id, b.id) in made:
-            pairs.append(PairStatus(a, b, a, b))
+            pairs.append(PairStatus(a, b, a, b, flag))
         elif both and (b.id, a.id) in made:
-            pairs.append(PairStatus(a, b, b, a))
+            pairs.append(PairStatus(a, b, b, a, flag))
         else:
-            pairs.append(PairStatus(a, b))
-    return Status(tuple(parties), tuple(pairs))
+            pairs.append(PairStatus(a, b, recharge=flag))
+    return Status(tuple(parties), tuple(pairs), recharge_host=host if shared else None,
+                  accession=doc_type == "alliance_agreement")

@@ -261,6 +261,7 @@ class RiskShare:
     counterparty_id: str = None
     commissioner_id: str = None
     cap_applies_to: str = None
+    part_year: str = None
 
     def cap_for(self, partner_id: str):
         return next((c.max_amount for c in self.caps if c.partner_id == partner_id), None)
@@ -323,6 +324,9 @@ class Budget:
 class RunningCosts:
     amount_pa: Decimal = None
     split: str = None
+    host_partner_id: str = None
+    alliance_id: str = None
+    council_host_basis: str = None
 
 
 @dataclass(frozen=True)
@@ -342,6 +346,7 @@ class AllianceFunding:
     incentives: Incentives = None
     pooled_fund_ids: tuple = ()
     contributions: tuple[Contribution, ...] = ()
+    running_costs: RunningCosts = None
 
 
 @dataclass(frozen=True)

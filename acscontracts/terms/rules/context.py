@@ -25,7 +25,7 @@ SMALL_BODY_TYPES = frozenset({"vcse", "gp_federation"})
 
 # Keys that hold partner ids although they do not end in _id/_ids; and *_id keys that do not.
 PARTNER_REF_EXTRA_KEYS = frozenset({"chair"})
-NON_PARTNER_REF_KEYS = frozenset({"head_contract_id", "pooled_fund_ids"})
+NON_PARTNER_REF_KEYS = frozenset({"head_contract_id", "pooled_fund_ids", "alliance_id"})
 ICP_WORD = re.compile(r"\bICPs?\b")
 
 

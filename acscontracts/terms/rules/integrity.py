@@ -438,17 +438,15 @@ def final_board_representatives(c: Ctx):
 
 
 def final_fixed_running_cost_shares(c: Ctx):
-    """X22: with --final, running costs shared in fixed shares need the shares of the alliance's partners."""
-    rc = c.section("funding", "running_costs")
-    if not c.final or rc.get("split") != "fixed_shares":
+    """X22: with --final, running costs shared in fixed shares need the shares of the partners of the alliance
+    whose agreement charges them."""
+    if not c.final:
         return
-    for i, alliance in c.alliances():
-        own = _list(_dict(alliance.get("funding")).get("contributions")) or _list(c.section("funding").get("contributions"))
-        members = set(_alliance_members(alliance))
-        if not any(_dict(x).get("partner_id") in members for x in own):
-            yield c.error("X22", ("funding", "running_costs", "split"), f"running costs are shared in fixed shares, "
-                          f"but no share is given for a partner of alliance `{alliance.get('id')}`: the agreement would "
-                          "leave the shares blank", "give each partner's share (pct, or amount) under funding.contributions "
+    for budget in c.facts.running_cost_budgets():
+        if budget.alliance is not None and budget.split == "fixed_shares" and not budget.shares:
+            yield c.error("X22", budget.path + ("split",), f"running costs are shared in fixed shares, but no share "
+                          f"is given for a partner of alliance `{budget.alliance.id}`: the agreement would leave the "
+                          "shares blank", "give each partner's share (pct, or amount) under funding.contributions "
                           "(or the alliance's own funding.contributions), or use split: equal or contract_value")
 
 

@@ -1,4 +1,4 @@
-"""Legal-soundness rules L1-L15 and L20-L21: what would make the documents legally wrong (errors) or needs a
+"""Legal-soundness rules L1-L15 and L20-L25: what would make the documents legally wrong (errors) or needs a
 lawyer's choice (warnings). Most read the legal facts (acscontracts.facts) computed from the terms, so
 validation and drafting decide each question the same way.
 
@@ -21,6 +21,14 @@ validation and drafting decide each question the same way.
   L20 error   a break-point review (timetable milestone or phase gate) dated after the review that the break
               notice needs: the decision it informs would already have been made
   L21 warning a risk-share cap that can never bind (the partner's most under the corridors is below it)
+  L22 error   a running-cost budget whose shares do not make up exactly 100% of it, or that charges an
+              organisation that is not a party to the agreement that charges it
+  L23 error   a deal-wide running-cost budget in a deal with several alliances that does not say which one
+              agreement charges it (it would be charged in none, or in every one)
+  L24 warning (error with --final) a running-cost budget with no host partner to employ the staff, incur the
+              costs and invoice the contributors
+  L25 warning (error with --final) a risk share that starts or ends part-way through a financial year with no part-year treatment
+              (its baseline, corridor amounts and caps are annual figures)
 
 (L16-L19 are left free for rules of the dispute-resolution, alliance and heads-of-terms documents.)
 """
@@ -53,6 +61,14 @@ def single_contributor_pool(c: Ctx):
 def payment_without_power(c: Ctx):
     """L2: every flow of money needs a legal power; NHS money paid to a council needs s75 (or s256)."""
     for flow in c.facts.money.without_power:
+        if flow.kind == "running_costs":
+            yield c.error("L2", flow.path, f"running-cost contribution from `{flow.payer.id}` to the host "
+                          f"`{flow.payee.id}` (a council) has no legal power: an NHS body may pay a council only under "
+                          "a section 75 partnership arrangement, section 256 of the NHS Act 2006 (an ICB) or joint "
+                          "working arrangements under section 65Z5 with a pooled fund",
+                          "set running_costs.council_host_basis to the arrangement in place (s75, s256 for an ICB, "
+                          "or s65z5), or make an NHS partner the host (running_costs.host_partner_id)")
+            continue
         yield c.error("L2", flow.path, f"{FLOW_WORDS.get(flow.kind, flow.kind)} from `{flow.payer.id}` to "
                       f"`{flow.payee.id}` has no legal power: money moved between an NHS body and a council needs "
                       "a section 75 agreement (or, for an ICB paying a council, section 256 of the NHS Act 2006), "
@@ -342,6 +358,85 @@ def cap_never_binds(c: Ctx):
                          "documents state the maximum either way)")
 
 
+def _running_cost_where(budget) -> str:
+    return f"the running costs of `{budget.alliance.id}`" if budget.alliance is not None else "the running costs"
+
+
+def running_cost_shares_not_whole(c: Ctx):
+    """L22: a running-cost budget is shared in full (100%) between parties to the agreement that charges it."""
+    for budget in c.facts.running_cost_budgets():
+        if budget.alliance is None:
+            continue  # charged in no agreement (heads of terms only): X8 checks the percentages
+        where = _running_cost_where(budget)
+        if budget.outsiders:
+            names = ", ".join(f"`{p.id}`" for p in budget.outsiders)
+            yield c.error("L22", budget.contributions_path, f"{where} charge {names}, which "
+                          f"{'is' if len(budget.outsiders) == 1 else 'are'} not a party to the agreement that "
+                          "charges them: an agreement cannot bind a non-party to pay",
+                          "give the alliance its own budget and shares (contracting.alliances[].funding.running_costs "
+                          "and contributions), between its members only")
+            continue
+        total = budget.total_pct
+        if budget.shares and total is not None and total != 100:
+            yield c.error("L22", budget.contributions_path, f"the shares of {where} add up to {total}%, not 100%: "
+                          f"{100 - total}% of the budget would be paid by nobody" if total < 100 else
+                          f"the shares of {where} add up to {total}%, more than 100% of the budget",
+                          "make the shares add up to exactly 100% (the last share takes any rounding)")
+
+
+def running_costs_in_several_agreements(c: Ctx):
+    """L23: a deal-wide running-cost budget belongs to one agreement, or is split between them explicitly."""
+    terms = c.facts.terms
+    rc = terms.funding.running_costs if terms.funding else None
+    alliances = terms.contracting.alliances
+    if not rc or len(alliances) < 2:
+        return
+    named = rc.alliance_id if isinstance(rc.alliance_id, str) else None
+    if named is not None and named in {a.id for a in alliances}:
+        return
+    without = [a.id for a in alliances if not (a.funding and a.funding.running_costs)]
+    if not without:
+        return  # every alliance has its own budget: the deal-wide one is charged in no agreement
+    yield c.error("L23", ("funding", "running_costs"), f"the deal-wide running-cost budget does not say which of "
+                  f"the {len(alliances)} alliance agreements charges it"
+                  f"{f' (`{named}` is not an alliance)' if named else ''}: charged in each, every contributor would "
+                  "pay its share once for each agreement",
+                  "set funding.running_costs.alliance_id to the alliance it is for, or give each alliance its own "
+                  "budget (contracting.alliances[].funding.running_costs) that splits it explicitly")
+
+
+def running_costs_without_host(c: Ctx):
+    """L24: a running-cost budget needs a host: the partner that employs the staff, incurs the costs and invoices."""
+    make = c.error if c.final else c.warn
+    for budget in c.facts.running_cost_budgets():
+        if budget.host is None and budget.alliance is not None:
+            yield make("L24", budget.path, f"{_running_cost_where(budget)} name no host partner: nobody is named to "
+                       "employ the staff, incur the costs and invoice each contributor for its share",
+                       "set host_partner_id on the running costs (or the alliance manager's employer_partner_id)")
+
+
+
+def part_year_without_treatment(c: Ctx):
+    """L25: a risk share that applies for part of a financial year needs its annual figures pro-rated (or stated)."""
+    alliances = c.facts.terms.contracting.alliances
+    make = c.error if c.final else c.warn
+    for path, _block in c.funding_blocks("risk_share"):
+        if path[0] == "funding":
+            rs = c.facts.terms.funding.risk_share
+        else:
+            funding = alliances[path[2]].funding if path[2] < len(alliances) else None
+            rs = funding.risk_share if funding else None
+        for part in c.facts.part_years(rs) if rs else ():
+            if part.unit is None:
+                yield make("L25", path, f"the risk share applies from {part.start.isoformat()} to "
+                             f"{part.end.isoformat()}, part of the financial year {part.year_start.year}/"
+                             f"{part.year_end.year % 100:02d}, but its baseline, corridor amounts and caps are annual "
+                             "figures and the terms give no part-year treatment",
+                             "set part_year on the risk share (pro_rata_days or pro_rata_months), or start and end "
+                             "the risk share on financial-year boundaries")
+                break
+
+
 RULES = (
     single_contributor_pool,
     payment_without_power,
@@ -360,4 +455,8 @@ RULES = (
     incentive_pool_without_funder_or_payee,
     break_review_too_late,
     cap_never_binds,
+    running_cost_shares_not_whole,
+    running_costs_in_several_agreements,
+    running_costs_without_host,
+    part_year_without_treatment,
 )
