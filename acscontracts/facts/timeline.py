@@ -100,6 +100,20 @@ class Timeline:
     reconciliations: tuple  # tuple[Reconciliation, ...]
     tupe_information: tuple  # tuple[TupeInformation, ...]
     break_reviews: tuple = ()  # tuple[BreakReview, ...], in date order
+    # the date the head contract was entered into: its own signed_date, or (an ICP contract the pack drafts)
+    # the deal's effective date; Missing in a draft that gives neither; None where there is no head contract
+    head_contract_signed: object = None
+
+    def first_settlement_by(self, settlement):
+        """The date by which the first risk-share calculation is due, and so the first settlement (and incentive
+        payment) can be made: the end of the first quarter of the first year the risk share applies (quarterly
+        settlement), else three months after the end of that year (annual reconciliation). None without one."""
+        first = self.first_reconciliation
+        if first is None:
+            return None
+        if settlement == "quarterly":
+            return min(add_months(first.year_start, 3) - _dt.timedelta(days=1), first.year_end)
+        return first.due
 
     def subcontract_effective(self, sub):
         """The date a subcontract binds: its own effective_date (signature), else the deal's effective date."""
@@ -168,4 +182,17 @@ def compute(terms) -> Timeline:
     notice = notice if isinstance(notice, int) and not isinstance(notice, bool) and notice > 0 else None
     breaks = tuple(BreakReview(b, notice) for b in sorted(b for b in (term.break_points if term else ()) if _is_date(b)))
     return Timeline(terms.deal.effective_date, commencement, term.end if term else None,
-                    longstop, agreed, tuple(gates), reconciliations, tupe, breaks)
+                    longstop, agreed, tuple(gates), reconciliations, tupe, breaks, _head_contract_signed(terms))
+
+
+def _head_contract_signed(terms):
+    contracting = terms.contracting
+    head = next((c for c in contracting.service_contracts if c.id == contracting.head_contract_id), None)
+    if head is None:
+        return None
+    if _is_date(head.signed_date):
+        return head.signed_date
+    aco = contracting.aco
+    if head.form == "icp" and aco and aco.holder_id == head.provider_id:
+        return terms.deal.effective_date  # the ICP contract the pack drafts is dated its Effective Date
+    return head.signed_date

@@ -368,6 +368,7 @@ class ServiceContract:
     value_pa: Decimal = None
     start: _dt.date = None
     end_date: _dt.date = None
+    signed_date: _dt.date = None
 
 
 @dataclass(frozen=True)
@@ -475,6 +476,7 @@ class Contracting:
     collaboration_arrangements: str = None
     procurement_route: str = None
     procurement_date: _dt.date = None
+    standstill_ended: _dt.date = None
 
 
 @dataclass(frozen=True)

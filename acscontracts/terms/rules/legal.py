@@ -23,6 +23,11 @@ validation and drafting decide each question the same way.
   L21 warning a risk-share cap that can never bind (the partner's most under the corridors is below it)
 
 (L16-L19 are left free for rules of the dispute-resolution, alliance and heads-of-terms documents.)
+
+  L30 error   a sub-contract that takes effect before its head contract was entered into (it recites the head
+              contract, by its date, as in place)
+  L31 error   a standstill period recorded as ending less than eight working days after the award decision, or a
+              contract awarded by a process with a standstill entered into before the standstill ended
 """
 from __future__ import annotations
 
@@ -342,6 +347,66 @@ def cap_never_binds(c: Ctx):
                          "documents state the maximum either way)")
 
 
+def subcontract_before_head_contract(c: Ctx):
+    """L30: each sub-contract recites its head contract, by parties and date, as in place: it cannot take effect
+    before the head contract was entered into."""
+    terms = c.facts.terms
+    signed = _date(c.facts.timeline.head_contract_signed)
+    if signed is None:
+        return
+    heads = [i for i, sc in enumerate(terms.contracting.service_contracts) if sc.id == terms.contracting.head_contract_id]
+    own = _date(heads and terms.contracting.service_contracts[heads[0]].signed_date)
+    where = ("contracting", "service_contracts", heads[0], "signed_date") if own else ("deal", "effective_date")
+    for i, sub in enumerate(terms.contracting.subcontracts):
+        binds = _date(c.facts.timeline.subcontract_effective(sub))
+        if binds and binds < signed:
+            yield c.error("L30", ("contracting", "subcontracts", i, "effective_date") if _date(sub.effective_date)
+                          else where,
+                          f"sub-contract `{sub.id}` takes effect on {binds.isoformat()}, before its head contract was "
+                          f"entered into ({signed.isoformat()}): it recites the head contract, by its date, as in "
+                          "place, and a sub-contract of services not yet contracted for has nothing to sit under",
+                          "sign the head contract first (contracting.service_contracts[].signed_date), or give the "
+                          "sub-contract a later effective date (contracting.subcontracts[].effective_date)")
+
+
+STANDSTILL_WORKING_DAYS = 8  # PSR: the standstill runs at least eight working days after the award notice
+
+
+def _working_days_after(day: _dt.date, n: int) -> _dt.date:
+    """The ``n``th working day after ``day``, counting weekdays only (bank holidays only make it later)."""
+    while n:
+        day += _dt.timedelta(days=1)
+        if day.weekday() < 5:
+            n -= 1
+    return day
+
+
+def standstill_too_short(c: Ctx):
+    """L31: a standstill ends at least eight working days after the award decision, and the contract awarded is
+    entered into only after it has ended."""
+    contracting = c.section("contracting")
+    decided = _date(contracting.get("procurement_date"))
+    ended = _date(contracting.get("standstill_ended"))
+    if decided and ended and ended < _working_days_after(decided, STANDSTILL_WORKING_DAYS):
+        yield c.error("L31", ("contracting", "standstill_ended"),
+                      f"the standstill is recorded as ending on {ended.isoformat()}, less than "
+                      f"{STANDSTILL_WORKING_DAYS} working days after the award decision ({decided.isoformat()}), "
+                      f"so no earlier than {_working_days_after(decided, STANDSTILL_WORKING_DAYS).isoformat()}",
+                      "record the date the standstill in fact ended (contracting.standstill_ended)")
+    if not ended:
+        return
+    terms = c.facts.terms
+    heads = [i for i, sc in enumerate(terms.contracting.service_contracts) if sc.id == terms.contracting.head_contract_id]
+    signed = _date(c.facts.timeline.head_contract_signed)
+    if signed and signed <= ended:
+        own = _date(heads and terms.contracting.service_contracts[heads[0]].signed_date)
+        yield c.error("L31", ("contracting", "service_contracts", heads[0], "signed_date") if own
+                      else ("deal", "effective_date"),
+                      f"the contract awarded is entered into on {signed.isoformat()}, no later than the day the standstill after the "
+                      f"award decision ended ({ended.isoformat()}): the documents recite that it was entered into after it",
+                      "sign the contract after the standstill has ended, or correct contracting.standstill_ended")
+
+
 RULES = (
     single_contributor_pool,
     payment_without_power,
@@ -360,4 +425,6 @@ RULES = (
     incentive_pool_without_funder_or_payee,
     break_review_too_late,
     cap_never_binds,
+    subcontract_before_head_contract,
+    standstill_too_short,
 )
