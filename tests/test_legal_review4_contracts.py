@@ -95,3 +95,62 @@ def test_a_standstill_not_recorded_is_a_blank_in_a_draft_and_an_error_when_final
     assert "the standstill period after it having ended on [●], before the Head Contract was entered into" in body
     assert problems("westmoor-lead-provider", data, final=True) == {("ACS-SCHEMA-FINAL", "contracting.standstill_ended")}
     assert problems("westmoor-lead-provider", data, final=False) == set()
+
+
+# --------------------------------------------------------------------------- 2. settlements under the Service Contracts
+
+
+def _first_calculation(data, quarterly=False) -> dt.date:
+    """The first financial year (1 April to 31 March) in which the risk share applies, and the date its
+    calculation is due: three months after it ends, or (quarterly) the end of its first quarter."""
+    start = min(dt.date.fromisoformat(str(p["start"])) for p in data["phases"] if p.get("risk_share_active"))
+    year_end = dt.date(start.year + (start.month >= 4), 3, 31)
+    if quarterly:
+        ends = [dt.date(year_end.year - 1, 6, 30), dt.date(year_end.year - 1, 9, 30),
+                dt.date(year_end.year - 1, 12, 31), year_end]
+        return next(e for e in ends if e >= start)
+    return dt.date(year_end.year, 6, 30)
+
+
+def test_settlements_paid_under_the_service_contracts_need_a_mirroring_variation_of_each():
+    data = terms("northvale-alliance")
+    body = text("northvale-alliance", "alliance_agreement")
+    precedence = paragraph(body, "This Agreement sits alongside, and does not vary, the Service Contracts.")
+    assert "The payments it provides for under the Service Contracts are made under the Settlement Variations " \
+           "that clause 17.3 requires the parties to them to agree" in precedence
+    assert "as to the delivery of services, the standards to which they must be delivered, payment for them" in body
+    variation = paragraph(body, "The adjustments under clause 19.14 and the payments from the Incentive Pool")
+    assert "(a “Settlement Variation”)" in variation and "recorded as a local variation" in variation
+    partners = {p["id"]: p for p in data["partners"]}
+    for c in data["contracting"]["service_contracts"]:
+        provider = partners[c["provider_id"]]["short_name"]
+        assert f"the {c['title']} between the ICB and {provider} dated {day(c['signed_date'])}" in body
+    deadline = paragraph(body, "Each Settlement Variation must be signed and in effect")
+    assert f"by {day(_first_calculation(data))}, the date by which the first calculation under clause 19.12 is due" \
+           in deadline
+    assert "no adjustment or payment is made under that Service Contract under this Agreement" in deadline
+    assert "by an adjustment to the payments due under its own Service Contract, as varied by its Settlement " \
+           "Variation under clause 17.3" in body
+    assert "under that Service Contract as varied by its Settlement Variation." in paragraph(
+        body, "The Incentive Pool is funded by the ICB")
+    # the heads of terms say the same, with the same date
+    hot = paragraph(text("northvale-alliance", "heads_of_terms"), "Settlement through the service contracts:")
+    assert "will be made under the providers' service contracts, not under the alliance agreement" in hot
+    assert "(NHFT with the ICB; SUHFT with the ICB; Eastport Trust with the ICB; NCMH with the ICB)" in hot
+    assert f"in effect by {day(_first_calculation(data))}, when the first calculation is due" in hot
+
+
+def test_the_settlement_variation_date_follows_the_settlement_frequency():
+    data = edited("northvale-alliance", set_(("funding", "risk_share", "settlement"), "quarterly"))
+    body = render(data, "alliance_agreement")
+    assert f"must be signed and in effect by {day(_first_calculation(data, quarterly=True))}," in body
+    hot = render(data, "heads_of_terms")
+    assert f"in effect by {day(_first_calculation(data, quarterly=True))}, when the first calculation is due" in hot
+
+
+def test_no_settlement_variation_where_nothing_is_paid_under_the_service_contracts():
+    data = edited("northvale-alliance", del_(("funding", "risk_share")), del_(("funding", "incentives")))
+    body = render(data, "alliance_agreement")
+    assert "Settlement Variation" not in body
+    assert "This Agreement does not change the rights or obligations of the parties to a Service Contract" in body
+    assert "Settlement through the service contracts" not in render(data, "heads_of_terms")

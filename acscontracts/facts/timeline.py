@@ -106,14 +106,21 @@ class Timeline:
 
     def first_settlement_by(self, settlement):
         """The date by which the first risk-share calculation is due, and so the first settlement (and incentive
-        payment) can be made: the end of the first quarter of the first year the risk share applies (quarterly
-        settlement), else three months after the end of that year (annual reconciliation). None without one."""
+        payment) can be made. The documents settle by financial year (1 April to 31 March): the first one in which
+        the risk share applies is the one in which its first reconciliation year starts. Quarterly settlement: the
+        end of the quarter of that financial year in which the risk share starts; otherwise three months after
+        the end of that financial year. None without an active risk share."""
         first = self.first_reconciliation
         if first is None:
             return None
+        start = first.year_start
+        year_end = _dt.date(start.year + (start.month >= 4), 3, 31)
         if settlement == "quarterly":
-            return min(add_months(first.year_start, 3) - _dt.timedelta(days=1), first.year_end)
-        return first.due
+            quarter_end = year_end
+            while add_months(quarter_end, -3) >= start:
+                quarter_end = add_months(quarter_end, -3)
+            return quarter_end
+        return add_months(year_end, RECONCILIATION_MONTHS)
 
     def subcontract_effective(self, sub):
         """The date a subcontract binds: its own effective_date (signature), else the deal's effective date."""
