@@ -154,3 +154,53 @@ def test_no_settlement_variation_where_nothing_is_paid_under_the_service_contrac
     assert "Settlement Variation" not in body
     assert "This Agreement does not change the rights or obligations of the parties to a Service Contract" in body
     assert "Settlement through the service contracts" not in render(data, "heads_of_terms")
+
+
+# --------------------------------------------------------------------------- 3. what happens at the longstop
+
+
+def _plus_months(d: dt.date, months: int) -> dt.date:
+    month = d.month - 1 + months
+    return d.replace(year=d.year + month // 12, month=month % 12 + 1)
+
+
+def test_the_icp_contract_lapses_at_its_longstop_unless_extended_in_writing():
+    data = terms("eastmoor-icp")
+    body = text("eastmoor-icp", "aco_contract")
+    clause = paragraph(body, "If any Condition Precedent is not satisfied or waived by")
+    assert f"by {day(data['contracting']['aco']['longstop_date'])} (the “Longstop Date”)" in clause
+    assert "or by any later date to which every Party has agreed in writing, before the Longstop Date passes, to " \
+           "extend it, this Contract lapses on the Longstop Date (or that later date) without any Party giving " \
+           "notice" in clause
+    assert "No Party is liable to another for the lapse" in clause
+    assert "may end this Contract by notice" not in clause
+    hot = text("eastmoor-icp", "heads_of_terms")
+    assert f"must be met by {day(data['contracting']['aco']['longstop_date'])} (the longstop date), failing which " \
+           "the contract will lapse on that date unless the parties extend it in writing, with no liability for " \
+           "the lapse" in hot
+
+
+def test_the_alliance_agreement_lapses_at_its_conditions_longstop():
+    data = terms("northvale-alliance")
+    body = text("northvale-alliance", "alliance_agreement")
+    longstop = _plus_months(dt.date.fromisoformat(str(data["term"]["start"])), 3)
+    assert f"within three months after the Commencement Date, that is by {day(longstop)} (the “Conditions " \
+           "Longstop Date”)" in body
+    clause = paragraph(body, "If the Conditions have not all been satisfied or waived by the Conditions Longstop Date")
+    assert "this Agreement lapses on that date without any Partner giving notice, unless before then every " \
+           "Partner has agreed in writing" in clause
+    assert "No Partner is liable to another for the lapse" in clause
+
+
+def test_a_sub_contract_awaiting_consent_lapses_at_its_longstop():
+    data = edited("westmoor-lead-provider", set_(("contracting", "subcontracts", 0, "commissioner_consent"), "pending"))
+    body = render(data, "subcontract", "sub-gp-federation")
+    start = day(data["contracting"]["subcontracts"][0]["start"])
+    clause = paragraph(body, "If the consent has not been given by")
+    assert f"by {start}, the date from which the Services are due to be provided under clause" in clause
+    assert "(the “Consent Longstop Date”), or by any later date to which the Parties have agreed in writing, before " \
+           "the Consent Longstop Date passes, to extend it, this Sub-Contract lapses on the Consent Longstop Date" \
+           in clause
+    assert "If the Commissioner refuses the consent, this Sub-Contract lapses on the day the Lead Provider tells " \
+           "the Federation of the refusal" in clause
+    assert "Neither Party is liable to the other for the lapse" in clause

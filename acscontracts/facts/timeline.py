@@ -11,6 +11,7 @@ RECONCILIATION_MONTHS = 3  # a year's risk share is reconciled within three mont
 TUPE_INFORMATION_DAYS = 28  # employee liability information: at least 28 days before the transfer
 PENSION_LONGSTOP_DAYS = 28  # the pension route (direction, admission, GAD certificate) is settled by then
 BREAK_REVIEW_LEAD_MONTHS = 3  # a break-point review ends this long before the last day for break notice
+CONDITIONS_LONGSTOP_MONTHS = 3  # an alliance agreement's conditions are met within this long after it commences
 
 
 def _is_date(value) -> bool:
@@ -103,6 +104,8 @@ class Timeline:
     # the date the head contract was entered into: its own signed_date, or (an ICP contract the pack drafts)
     # the deal's effective date; Missing in a draft that gives neither; None where there is no head contract
     head_contract_signed: object = None
+    # the date by which an alliance agreement's conditions must be met (three months after its commencement)
+    conditions_longstop: object = None
 
     def first_settlement_by(self, settlement):
         """The date by which the first risk-share calculation is due, and so the first settlement (and incentive
@@ -189,7 +192,8 @@ def compute(terms) -> Timeline:
     notice = notice if isinstance(notice, int) and not isinstance(notice, bool) and notice > 0 else None
     breaks = tuple(BreakReview(b, notice) for b in sorted(b for b in (term.break_points if term else ()) if _is_date(b)))
     return Timeline(terms.deal.effective_date, commencement, term.end if term else None,
-                    longstop, agreed, tuple(gates), reconciliations, tupe, breaks, _head_contract_signed(terms))
+                    longstop, agreed, tuple(gates), reconciliations, tupe, breaks, _head_contract_signed(terms),
+                    add_months(term_start, CONDITIONS_LONGSTOP_MONTHS) if _is_date(term_start) else None)
 
 
 def _head_contract_signed(terms):
