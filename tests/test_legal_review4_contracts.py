@@ -204,3 +204,30 @@ def test_a_sub_contract_awaiting_consent_lapses_at_its_longstop():
     assert "If the Commissioner refuses the consent, this Sub-Contract lapses on the day the Lead Provider tells " \
            "the Federation of the refusal" in clause
     assert "Neither Party is liable to the other for the lapse" in clause
+
+
+# --------------------------------------------------------------------------- 5. Care Act functions in the ICP contract
+
+
+def test_care_management_by_the_icp_is_authorised_under_section_79_of_the_care_act():
+    data = terms("eastmoor-icp")
+    item = next(s for s in data["scope"]["services"] if "care management" in s)
+    body = text("eastmoor-icp", "aco_contract")
+    clause = paragraph(body, f"The services described as “{item}” include care management")
+    assert "functions of the council under Part 1 of the Care Act 2014" in clause
+    assert "The Council authorises the Integrated Care Provider, under section 79 of the Care Act 2014, to carry " \
+           "out those functions on its behalf" in clause
+    assert "(sections 3, 6, 7, 14 and 42 to 47 of the Care Act 2014), which the council carries out itself" in body
+    assert "is treated as done or not done by the council" in body
+    duties = paragraph(body, "Each council that commissions a Council Service keeps its statutory functions")
+    assert "remains answerable for the way in which any of its functions that the Integrated Care Provider " \
+           "carries out under clause" in duties
+    assert "remains responsible for assessing needs" not in duties
+
+
+def test_no_section_79_authorisation_where_the_icp_does_no_care_management():
+    data = edited("eastmoor-icp", lambda d: d["scope"].__setitem__(
+        "services", [s for s in d["scope"]["services"] if "care management" not in s]))
+    body = render(data, "aco_contract")
+    assert "section 79 of the Care Act 2014" not in body
+    assert "the council remains responsible for assessing needs, deciding eligibility" in body
