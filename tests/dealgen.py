@@ -720,6 +720,9 @@ def _settled(data: dict) -> dict:
     for contract in contracting.get("service_contracts", []):
         if contract.get("form") != "icp":
             contract.setdefault("signed_date", iso(signed))
+    for agreement in contracting.get("integration_agreements", []):  # how the GP practices' services were arranged
+        if agreement.get("type") == "gp":
+            agreement.setdefault("psr_process", "psr_direct_a")
     return data
 
 

@@ -231,3 +231,32 @@ def test_no_section_79_authorisation_where_the_icp_does_no_care_management():
     body = render(data, "aco_contract")
     assert "section 79 of the Care Act 2014" not in body
     assert "the council remains responsible for assessing needs, deciding eligibility" in body
+
+
+# --------------------------------------------------------------------------- 6. paying the GP practices
+
+GP_IA = ("contracting", "integration_agreements", 0)
+
+
+def test_the_icp_contract_names_the_basis_for_paying_gp_practices():
+    data = terms("eastmoor-icp")
+    assert data["contracting"]["integration_agreements"][0]["psr_process"] == "psr_direct_a"
+    body = text("eastmoor-icp", "aco_contract")
+    clause = paragraph(body, "The Integrated Care Provider pays the general practices that are party to the GP "
+                             "Integration Agreement")
+    assert "only under that agreement, which is a contract between the Integrated Care Provider and each practice " \
+           "for the services it describes, separate from the practice's own contract with its commissioner" in clause
+    assert "is itself a relevant authority for the purposes of the Health Care Services (Provider Selection Regime) " \
+           "Regulations 2023, and it arranged those services with the practices following direct award process A" \
+           in clause
+
+
+def test_the_gp_payment_basis_follows_the_terms_and_is_required_when_final():
+    data = edited("eastmoor-icp", set_(GP_IA + ("psr_process",), "not_a_procurement"))
+    assert "has concluded that the arrangement is not a procurement to which the Health Care Services (Provider " \
+           "Selection Regime) Regulations 2023 or the Procurement Act 2023 apply" in render(data, "aco_contract")
+    data = edited("eastmoor-icp", del_(GP_IA + ("psr_process",)))
+    assert "arranged following [● PSR process for the GP practices' services]." in render(data, "aco_contract")
+    assert problems("eastmoor-icp", data, final=True) == \
+        {("ACS-SCHEMA-FINAL", "contracting.integration_agreements[0].psr_process")}
+    assert problems("eastmoor-icp", data, final=False) == set()

@@ -461,6 +461,7 @@ class IntegrationAgreement:
     counterparty_ids: tuple = ()
     counterparty_description: str = None
     gms_pms_suspended: bool = False
+    psr_process: str = None
 
 
 @dataclass(frozen=True)
