@@ -260,3 +260,35 @@ def test_the_gp_payment_basis_follows_the_terms_and_is_required_when_final():
     assert problems("eastmoor-icp", data, final=True) == \
         {("ACS-SCHEMA-FINAL", "contracting.integration_agreements[0].psr_process")}
     assert problems("eastmoor-icp", data, final=False) == set()
+
+
+# --------------------------------------------------------------------------- 7. the successor provider's indemnity
+
+
+def test_a_successor_provider_may_enforce_its_exit_indemnity_where_the_act_applies():
+    icp = text("eastmoor-icp", "aco_contract")  # the council is a party: not an NHS contract throughout
+    clause = paragraph(icp, "A person who is not a party to this Contract has no right under the Contracts (Rights "
+                            "of Third Parties) Act 1999")
+    assert "except that a Successor Provider may enforce under that Act the indemnity given to it in paragraph 8 " \
+           "of Schedule 8, subject to the limits on liability in this Contract" in clause
+    assert "must indemnify the Commissioners and any Successor Provider against liabilities arising from the " \
+           "transfer" in paragraph(icp, "The Integrated Care Provider must indemnify the Commissioners")
+    sub = text("westmoor-lead-provider", "subcontract", "sub-physiofirst")  # PhysioFirst Ltd: not an NHS body
+    assert "A Successor Provider may enforce against PhysioFirst, under that Act, the indemnity given to it in " \
+           "paragraph 6 of Schedule" in sub
+    assert "A Successor Provider may enforce this indemnity itself, as clause 40.1 provides." in sub
+    # no carve-out where the sub-contract gives no such indemnity
+    assert "Successor Provider may enforce" not in text("westmoor-lead-provider", "subcontract", "sub-st-annes")
+
+
+def test_in_an_nhs_contract_the_exit_indemnity_is_given_to_the_head_provider_for_the_successor():
+    data = edited("eastmoor-icp", lambda d: d["enablers"]["workforce"]["tupe_transfers"].append(
+        {"from_id": "eastmoor-integrated-care", "to_id": "eastmoor-hospitals", "headcount": 12,
+         "date": "2027-04-01", "description": "Diagnostic staff"}))
+    sub = render(data, "subcontract", "sub-community-diagnostics")
+    assert "This Sub-Contract is an NHS contract within the meaning of section 9" in sub
+    assert "must indemnify the Integrated Care Provider, for itself and for the benefit of any other Successor " \
+           "Provider" in sub
+    assert "may recover under this clause the losses of another Successor Provider as if they were its own, and " \
+           "must pay to that Successor Provider any amount it recovers for its losses" in sub
+    assert "Successor Provider may enforce" not in sub
