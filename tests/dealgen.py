@@ -717,9 +717,10 @@ def _settled(data: dict) -> dict:
         contracting.setdefault("procurement_date", iso(signed - dt.timedelta(days=60)))
         decided = dt.date.fromisoformat(contracting["procurement_date"])
         contracting.setdefault("standstill_ended", iso(decided + dt.timedelta(days=14)))
+    holder = contracting.get("aco", {}).get("holder_id")
     for contract in contracting.get("service_contracts", []):
-        if contract.get("form") != "icp":
-            contract.setdefault("signed_date", iso(signed))
+        if not (contract.get("form") == "icp" and contract.get("provider_id") == holder):  # an ICP contract drafted
+            contract.setdefault("signed_date", iso(signed))  # by the pack is dated the deal's effective date
     for agreement in contracting.get("integration_agreements", []):  # how the GP practices' services were arranged
         if agreement.get("type") == "gp":
             agreement.setdefault("psr_process", "psr_direct_a")

@@ -58,6 +58,8 @@ def test_sub_contracts_identify_the_head_contract_by_parties_date_and_term():
 
 def test_an_icp_head_contract_is_dated_its_effective_date():
     data = terms("eastmoor-icp")
+    assert "signed_date" not in data["contracting"]["service_contracts"][0]
+    assert problems("eastmoor-icp", data, final=True) == set()
     body = text("eastmoor-icp", "subcontract", "sub-community-diagnostics")
     assert f"Eastmoor Integrated Care Provider Contract 2027-2037 dated {day(data['deal']['effective_date'])}," in body
 
@@ -66,8 +68,7 @@ def test_a_head_contract_without_a_date_is_a_blank_in_a_draft_and_an_error_when_
     data = edited("westmoor-lead-provider", del_(HEAD + ("signed_date",)))
     body = render(data, "subcontract", "sub-gp-federation")
     assert "NHS Standard Contract for Frailty and MSK Services 2026-2033 dated [●]," in body
-    assert problems("westmoor-lead-provider", data, final=True) == \
-        {("ACS-SCHEMA-FINAL", "contracting.service_contracts[0].signed_date")}
+    assert problems("westmoor-lead-provider", data, final=True) == {("L32", "contracting.service_contracts[0]")}
     assert problems("westmoor-lead-provider", data, final=False) == set()
 
 

@@ -28,6 +28,8 @@ validation and drafting decide each question the same way.
               contract, by its date, as in place)
   L31 error   a standstill period recorded as ending less than eight working days after the award decision, or a
               contract awarded by a process with a standstill entered into before the standstill ended
+  L32 warning (error with --final) a service contract with no signed_date (the documents identify it by its date), other
+              than an ICP contract the pack drafts (dated the deal's effective date)
 """
 from __future__ import annotations
 
@@ -407,6 +409,24 @@ def standstill_too_short(c: Ctx):
                       "sign the contract after the standstill has ended, or correct contracting.standstill_ended")
 
 
+def service_contract_without_date(c: Ctx):
+    """L32: with --final, every service contract the documents identify (a sub-contract's head contract, the
+    Service Contracts an alliance agreement lists) has the date it was entered into; an ICP contract that the pack
+    itself drafts is dated the deal's effective date instead. A draft prints a placeholder (a warning)."""
+    make = c.error if c.final else c.warn
+    aco = c.section("contracting", "aco")
+    for i, contract in enumerate(_list(c.section("contracting").get("service_contracts"))):
+        contract = _dict(contract)
+        drafted = contract.get("form") == "icp" and aco.get("holder_id") == contract.get("provider_id") \
+            and bool(aco)
+        if "signed_date" not in contract and not drafted:
+            yield make("L32", ("contracting", "service_contracts", i),
+                       f"service contract `{contract.get('id')}` has no signed_date: the documents identify it by "
+                       "its parties and its date (a sub-contract recites its head contract, and an alliance "
+                       "agreement lists the Service Contracts it works through)",
+                       "add contracting.service_contracts[].signed_date, the date the contract was entered into")
+
+
 RULES = (
     single_contributor_pool,
     payment_without_power,
@@ -427,4 +447,5 @@ RULES = (
     cap_never_binds,
     subcontract_before_head_contract,
     standstill_too_short,
+    service_contract_without_date,
 )
