@@ -721,9 +721,10 @@ def _settled(data: dict) -> dict:
     for contract in contracting.get("service_contracts", []):
         if not (contract.get("form") == "icp" and contract.get("provider_id") == holder):  # an ICP contract drafted
             contract.setdefault("signed_date", iso(signed))  # by the pack is dated the deal's effective date
+    processes = enum("contracting.integration_agreements.[].psr_process")
     for agreement in contracting.get("integration_agreements", []):  # how the GP practices' services were arranged
-        if agreement.get("type") == "gp":
-            agreement.setdefault("psr_process", "psr_direct_a")
+        if agreement.get("type") == "gp":  # every process in turn, from what was drawn (no new draw)
+            agreement.setdefault("psr_process", processes[len(repr(data.get("partners"))) % len(processes)])
     return data
 
 
