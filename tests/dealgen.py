@@ -722,6 +722,22 @@ def _settled(data: dict) -> dict:
     phases = data.get("phases", [])
     for previous, phase in zip(phases, phases[1:]):
         phase.setdefault("reconciliation_to", previous["end"])
+    # the award decision and the end of its standstill (at least eight working days later), and each service
+    # contract entered into after the standstill and before anything under it takes effect (L30, L31)
+    contracting = data.get("contracting", {})
+    signed = dt.date.fromisoformat(data["deal"]["effective_date"]) - dt.timedelta(days=1)
+    if contracting.get("procurement_route") in ("psr_direct_c", "psr_most_suitable", "psr_competitive"):
+        contracting.setdefault("procurement_date", iso(signed - dt.timedelta(days=60)))
+        decided = dt.date.fromisoformat(contracting["procurement_date"])
+        contracting.setdefault("standstill_ended", iso(decided + dt.timedelta(days=14)))
+    holder = contracting.get("aco", {}).get("holder_id")
+    for contract in contracting.get("service_contracts", []):
+        if not (contract.get("form") == "icp" and contract.get("provider_id") == holder):  # an ICP contract drafted
+            contract.setdefault("signed_date", iso(signed))  # by the pack is dated the deal's effective date
+    processes = enum("contracting.integration_agreements.[].psr_process")
+    for agreement in contracting.get("integration_agreements", []):  # how the GP practices' services were arranged
+        if agreement.get("type") == "gp":  # every process in turn, from what was drawn (no new draw)
+            agreement.setdefault("psr_process", processes[len(repr(data.get("partners"))) % len(processes)])
     return data
 
 

@@ -49,8 +49,20 @@ def engines(tmp_path_factory):
     (root / "clauses" / "test-aco-precedence.j2").write_text(
         "---\nid: test-aco-precedence\ntitle: Precedence\ndocuments: [aco_contract]\n---\n"
         "- [#precedence] The general conditions prevail.\n", encoding="utf-8")
+    # the paragraphs of other clauses to which the common clauses refer: the alliance agreement's Settlement
+    # Variations (precedence) and the exit indemnities a Successor Provider may enforce (third-party rights)
+    stubs = {"alliance_agreement": ("test-aa-settlement", "- [#aa-sc-settlement-variation] The Service Contracts are "
+                                    "varied (each a <define>Settlement Variation</define>).\n"),
+             "subcontract": ("sc-schedule-staff-transfer", "- [#sc-st-exit] The exit indemnity given to a "
+                             "<define>Successor Provider</define>.\n"),
+             "aco_contract": ("aco-schedule-staff-transfer", "- [#st-exit-indemnity] The exit indemnity given to a "
+                              "<define>Successor Provider</define>.\n")}
+    for doc_type, (cid, text_) in stubs.items():
+        (root / "clauses" / f"{cid}.j2").write_text(
+            f"---\nid: {cid}\ntitle: Stub\ndocuments: [{doc_type}]\n---\n{text_}", encoding="utf-8")
     for doc_type in ("alliance_agreement", "subcontract", "aco_contract"):
-        body = "".join(f"  - {c}\n" for c in COMMON + (["test-aco-precedence"] if doc_type == "aco_contract" else []))
+        body = "".join(f"  - {c}\n" for c in COMMON + (["test-aco-precedence"] if doc_type == "aco_contract" else [])
+                       + [stubs[doc_type][0]])
         (root / "manifests" / f"{doc_type}.yaml").write_text(
             f"doc_type: {doc_type}\ntitle: \"'Test'\"\nsubtitle: \"''\"\npreamble: [test-common-parties]\n"
             f"body:\n{body}schedules: []\n", encoding="utf-8")

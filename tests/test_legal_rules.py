@@ -1,4 +1,4 @@
-"""Legal-soundness rules L1-L15, L20-L25 (acscontracts/terms/rules/legal.py): one mutated sample per code.
+"""Legal-soundness rules L1-L15, L20-L25, L30-L32 (acscontracts/terms/rules/legal.py): one mutated sample per code.
 
 Each case changes one thing in a clean sample so that the documents would be legally wrong (error) or
 need a lawyer's choice (warning), in draft mode, and checks the code, severity, JSON path and that
@@ -116,11 +116,27 @@ CASES = [
     # West's risk share starts on 1 October 2026 (mid-year) and the terms no longer say how 2026/27 is pro-rated
     ("L25-part-year-untreated", RIVERBEND, (del_(RB_AF(1) + ("risk_share", "part_year")),),
      "L25", WARNING, "contracting.alliances[1].funding.risk_share"),
+    # the head contract signed after the PhysioFirst sub-contract takes effect (13 February 2026)
+    ("L30-subcontract-before-head-contract", WESTMOOR,
+     (set_(("contracting", "service_contracts", 0, "signed_date"), "2026-03-01"),), "L30", ERROR,
+     "contracting.subcontracts[2].effective_date"),
+    # a sub-contract under the ICP contract that binds before the ICP contract itself (its effective date)
+    ("L30-subcontract-before-icp-contract", EASTMOOR,
+     (set_(SUB0 + ("effective_date",), "2027-01-29"),), "L30", ERROR, "contracting.subcontracts[0].effective_date"),
+    # 14 November 2025 (a Friday) + 8 working days = 26 November 2025
+    ("L31-standstill-too-short", WESTMOOR, (set_(("contracting", "standstill_ended"), "2025-11-25"),), "L31", ERROR,
+     "contracting.standstill_ended"),
+    ("L32-service-contract-without-date", NORTHVALE, (del_(("contracting", "service_contracts", 1, "signed_date")),),
+     "L32", WARNING, "contracting.service_contracts[1]"),
+    ("L31-contract-signed-in-standstill", WESTMOOR,
+     (set_(("contracting", "service_contracts", 0, "signed_date"), "2025-11-26"),), "L31", ERROR,
+     "contracting.service_contracts[0].signed_date"),
 ]
 
 
 def test_every_legal_code_has_a_case():
-    assert {c[3] for c in CASES} == {f"L{i}" for i in range(1, 16)} | {"L20", "L21", "L22", "L23", "L24", "L25"}
+    assert {c[3] for c in CASES} == {f"L{i}" for i in range(1, 16)} | {"L20", "L21", "L22", "L23", "L24", "L25",
+                                                                        "L30", "L31", "L32"}
 
 
 @pytest.mark.parametrize("name", [NORTHVALE, WESTMOOR, EASTMOOR, "riverbend-system.yaml"])

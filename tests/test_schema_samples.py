@@ -133,7 +133,10 @@ def test_required_and_final_name_real_properties(schema):
     for path, node in nodes.items():
         props = node.get("properties") or {}
         if path and path[-1] == "then" and not props:  # a conditional requirement: the object's own fields
-            props = nodes[path[:-1]].get("properties") or {}
+            owner = path[:-1]
+            if len(owner) >= 2 and owner[-2] == "allOf":  # one of several conditions (allOf: [{if, then}, ...])
+                owner = owner[:-2]
+            props = nodes[owner].get("properties") or {}
         required, final = node.get("required", []), node.get(FINAL, [])
         for name in list(required) + list(final):
             if name not in props:

@@ -106,6 +106,35 @@ class DealFacts:
     def incentive_payees(self, inc, members=None) -> tuple:
         return money.incentive_payees(self.terms, inc, members)
 
+    def settlement_contracts(self, members, rs, inc) -> tuple:
+        """The Service Contracts through which an alliance's risk-share settlement (routed through the commissioners)
+        or incentive payments are made: each contract between a paying commissioner and a provider it pays or that
+        pays it. An alliance agreement does not vary them, so each needs a variation to carry those payments."""
+        members = tuple(members)
+        ids = {p.id for p in members}
+        pairs = set()
+        settle = self.risk_share(rs, members).settlement if rs else None
+        if settle and settle.through_commissioners:
+            pairs |= {(line.counterparty.id, line.partner.id) for line in settle.lines if line.counterparty is not None}
+        if inc:
+            payees = self.incentive_payees(inc, members)
+            pairs |= {(f.id, p.id) for f in self.incentive_funders(inc, members) for p in payees}
+        return tuple(c for c in self.terms.contracting.service_contracts
+                     if c.provider_id in ids and any((cid, c.provider_id) in pairs for cid in c.commissioner_ids))
+
+    def alliance_settlement_contracts(self) -> tuple:
+        """``settlement_contracts`` for every alliance in the deal (its own risk share and incentives, else the
+        deal's), each contract once, in the order the terms list them."""
+        terms, found = self.terms, []
+        funding = terms.funding
+        for alliance in terms.contracting.alliances:
+            own = alliance.funding
+            rs = (own.risk_share if own and own.risk_share else None) or (funding.risk_share if funding else None)
+            inc = (own.incentives if own and own.incentives else None) or (funding.incentives if funding else None)
+            members = tuple(terms._index[i] for i in alliance.member_ids if i in terms._index)
+            found += [c for c in self.settlement_contracts(members, rs, inc) if c not in found]
+        return tuple(c for c in terms.contracting.service_contracts if c in found)
+
     def existing_contracts(self, provider_id: str) -> tuple:
         """(commissioner, contract title or None) for each contract, other than the one the pack drafts for the
         services, under which a commissioner in the deal already buys services from ``provider_id``: the

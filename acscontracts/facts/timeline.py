@@ -11,6 +11,7 @@ RECONCILIATION_MONTHS = 3  # a year's risk share is reconciled within three mont
 TUPE_INFORMATION_DAYS = 28  # employee liability information: at least 28 days before the transfer
 PENSION_LONGSTOP_DAYS = 28  # the pension route (direction, admission, GAD certificate) is settled by then
 BREAK_REVIEW_LEAD_MONTHS = 3  # a break-point review ends this long before the last day for break notice
+CONDITIONS_LONGSTOP_MONTHS = 3  # an alliance agreement's conditions are met within this long after it commences
 
 
 def _is_date(value) -> bool:
@@ -100,6 +101,29 @@ class Timeline:
     reconciliations: tuple  # tuple[Reconciliation, ...]
     tupe_information: tuple  # tuple[TupeInformation, ...]
     break_reviews: tuple = ()  # tuple[BreakReview, ...], in date order
+    # the date the head contract was entered into: its own signed_date, or (an ICP contract the pack drafts)
+    # the deal's effective date; Missing in a draft that gives neither; None where there is no head contract
+    head_contract_signed: object = None
+    # the date by which an alliance agreement's conditions must be met (three months after its commencement)
+    conditions_longstop: object = None
+
+    def first_settlement_by(self, settlement):
+        """The date by which the first risk-share calculation is due, and so the first settlement (and incentive
+        payment) can be made. The documents settle by financial year (1 April to 31 March): the first one in which
+        the risk share applies is the one in which its first reconciliation year starts. Quarterly settlement: the
+        end of the quarter of that financial year in which the risk share starts; otherwise three months after
+        the end of that financial year. None without an active risk share."""
+        first = self.first_reconciliation
+        if first is None:
+            return None
+        start = first.year_start
+        year_end = _dt.date(start.year + (start.month >= 4), 3, 31)
+        if settlement == "quarterly":
+            quarter_end = year_end
+            while add_months(quarter_end, -3) >= start:
+                quarter_end = add_months(quarter_end, -3)
+            return quarter_end
+        return add_months(year_end, RECONCILIATION_MONTHS)
 
     def subcontract_effective(self, sub):
         """The date a subcontract binds: its own effective_date (signature), else the deal's effective date."""
@@ -168,4 +192,18 @@ def compute(terms) -> Timeline:
     notice = notice if isinstance(notice, int) and not isinstance(notice, bool) and notice > 0 else None
     breaks = tuple(BreakReview(b, notice) for b in sorted(b for b in (term.break_points if term else ()) if _is_date(b)))
     return Timeline(terms.deal.effective_date, commencement, term.end if term else None,
-                    longstop, agreed, tuple(gates), reconciliations, tupe, breaks)
+                    longstop, agreed, tuple(gates), reconciliations, tupe, breaks, _head_contract_signed(terms),
+                    add_months(term_start, CONDITIONS_LONGSTOP_MONTHS) if _is_date(term_start) else None)
+
+
+def _head_contract_signed(terms):
+    contracting = terms.contracting
+    head = next((c for c in contracting.service_contracts if c.id == contracting.head_contract_id), None)
+    if head is None:
+        return None
+    if _is_date(head.signed_date):
+        return head.signed_date
+    aco = contracting.aco
+    if head.form == "icp" and aco and aco.holder_id == head.provider_id:
+        return terms.deal.effective_date  # the ICP contract the pack drafts is dated its Effective Date
+    return head.signed_date

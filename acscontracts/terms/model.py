@@ -372,6 +372,7 @@ class ServiceContract:
     value_pa: Decimal = None
     start: _dt.date = None
     end_date: _dt.date = None
+    signed_date: _dt.date = None
 
 
 @dataclass(frozen=True)
@@ -464,6 +465,7 @@ class IntegrationAgreement:
     counterparty_ids: tuple = ()
     counterparty_description: str = None
     gms_pms_suspended: bool = False
+    psr_process: str = None
 
 
 @dataclass(frozen=True)
@@ -479,6 +481,7 @@ class Contracting:
     collaboration_arrangements: str = None
     procurement_route: str = None
     procurement_date: _dt.date = None
+    standstill_ended: _dt.date = None
 
 
 @dataclass(frozen=True)

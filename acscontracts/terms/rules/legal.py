@@ -1,4 +1,4 @@
-"""Legal-soundness rules L1-L15 and L20-L25: what would make the documents legally wrong (errors) or needs a
+"""Legal-soundness rules L1-L15, L20-L25 and L30-L32: what would make the documents legally wrong (errors) or needs a
 lawyer's choice (warnings). Most read the legal facts (acscontracts.facts) computed from the terms, so
 validation and drafting decide each question the same way.
 
@@ -31,6 +31,13 @@ validation and drafting decide each question the same way.
               (its baseline, corridor amounts and caps are annual figures)
 
 (L16-L19 are left free for rules of the dispute-resolution, alliance and heads-of-terms documents.)
+
+  L30 error   a sub-contract that takes effect before its head contract was entered into (it recites the head
+              contract, by its date, as in place)
+  L31 error   a standstill period recorded as ending less than eight working days after the award decision, or a
+              contract awarded by a process with a standstill entered into before the standstill ended
+  L32 warning (error with --final) a service contract with no signed_date (the documents identify it by its date), other
+              than an ICP contract the pack drafts (dated the deal's effective date)
 """
 from __future__ import annotations
 
@@ -437,6 +444,84 @@ def part_year_without_treatment(c: Ctx):
                 break
 
 
+def subcontract_before_head_contract(c: Ctx):
+    """L30: each sub-contract recites its head contract, by parties and date, as in place: it cannot take effect
+    before the head contract was entered into."""
+    terms = c.facts.terms
+    signed = _date(c.facts.timeline.head_contract_signed)
+    if signed is None:
+        return
+    heads = [i for i, sc in enumerate(terms.contracting.service_contracts) if sc.id == terms.contracting.head_contract_id]
+    own = _date(heads and terms.contracting.service_contracts[heads[0]].signed_date)
+    where = ("contracting", "service_contracts", heads[0], "signed_date") if own else ("deal", "effective_date")
+    for i, sub in enumerate(terms.contracting.subcontracts):
+        binds = _date(c.facts.timeline.subcontract_effective(sub))
+        if binds and binds < signed:
+            yield c.error("L30", ("contracting", "subcontracts", i, "effective_date") if _date(sub.effective_date)
+                          else where,
+                          f"sub-contract `{sub.id}` takes effect on {binds.isoformat()}, before its head contract was "
+                          f"entered into ({signed.isoformat()}): it recites the head contract, by its date, as in "
+                          "place, and a sub-contract of services not yet contracted for has nothing to sit under",
+                          "sign the head contract first (contracting.service_contracts[].signed_date), or give the "
+                          "sub-contract a later effective date (contracting.subcontracts[].effective_date)")
+
+
+STANDSTILL_WORKING_DAYS = 8  # PSR: the standstill runs at least eight working days after the award notice
+
+
+def _working_days_after(day: _dt.date, n: int) -> _dt.date:
+    """The ``n``th working day after ``day``, counting weekdays only (bank holidays only make it later)."""
+    while n:
+        day += _dt.timedelta(days=1)
+        if day.weekday() < 5:
+            n -= 1
+    return day
+
+
+def standstill_too_short(c: Ctx):
+    """L31: a standstill ends at least eight working days after the award decision, and the contract awarded is
+    entered into only after it has ended."""
+    contracting = c.section("contracting")
+    decided = _date(contracting.get("procurement_date"))
+    ended = _date(contracting.get("standstill_ended"))
+    if decided and ended and ended < _working_days_after(decided, STANDSTILL_WORKING_DAYS):
+        yield c.error("L31", ("contracting", "standstill_ended"),
+                      f"the standstill is recorded as ending on {ended.isoformat()}, less than "
+                      f"{STANDSTILL_WORKING_DAYS} working days after the award decision ({decided.isoformat()}), "
+                      f"so no earlier than {_working_days_after(decided, STANDSTILL_WORKING_DAYS).isoformat()}",
+                      "record the date the standstill in fact ended (contracting.standstill_ended)")
+    if not ended:
+        return
+    terms = c.facts.terms
+    heads = [i for i, sc in enumerate(terms.contracting.service_contracts) if sc.id == terms.contracting.head_contract_id]
+    signed = _date(c.facts.timeline.head_contract_signed)
+    if signed and signed <= ended:
+        own = _date(heads and terms.contracting.service_contracts[heads[0]].signed_date)
+        yield c.error("L31", ("contracting", "service_contracts", heads[0], "signed_date") if own
+                      else ("deal", "effective_date"),
+                      f"the contract awarded is entered into on {signed.isoformat()}, no later than the day the standstill after the "
+                      f"award decision ended ({ended.isoformat()}): the documents recite that it was entered into after it",
+                      "sign the contract after the standstill has ended, or correct contracting.standstill_ended")
+
+
+def service_contract_without_date(c: Ctx):
+    """L32: with --final, every service contract the documents identify (a sub-contract's head contract, the
+    Service Contracts an alliance agreement lists) has the date it was entered into; an ICP contract that the pack
+    itself drafts is dated the deal's effective date instead. A draft prints a placeholder (a warning)."""
+    make = c.error if c.final else c.warn
+    aco = c.section("contracting", "aco")
+    for i, contract in enumerate(_list(c.section("contracting").get("service_contracts"))):
+        contract = _dict(contract)
+        drafted = contract.get("form") == "icp" and aco.get("holder_id") == contract.get("provider_id") \
+            and bool(aco)
+        if "signed_date" not in contract and not drafted:
+            yield make("L32", ("contracting", "service_contracts", i),
+                       f"service contract `{contract.get('id')}` has no signed_date: the documents identify it by "
+                       "its parties and its date (a sub-contract recites its head contract, and an alliance "
+                       "agreement lists the Service Contracts it works through)",
+                       "add contracting.service_contracts[].signed_date, the date the contract was entered into")
+
+
 RULES = (
     single_contributor_pool,
     payment_without_power,
@@ -459,4 +544,7 @@ RULES = (
     running_costs_in_several_agreements,
     running_costs_without_host,
     part_year_without_treatment,
+    subcontract_before_head_contract,
+    standstill_too_short,
+    service_contract_without_date,
 )
