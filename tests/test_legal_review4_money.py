@@ -189,3 +189,17 @@ def test_part_year_by_days_and_untreated_part_year():
     body = render(untreated, AA, "riverbend-west")
     assert "part only of the financial year from 1 April 2026 to 31 March 2027" in body
     assert "[● part-year treatment]" in body
+
+
+def test_reconciliations_follow_financial_years_from_a_mid_year_start():
+    """A risk share that starts on 1 October is reconciled for the part year to 31 March, due three months later
+    (when the timetable's first reconciliation milestone falls), then year by year from 1 April."""
+    import datetime as dt
+
+    facts = deal_facts("riverbend-system")
+    first, second = facts.timeline.reconciliations[:2]
+    assert (first.year_start, first.year_end, first.due) == (dt.date(2026, 10, 1), dt.date(2027, 3, 31),
+                                                              dt.date(2027, 6, 30))
+    assert (second.year_start, second.year_end) == (dt.date(2027, 4, 1), dt.date(2028, 3, 31))
+    assert "first annual risk share reconciliation) by 30 June 2027" in text("riverbend-system", "alliance_agreement",
+                                                                             "riverbend-west")

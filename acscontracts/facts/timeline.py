@@ -159,11 +159,13 @@ def _needs_reconciliation(phase) -> bool:
 
 
 def _years(phase):
+    """The financial years (1 April to 31 March) of a phase, the first and last cut to the phase's own dates: the
+    risk share is reconciled and settled by financial year, a part year included."""
     start, end = phase.start, phase.end
     if not (_is_date(start) and _is_date(end)):
         return
     while start <= end:
-        year_end = min(add_months(start, 12) - _dt.timedelta(days=1), end)
+        year_end = min(_dt.date(start.year + (start.month >= 4), 3, 31), end)
         yield start, year_end
         start = year_end + _dt.timedelta(days=1)
 
