@@ -150,8 +150,9 @@ def _round_to(values: list, target: Decimal) -> list:
 
 def _allocate(total: Decimal, shares: list, caps: dict) -> tuple[list, Decimal]:
     """Split ``total`` by percentage ``shares`` [(partner, pct)], cap each partner, and give the excess
-    to the uncapped partners in proportion to their shares until nothing more can move. Amounts are
-    rounded to pennies so that every column adds up."""
+    above the caps to the partners that have no cap only, in proportion to their shares (a capped partner
+    below its cap takes none of it); with no uncapped partner the excess stays unallocated, borne where it
+    arose. Amounts are rounded to pennies so that every column adds up."""
     gross = {p.id: total * pct / HUNDRED for p, pct in shares}
     final = dict(gross)
     for _ in range(len(shares) + 1):
@@ -161,7 +162,7 @@ def _allocate(total: Decimal, shares: list, caps: dict) -> tuple[list, Decimal]:
             if cap is not None and final[p.id] > cap:
                 excess += final[p.id] - cap
                 final[p.id] = cap
-        room = [(p, pct) for p, pct in shares if caps.get(p.id) is None or final[p.id] < caps[p.id]]
+        room = [(p, pct) for p, pct in shares if caps.get(p.id) is None]
         if not excess or not room:
             break
         weight = sum(pct for _p, pct in room)
