@@ -9,6 +9,7 @@ do not decide them again.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from acscontracts.facts import execution, money, status, timeline
@@ -26,6 +27,11 @@ def national_form(terms, doc_type: str) -> str:
     aco = terms.contracting.aco
     style = aco.title_style if aco and doc_type == "aco_contract" else ""
     return NATIONAL_FORMS.get(f"{doc_type}/{style}") or NATIONAL_FORMS.get(doc_type, "")
+
+
+_NUMBER_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10}
+_WORDS = {v: k for k, v in _NUMBER_WORDS.items()}
+_FEWER_THAN = re.compile(r"\bfewer than (\w+)(?: of its)? (?:members|partners|parties)\b[^;]*\bremain", re.I)
 
 
 @dataclass(frozen=True)
@@ -59,6 +65,26 @@ class DealFacts:
         if budget is None or budget.host is None:
             return None
         return budget.host, tuple(s.partner for s in budget.payers)
+
+    def termination_triggers(self, members) -> tuple:
+        """The deal's termination triggers as grounds for one agreement between ``members``. A trigger that ends
+        an arrangement when "fewer than N" members remain is drafted from the agreement's own minimum: N as the
+        terms state it, but never more than one fewer than the parties (else the first withdrawal would end an
+        agreement that the withdrawal clause says continues between the others) and never fewer than two."""
+        n = len(tuple(members))
+        out = []
+        for trigger in self.terms.exit.termination_triggers if self.terms.exit else ():
+            found = _FEWER_THAN.search(trigger)
+            if not found:
+                out.append(trigger)
+                continue
+            stated = _NUMBER_WORDS.get(found.group(1).lower()) or (int(found.group(1)) if found.group(1).isdigit() else None)
+            if stated is None:
+                out.append(trigger)
+                continue
+            least = max(2, min(stated, n - 1))
+            out.append(f"fewer than {_WORDS.get(least, str(least))} Partners remain")
+        return tuple(out)
 
     def risk_share(self, rs, members=None):
         """Facts (worked examples, corridor maxima, settlement) for a risk share: the deal's or an alliance's
