@@ -18,7 +18,22 @@ HUNDRED = Decimal(100)
 S75 = "section 75 of the National Health Service Act 2006 and the NHS Bodies and Local Authorities Partnership " \
       "Arrangements Regulations 2000"
 S65Z6 = "section 65Z6 of the National Health Service Act 2006"
-NHS_TO_NHS = "arrangements between health service bodies under the National Health Service Act 2006"
+# A health service body paying another (other than as a commissioner for services) uses its own powers; there
+# is no general power for "arrangements between health service bodies".
+NHS_PAYER_POWERS = {
+    "nhs_ft": "section 47 of the National Health Service Act 2006 (the general powers of an NHS foundation trust)",
+    "nhs_trust": "its powers under Schedule 4 to the National Health Service Act 2006",
+    "icb": "section 65Z5 of the National Health Service Act 2006 (joint working arrangements)",
+    "ccg_legacy": "section 65Z5 of the National Health Service Act 2006 (joint working arrangements)",
+    "nhs_england": "section 65Z5 of the National Health Service Act 2006 (joint working arrangements)",
+}
+NHS_TO_NHS = "its own powers under the National Health Service Act 2006"  # any other health service body
+S76 = "section 76 of the National Health Service Act 2006"
+
+
+def nhs_payer_power(payer) -> str:
+    """The power under which a health service body pays another (not as a commissioner)."""
+    return NHS_PAYER_POWERS.get(payer.org_type, NHS_TO_NHS)
 NHS_COMMISSIONING = "its functions of arranging health services under the National Health Service Act 2006"
 COUNCIL_COMMISSIONING = "its functions as a local authority (including under the Care Act 2014 and its public " \
                         "health functions under the National Health Service Act 2006)"
@@ -120,7 +135,7 @@ def _power(payer, payee, kind: str) -> object:
     if kind == "pool_contribution":
         return None  # set by the caller from the pool's basis
     if kind == "running_costs" and is_council(payer):
-        return COUNCIL_SHARED_COSTS
+        return S76 if is_nhs(payee) else COUNCIL_SHARED_COSTS
     if kind != "contract_payment" and (is_nhs(payer) and is_council(payee) or is_council(payer) and is_nhs(payee)):
         # Money moved between the NHS and a council other than for services bought needs its own statutory
         # vehicle (a section 75 agreement, or section 256 for an ICB): an alliance agreement cannot be it.
@@ -132,7 +147,7 @@ def _power(payer, payee, kind: str) -> object:
             return NHS_COMMISSIONING
         return PROVIDER_PURCHASE
     if is_nhs(payer) and is_nhs(payee):
-        return NHS_TO_NHS
+        return nhs_payer_power(payer)
     if is_council(payer) and is_council(payee):
         return COUNCIL_SHARED_COSTS
     return PROVIDER_PURCHASE if not is_council(payer) else COUNCIL_COMMISSIONING

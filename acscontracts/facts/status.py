@@ -7,12 +7,13 @@ NHS contract between some of its parties and an ordinary contract between the re
 collaboration (nobody arranging services for anybody) is not one even if every party is a health
 service body.
 
-A host's recharge of shared running costs is decided here too: the host employs the programme staff and
-incurs the costs on behalf of all the parties, for their joint work, and each pays its share of what was
-spent. That is sharing the cost of a common activity, not one body arranging for another to provide it with
-goods or services, so it does not make the host and a payer an NHS-contract pair. (Were the host to sell
-services to the others for a price, that would be a separate arrangement under its own contract.) The pair
-stays as the rest of the document makes it, and the documents say so.
+A host's recharge of shared running costs is decided here too: the host employs the programme staff, who do
+work that the other parties need for their own functions, incurs the costs and charges each of them a share
+(and, where the agreement says so, a share of its liabilities as employer). In substance each paying health
+service body arranges for the host to provide it with services, for which it pays: that is an arrangement
+within section 9(1), and a label in the agreement cannot take it outside section 9(5). So each health service
+body host and each health service body that pays it are an NHS-contract pair for the recharge (the payer the
+arranger, the host the provider), even where nothing else in the document makes them one.
 """
 from __future__ import annotations
 
@@ -30,7 +31,8 @@ class PairStatus:
     second: object
     arranger: object = None  # the health service body that arranges the services (None: no s9 arrangement)
     provider: object = None  # the health service body that provides them
-    recharge: bool = False  # one recharges the other a share of running costs (never an s9 arrangement by itself)
+    recharge: bool = False  # one recharges the other a share of running costs (an s9 arrangement in itself)
+    recharge_only: bool = False  # the recharge is the only arrangement that makes the pair an NHS contract
 
     @property
     def nhs_contract(self) -> bool:
@@ -66,6 +68,16 @@ class Status:
         or one of them arranging services from another under it)."""
         return self.mixed or (self.binding and self.accession and not self.all_nhs
                               and len(self.health_service_bodies) > 1)
+
+    @property
+    def service_pairs(self) -> tuple:
+        """NHS-contract pairs made by an arrangement for services other than the recharge alone."""
+        return tuple(p for p in self.nhs_pairs if not p.recharge_only)
+
+    @property
+    def recharge_pairs(self) -> tuple:
+        """NHS-contract pairs made by the recharge alone."""
+        return tuple(p for p in self.nhs_pairs if p.recharge_only)
 
     @property
     def nhs_pairs(self) -> tuple:
@@ -142,7 +154,7 @@ def arrangements(terms, doc_type: str, parties: tuple, subject=None) -> set[tupl
 
 def recharges(host, payers, parties) -> set:
     """{host id, payer id} pairs of health service bodies between which the document moves a share of running
-    costs. They are recorded, never added to the arrangements (see the module's docstring)."""
+    costs. Each is an NHS-contract pair (see the module's docstring)."""
     ids = {p.id for p in parties}
     if host is None or not host.is_health_service_body or host.id not in ids:
         return set()
@@ -164,6 +176,9 @@ def document_status(terms, doc_type: str, parties: tuple, subject=None, recharge
             pairs.append(PairStatus(a, b, a, b, flag))
         elif both and (b.id, a.id) in made:
             pairs.append(PairStatus(a, b, b, a, flag))
+        elif both and flag:  # the payer arranges for the host to provide it with the recharged services
+            payer, hosting = (b, a) if a.id == host.id else (a, b)
+            pairs.append(PairStatus(a, b, payer, hosting, True, True))
         else:
             pairs.append(PairStatus(a, b, recharge=flag))
     return Status(tuple(parties), tuple(pairs), recharge_host=host if shared else None,
