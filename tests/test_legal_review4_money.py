@@ -110,23 +110,27 @@ def test_council_host_states_the_power_or_is_refused():
     assert "from `westriver-hospitals`" in message and "from `riverbend-icb`" not in message
 
 
-def test_host_recharge_is_not_an_nhs_contract_and_says_so():
-    """3: a host trust's recharge of running costs is cost sharing, not an arrangement for services: the facts
-    keep the pairs out of the NHS-contract pairs, and the agreement says so (Riverbend collaborative, Northvale)."""
+def test_host_recharge_is_an_nhs_contract_and_says_so():
+    """3 (reversed by the fourth review, finding 3): a host trust's recharge of running costs is, in substance, the
+    host providing the services of its staff to each payer, so each NHS host and NHS payer are an NHS Contract Pair
+    (Riverbend collaborative, Northvale), and the agreement says so without the old "not an arrangement" label."""
     facts = deal_facts(RB)
     budget = facts.running_costs(next(a for a in facts.terms.contracting.alliances if a.id == "acute-collaborative"))
     parties = tuple(facts.terms._index[i] for i in ("westriver-hospitals", "riverbend-university", "eastbank-general"))
     status = facts.document(AA, parties, budget.alliance).status
-    assert status.recharge_host.id == "riverbend-university" and not status.any_nhs
+    assert status.recharge_host.id == "riverbend-university" and status.any_nhs and not status.all_nhs
     assert {p.id for p in status.recharged} == {"westriver-hospitals", "eastbank-general"}
+    assert {(p.arranger.id, p.provider.id) for p in status.nhs_pairs} == {
+        ("westriver-hospitals", "riverbend-university"), ("eastbank-general", "riverbend-university")}
     body = text(RB, AA, "acute-collaborative")
     recharge = paragraph(body, "RUH recharges Westriver and Eastbank FT their shares of the Running Costs")
-    assert "not an arrangement under which RUH provides goods or services" in recharge
-    assert "RUH is therefore not an NHS Contract Pair with Westriver or Eastbank FT" in recharge
+    assert "not an arrangement under which" not in body and "is therefore not an NHS Contract Pair" not in body
+    assert "RUH and each of them are therefore an NHS Contract Pair for the recharge" in recharge
     assert "including any claim for interest on a late payment" in recharge
     northvale = text("northvale-alliance", AA)
     nv = paragraph(northvale, "NCMH recharges NHFT, SUHFT and Eastport Trust their shares of the Running Costs")
-    assert "NCMH is therefore not an NHS Contract Pair with NHFT, SUHFT or Eastport Trust" in nv
+    assert "NCMH and each of them are therefore an NHS Contract Pair" in nv
+    assert "not an arrangement under which" not in northvale
 
 
 def test_collaborative_disputes_go_pair_by_pair_like_the_place_agreements():
@@ -142,10 +146,9 @@ def test_collaborative_disputes_go_pair_by_pair_like_the_place_agreements():
         assert "and to the referral of a Dispute between the members of an NHS Contract Pair to the Secretary of " \
                "State under section 9 of the NHS Act, the courts of England and Wales have exclusive jurisdiction" in body
     collaborative = text(RB, AA, "acute-collaborative")
-    # today no pair is an NHS contract: the statement says so, and how a pair becomes one
-    assert "This Agreement is therefore not an NHS contract within the meaning of that section." in collaborative
-    assert "(including when a new Partner joins), this Agreement is an NHS contract as between those two (each " \
-           "such pair an NHS Contract Pair)" in collaborative
+    # the host's recharge makes RUH and each paying trust an NHS Contract Pair (the fourth review, finding 3)
+    assert "Westriver and Eastbank FT each arrange for RUH to provide them with the services of the staff" in collaborative
+    assert "(each such pair an NHS Contract Pair), this Agreement is an NHS contract" in collaborative
 
 
 def _part_year_para(body: str) -> str:
