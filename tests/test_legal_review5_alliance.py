@@ -1,0 +1,142 @@
+"""Findings of the fourth legal review (alliance agreements: Northvale and Riverbend), read from the BUILT text
+(the samples, and edited variants where the wording depends on the terms). Figures are recomputed here."""
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from legal_support import deal_facts, edited, money, paragraph, pounds, render, set_, text
+
+from acscontracts.facts import money as money_facts
+
+RB = "riverbend-system"
+NV = "northvale-alliance"
+AA = "alliance_agreement"
+HOT = "heads_of_terms"
+WEST = 1  # index of riverbend-west among Riverbend's alliances
+PLACES = ("riverbend-west", "riverbend-central", "riverbend-east")
+
+
+def _rs(i):
+    return ("contracting", "alliances", i, "funding", "risk_share")
+
+
+# 1: the Cap limits the allocated share, not the net settlement ------------------------------------------------
+
+def test_cap_limits_the_allocated_share_not_the_net_settlement():
+    for sample, doc_id in ((RB, "riverbend-west"), (RB, "riverbend-central"), (RB, "riverbend-east"), (NV, None)):
+        body = text(sample, AA, doc_id)
+        definition = next(line for line in body.splitlines() if line.strip().startswith("“Cap” means"))
+        assert "allocated share of the losses" in definition and "net settlement amount can be higher" in definition
+        assert "may be required to pay" not in body
+        caps = paragraph(body, "The allocated share of each Partner listed below in the losses shared under this clause")
+        assert "not the net amount it settles" in caps
+        # the worked settlement: a capped partner whose net amount exceeds its cap is explained, to the penny
+        result = paragraph(body, "After settlement,")
+        for who, net, cap in re.findall(r"(\S[^.]*?)'s net amount of (£[\d,.]+) is more than its Cap of (£[\d,.]+)",
+                                         result):
+            share = re.search(re.escape(who) + r"'s net amount.*?allocated share \((£[\d,.]+)\), and the rest of its "
+                              r"net amount \((£[\d,.]+)\)", result)
+            assert pounds(net) > pounds(cap) == pounds(share.group(1))
+            assert pounds(share.group(2)) == pounds(net) - pounds(cap)
+    west = paragraph(text(RB, AA, "riverbend-west"), "After settlement,")
+    # West Federation: own underspend £800,000 pooled, capped share £150,000 -> net £950,000 payable
+    assert "West Federation's net amount of £950,000 is more than its Cap of £150,000" in west
+    assert "the rest of its net amount (£800,000) is its own underspend pooled in the settlement" in west
+    nv = paragraph(text(NV, AA), "After settlement,")
+    assert "NCMH's net amount of £5,400,000 is more than its Cap of £3,000,000" in nv
+    hot = text(RB, HOT)
+    assert "a cap limits the organisation's allocated share of the shared amount, not the net amount it settles" in hot
+
+
+# 2: one rule for the excess above a Cap: it passes to the uncapped partners only -----------------------------
+
+def test_excess_above_a_cap_passes_only_to_the_uncapped_partner():
+    """A loss of 1% of the West baseline (£2,400,000) binds only West Federation's cap: the £30,000 above it goes to
+    the ICB alone; the Community Trust and Westriver, below their caps, keep their plain shares."""
+    facts = deal_facts(RB)
+    west = facts.terms.contracting.alliances[WEST]
+    ex = money_facts.worked_example(facts.terms, west.funding.risk_share, "loss", Decimal(1))
+    got = {a.partner.id: a.final for a in ex.allocations}
+    assert got == {"riverbend-icb": Decimal("1230000.00"), "riverbend-cmh": Decimal("600000.00"),
+                   "westriver-hospitals": Decimal("420000.00"), "west-gp-federation": Decimal("150000.00")}
+    body = text(RB, AA, "riverbend-west")
+    excess = paragraph(body, "Any loss that a Partner would otherwise bear above its Cap")
+    assert "passes only to the Risk Share Partners that have no Cap" in excess
+    assert "in proportion to their shares in the relevant Corridor" not in body
+    assert "Deadband" not in body  # 19.6: there is no deadband
+    bearer = paragraph(body, "The ICB has no Cap, so it bears every loss")
+    assert "the ICB would bear £2,750,000 instead of its 50.00% share of £2,400,000, because £350,000" in bearer
+    hot = text(RB, HOT)
+    assert "losses above a cap pass to the ICB, whose share is not capped (and no part of them passes to an " \
+           "organisation that has a cap)" in hot
+
+
+def test_excess_with_a_cap_that_does_not_bind_stays_off_that_partner():
+    """Edited: the Community Trust's cap raised to £1,500,000 so that at the 2% example only Westriver and West
+    Federation are held to their caps. The excess (£40,000 + £210,000) goes to the ICB only, and the text agrees."""
+    data = edited(RB, set_(_rs(WEST) + ("caps", 0, "max_amount"), 1500000))
+    body = render(data, AA, "riverbend-west")
+    loss = Decimal(240_000_000) * 2 / 100
+    shares = {"ICB": Decimal(50), "CT": Decimal(25), "WR": Decimal("17.5"), "WF": Decimal("7.5")}
+    gross = {k: loss * v / 100 for k, v in shares.items()}
+    excess = (gross["WR"] - 800_000) + (gross["WF"] - 150_000)
+    icb = gross["ICB"] + excess
+    bearer = paragraph(body, "The ICB has no Cap, so it bears every loss")
+    assert f"the ICB would bear {money(icb)} instead of its 50.00% share of {money(gross['ICB'])}, because " \
+           f"{money(excess)} would pass to it" in bearer
+    example = paragraph(body, "Example 1 (a loss of 2.00%)")
+    assert f"the ICB bears {money(icb)}, the Community Trust bears {money(gross['CT'])}" in example
+
+
+# 3: the host's recharge is an s9 arrangement ------------------------------------------------------------------
+
+def test_host_recharge_makes_nhs_contract_pairs_and_powers_are_real():
+    for sample, doc_id, start in ((RB, "acute-collaborative", "RUH recharges"), (NV, None, "NCMH recharges")):
+        body = text(sample, AA, doc_id)
+        recharge = paragraph(body, start)
+        assert "are therefore an NHS Contract Pair for the recharge and the employer's costs and liabilities" in recharge
+        assert "may be referred to the Secretary of State" in recharge
+        assert "not an arrangement under which" not in body and "is therefore not an NHS Contract Pair" not in body
+        assert "is a sharing of the costs of their joint work" not in body
+        # 9: no "arrangements between health service bodies" as a power
+        assert "arrangements between health service bodies under the National Health Service Act 2006" not in body
+    nv = paragraph(text(NV, AA), "Each Partner pays its share to the Host Partner")
+    assert "Eastport Trust, its powers under Schedule 4 to the National Health Service Act 2006" in nv
+    assert "NHFT and SUHFT, section 47 of the National Health Service Act 2006" in nv
+    west = paragraph(text(RB, AA, "riverbend-west"), "Each Partner pays its share to the Host Partner")
+    assert "the County Council, section 76 of the National Health Service Act 2006" in west
+
+
+# 4: the system forum is outside the documents; the envelope is the ICB's ---------------------------------------
+
+def test_system_forum_is_not_a_joint_committee_and_the_icb_sets_the_envelope():
+    hot = text(RB, HOT)
+    forum = paragraph(hot, "The Riverbend System Partnership Board")
+    assert "non-statutory forum" in forum and "(a joint committee)" not in hot
+    assert "it is not a joint committee" in forum
+    assert "West Federation, Central Federation and East Federation are neither" in forum
+    assert "is a decision of the ICB as the holder of the system allocation" in forum
+    assert "are decided by the ICB as the holder of the system allocation" in hot
+    for doc_id in PLACES + ("acute-collaborative",):
+        uplift = paragraph(text(RB, AA, doc_id), "For each later Financial Year, the Financial Envelope is adjusted")
+        assert "is a decision of the ICB" in uplift and "advises only" in uplift
+        assert "The Board must agree the adjusted figure" not in uplift
+        assert "The Board does not agree the Financial Envelope" in uplift
+
+
+# 5: the ending trigger follows the agreement's own minimum ----------------------------------------------------
+
+def test_fewer_than_trigger_follows_the_agreements_own_size():
+    collaborative = text(RB, AA, "acute-collaborative")
+    assert "fewer than two Partners remain" in collaborative and "place alliance" not in collaborative.lower().split(
+        "ends on the date stated")[1][:600]
+    for doc_id in PLACES:
+        body = text(RB, AA, doc_id)
+        ends = body[body.index("ends on the date stated"):][:700]
+        assert "fewer than three Partners remain" in ends and "of its members" not in ends
+    # edited: a four-member minimum in a five-party place alliance and the three-party collaborative
+    data = edited(RB, set_(("exit", "termination_triggers", 1), "A place alliance ends when fewer than four of its "
+                                                                  "members remain"))
+    assert "fewer than four Partners remain" in render(data, AA, "riverbend-west")
+    assert "fewer than two Partners remain" in render(data, AA, "acute-collaborative")
