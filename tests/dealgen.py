@@ -274,6 +274,10 @@ def governance(draw, members: list, parties_on_board: list, final: bool, model_k
         gov["alliance_manager"] = {"title": "Alliance Director", "employer_partner_id": draw(st.sampled_from(members)),
                                    "cost_pa": draw(money(50_000, 200_000))}
     gov["model"] = model_kind or draw(choice("governance.model"))
+    statutory = ("-icb", "-ccg-legacy", "-nhs-england", "-nhs-trust", "-nhs-ft", "-local-authority",
+                 "-combined-authority")
+    if final and gov["model"] == "joint_committee" and not all(m.endswith(statutory) for m in members):
+        gov["model"] = "committees_in_common"  # L40: only NHS bodies and councils can form a joint committee
     return gov
 
 

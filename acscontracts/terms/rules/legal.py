@@ -1,4 +1,4 @@
-"""Legal-soundness rules L1-L15, L20-L25 and L30-L32: what would make the documents legally wrong (errors) or needs a
+"""Legal-soundness rules L1-L15, L20-L25, L30-L32 and L40: what would make the documents legally wrong (errors) or needs a
 lawyer's choice (warnings). Most read the legal facts (acscontracts.facts) computed from the terms, so
 validation and drafting decide each question the same way.
 
@@ -38,6 +38,8 @@ validation and drafting decide each question the same way.
               contract awarded by a process with a standstill entered into before the standstill ended
   L32 warning (error with --final) a service contract with no signed_date (the documents identify it by its date), other
               than an ICP contract the pack drafts (dated the deal's effective date)
+  L40 error   a board that a document sets up as a joint committee with a member that is neither an NHS body nor a
+              council (a joint committee under section 65Z5 cannot include a company)
 """
 from __future__ import annotations
 
@@ -522,6 +524,30 @@ def service_contract_without_date(c: Ctx):
                        "add contracting.service_contracts[].signed_date, the date the contract was entered into")
 
 
+STATUTORY_TYPES = frozenset({"icb", "ccg_legacy", "nhs_england", "nhs_trust", "nhs_ft"}) | COUNCIL_TYPES
+
+
+def joint_committee_with_outsiders(c: Ctx):
+    """L40: a board that a document sets up as a joint committee can have only NHS bodies and councils as members
+    (section 65Z5 of the NHS Act 2006; section 101-102 of the Local Government Act 1972). A deal-wide board that no
+    document sets up (every alliance has its own governance) is drafted as a non-statutory forum instead."""
+    alliances = list(c.alliances())
+    for path, gov in c.governances():
+        if gov.get("model") != "joint_committee":
+            continue
+        if path == ("governance",) and alliances and all(isinstance(a.get("governance"), dict) for _i, a in alliances):
+            continue  # outside every document: the heads of terms describe it as a non-statutory forum
+        members = [_dict(m).get("partner_id") for m in _list(_dict(gov.get("board")).get("members"))]
+        outside = [m for m in members if m and c.org_type(m) and c.org_type(m) not in STATUTORY_TYPES]
+        if outside:
+            yield c.error("L40", path + ("model",), f"the board is set up as a joint committee, but "
+                          f"{', '.join(f'`{m}`' for m in outside)} {'is' if len(outside) == 1 else 'are'} neither an "
+                          "NHS body nor a council: a joint committee under section 65Z5 of the NHS Act 2006 (or the "
+                          "Local Government Act 1972) cannot include a company or other body",
+                          "use committees in common or an alliance board (governance.model), or make those members "
+                          "non-voting attendees rather than members of a joint committee")
+
+
 RULES = (
     single_contributor_pool,
     payment_without_power,
@@ -547,4 +573,5 @@ RULES = (
     subcontract_before_head_contract,
     standstill_too_short,
     service_contract_without_date,
+    joint_committee_with_outsiders,
 )
