@@ -110,12 +110,19 @@ def test_s9_status_is_decided_per_pair(engine, northvale, riverbend):
     assert "“NHS Contract Pair”" in mixed
     assert ("every pair that includes the County Council, Southvale Council or Eastport Council, none of which is a "
             "health service body") in mixed
-    # a pure collaboration of trusts: nobody arranges services for anybody, so not an NHS contract
+    # the collaborative of trusts: RUH hosts the running costs and recharges the others, which makes each payer
+    # and RUH an NHS Contract Pair (fourth legal review, finding 3); the other pair collaborates only
     collaborative = render(engine, riverbend, "acute-collaborative")
-    assert "none of them arranges for another to provide it with goods or services" in collaborative
-    assert "is therefore not an NHS contract" in collaborative
-    # ...but a pair can become one (a new partner, an arrangement for services), so disputes go pair by pair
+    assert "Westriver and Eastbank FT each arrange for RUH to provide them with the services of the staff" in collaborative
     assert "(each such pair an NHS Contract Pair)" in collaborative and "decided pair by pair" in collaborative
+    # a pure collaboration of trusts (no hosted recharge): nobody arranges services for anybody
+    def no_recharge(d):
+        del d["contracting"]["alliances"][0]["funding"]["running_costs"]
+        del d["contracting"]["alliances"][0]["funding"]["contributions"]
+    pure = render(engine, edited(riverbend, no_recharge), "acute-collaborative")
+    assert "none of them arranges for another to provide it with goods or services" in pure
+    assert "is therefore not an NHS contract" in pure
+    assert "(each such pair an NHS Contract Pair)" in pure and "decided pair by pair" in pure
 
 
 def test_s9_follows_membership(engine, northvale):

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from legal_support import edited, money, paragraph, render, text
+from legal_support import del_, edited, money, paragraph, render, text
 
 
 def execution(body: str) -> str:
@@ -40,7 +40,11 @@ def test_icp_contract_is_an_nhs_contract_between_icb_and_ft_only():
 
 
 def test_pure_collaboration_is_not_an_nhs_contract():
-    body = text("riverbend-system", "alliance_agreement", "acute-collaborative")
+    # The collaborative without its hosted running costs: a host's recharge would itself make NHS Contract Pairs
+    # (fourth legal review, finding 3; tests/test_legal_review5_alliance.py)
+    body = render(edited("riverbend-system", del_(("contracting", "alliances", 0, "funding", "running_costs")),
+                         del_(("contracting", "alliances", 0, "funding", "contributions"))),
+                  "alliance_agreement", "acute-collaborative")
     status = paragraph(body, "Westriver, RUH and Eastbank FT are health service bodies")
     assert "none of them arranges for another to provide it with goods or services" in status
     assert "is therefore not an NHS contract" in status
