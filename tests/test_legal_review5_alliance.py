@@ -140,3 +140,39 @@ def test_fewer_than_trigger_follows_the_agreements_own_size():
                                                                   "members remain"))
     assert "fewer than four Partners remain" in render(data, AA, "riverbend-west")
     assert "fewer than two Partners remain" in render(data, AA, "acute-collaborative")
+
+
+# 6: the incentive pool is pro-rated for a part year like the risk share --------------------------------------
+
+def test_incentive_pool_is_pro_rated_for_the_part_year():
+    facts = deal_facts(RB)
+    for i, doc_id in enumerate(PLACES, start=1):
+        alliance = facts.terms.contracting.alliances[i]
+        pool = alliance.funding.incentives.pool_amount
+        py = facts.part_years(alliance.funding.risk_share)[0]
+        assert (py.numerator, py.denominator) == (6, 12)
+        expected = money(Decimal(pool) * 6 / 12)
+        body = text(RB, AA, doc_id)
+        clause = paragraph(body, "For each Financial Year in which the Risk Share applies, an incentive pool")
+        assert "the annual amount multiplied by 6 and divided by 12, which is " + expected in clause
+    hot = text(RB, HOT)
+    assert "a year (pro-rated by 6/12 for the part year 1 October 2026 to 31 March 2027, like the risk share: " \
+           "£1,500,000)" in hot
+
+
+# 7, 8, 10: escalation forums, proceeding without a Partner, no risk-share wording without a risk share ---------
+
+def test_escalation_conditions_and_no_risk_wording():
+    west = text(RB, AA, "riverbend-west")
+    collaborative = text(RB, AA, "acute-collaborative")
+    assert "| Alliance Manager and the Partner's place lead |" in west and "Place Director" not in west
+    assert "| Collaborative Manager and the Partner's executive lead |" in collaborative
+    assert "Programme Director" not in collaborative
+    for body in (text(NV, AA), west):
+        lapse = paragraph(body, "If the Conditions have not all been satisfied or waived by the Conditions Longstop Date")
+        assert "every other Partner has agreed in writing to proceed without a Partner whose Condition has not " \
+               "been satisfied" in lapse
+    assert "with shared financial risk" not in collaborative
+    assert "shares no financial risk between the Partners" in paragraph(collaborative, "The Collaborative works")
+    assert "(which shares no financial risk between them)" in paragraph(collaborative, "The Partners have agreed to")
+    assert "with shared financial risk" in west
