@@ -188,8 +188,10 @@ def test_the_alliance_agreement_lapses_at_its_conditions_longstop():
     assert f"within three months after the Commencement Date, that is by {day(longstop)} (the “Conditions " \
            "Longstop Date”)" in body
     clause = paragraph(body, "If the Conditions have not all been satisfied or waived by the Conditions Longstop Date")
-    assert "this Agreement lapses on that date without any Partner giving notice, unless before then every " \
-           "Partner has agreed in writing" in clause
+    # proceeding without a Partner needs every other Partner (fourth review, finding 8); extending needs every Partner
+    assert "this Agreement lapses on that date without any Partner giving notice, unless before then either every " \
+           "other Partner has agreed in writing to proceed without a Partner" in clause
+    assert "or every Partner has agreed in writing to extend that date" in clause
     assert "No Partner is liable to another for the lapse" in clause
 
 
