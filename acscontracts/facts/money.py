@@ -514,7 +514,8 @@ def risk_share_facts(terms, rs, members=None) -> RiskShareFacts | None:
 
 def _maxima(terms, rs) -> tuple:
     """Each partner's most in each direction: the allocation at the outer edge of the corridors (where the
-    shared variance is largest) worked out with that partner's own cap left off, then its cap."""
+    shared variance is largest) before that partner's own cap (for a capped partner, its plain share: it takes on
+    nothing above others' caps), then its cap."""
     valid = [c for c in rs.corridors if isinstance(c.to_pct, Decimal) and isinstance(c.from_pct, Decimal)]
     if not valid or not isinstance(rs.baseline, Decimal):
         return ()
@@ -535,8 +536,13 @@ def _maxima(terms, rs) -> tuple:
             if rs.beyond_corridors == "shared":
                 uncapped = None
             else:
-                example = worked_example(terms, rs, direction, outer, uncapped=pid)
-                uncapped = next((a.final for a in example.allocations if a.partner.id == pid), None) if example else None
+                # A capped partner never takes on amounts above others' caps (they pass to the uncapped partners
+                # only), so its most before its own cap is its plain share at the outer edge; an uncapped partner's
+                # most includes what passes to it.
+                example = worked_example(terms, rs, direction, outer, uncapped=None if cap is None else pid)
+                field = "final" if cap is None else "gross"
+                uncapped = next((getattr(a, field) for a in example.allocations if a.partner.id == pid), None) \
+                    if example else None
             found.append(PartnerMaximum(p, direction, uncapped, cap))
     return tuple(found)
 
