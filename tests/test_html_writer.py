@@ -56,9 +56,11 @@ def test_data_is_escaped_never_markup():
 
 
 def _nodes(value):
-    """Every dict and list inside a JSON value, depth first."""
+    """Every dict and list inside a JSON value, depth first; not the condition of an `if` (an enum there selects
+    deals, it is not a value a user chooses)."""
     yield value
-    children = value.values() if isinstance(value, dict) else value if isinstance(value, list) else ()
+    children = [v for k, v in value.items() if k != "if"] if isinstance(value, dict) else \
+        value if isinstance(value, list) else ()
     for child in children:
         yield from _nodes(child)
 

@@ -270,7 +270,11 @@ def test_redline_against_an_issued_docx(pair, rendered, tmp_path):
     red = redline(read_issued(issued, new_doc), new_doc, REVISION, by_text=True)
     assert _texts(accept_all(red)) == _texts(new_doc)
     assert _texts(reject_all(red)) == _texts(old_doc)
-    assert count_changes(red) == count_changes(from_terms)
+    # Read from Word, a renumbered cross-reference is text: "19.13 and 19.14" -> "19.14 and 19.15" aligns on the
+    # common "19.14" ([-19.13 and -]19.14{+ and 19.15+}), one change where the tree, which knows each reference's
+    # target, shows two. So never more changes than the tree's, and the same text either way (above).
+    tree, text = count_changes(from_terms), count_changes(red)
+    assert all(text[k] <= tree[k] for k in tree) and sum(text.values()) > 0, (text, tree)
 
 
 # --------------------------------------------------------------------------- commands

@@ -79,7 +79,7 @@ class SchemaForm:
         kind = node.get("type")
         if kind == "array":
             items, item_ref = self._resolve(node.get("items", {}))
-            if "if" in items or items.get("type") == "object":
+            if _variants(items) or items.get("type") == "object":
                 return "list"
             if item_ref == "partner_ref":
                 return "partners"
@@ -95,7 +95,7 @@ class SchemaForm:
     def _item_schema(self, node: dict, value) -> tuple[dict, str]:
         """The schema of one row of a list, and its variant (a partner row from the register is "use")."""
         items, _ = self._resolve(self._resolve(node)[0]["items"])
-        if "if" in items:
+        if _variants(items):
             use = isinstance(value, dict) and "use" in value
             return self._resolve(items["then"] if use else items["else"])[0], "use" if use else ""
         return items, ""
@@ -130,7 +130,7 @@ class SchemaForm:
             self._fill_object(f, resolved, value, partners)
         elif kind == "list":
             f.item_title = self._resolve(resolved.get("items", {}))[0].get("title") or "row"
-            if "if" in self._resolve(resolved["items"])[0]:
+            if _variants(self._resolve(resolved["items"])[0]):
                 f.item_title = "partner"
             for index, item in enumerate(value if isinstance(value, list) else ()):
                 schema, variant = self._item_schema(resolved, item)
@@ -259,3 +259,9 @@ def _chosen_first(options: tuple, chosen: list) -> tuple:
 
 def _text(value) -> str:
     return "" if value is None else str(value)
+
+
+def _variants(items: dict) -> bool:
+    """A list whose rows take one of two shapes (`if` a partner row names a register entry, `then` that shape,
+    `else` a partner written out); an `if`/`then` alone only adds what a final document needs."""
+    return "if" in items and "then" in items and "else" in items
