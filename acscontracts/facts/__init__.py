@@ -84,6 +84,11 @@ class DealFacts:
         """A yearly amount as monthly instalments that add up to it (money.Instalments), or None."""
         return money.instalments(amount)
 
+    def payment_parts(self):
+        """Who pays which part of an ACO/ICP contract payment when a pooled fund pays part of it
+        (money.PaymentParts), or None."""
+        return money.payment_parts(self.terms)
+
     def pass_through(self, sub):
         """A subcontract's pass-through percentage in context (money.PassThrough), or None."""
         return money.pass_through(self.terms, sub)
