@@ -1,0 +1,108 @@
+"""Findings of the fourth legal review (Eastmoor ICP and Westmoor), read from the BUILT text: each test builds a
+sample (or a sample with one change) and checks the wording a lawyer relies on, with the figures recomputed here."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from legal_support import del_, edited, money, paragraph, render, set_, text
+
+EASTMOOR = "eastmoor-icp"
+
+
+# --------------------------------------------------------------------------- 1. s9 in the heads of terms
+
+
+def test_heads_of_terms_list_the_gain_loss_share_agreement_pairs_as_nhs_contracts():
+    body = text(EASTMOOR, "heads_of_terms")
+    status = paragraph(body, "Section 9 of the National Health Service Act 2006 applies arrangement by arrangement")
+    # every NHS-contract pair of the Gain/Loss Share Agreement, including the ICB and Eastmoor Hospitals
+    assert "between the ICB and each of the Integrated Care Provider and Eastmoor Hospitals (under the Gain/Loss " \
+           "Share Agreement)" in status
+    assert "between the Integrated Care Provider and Eastmoor Hospitals (under the Gain/Loss Share Agreement)" in status
+    # why: ancillary to the arrangements for services between health service bodies
+    assert "so it is ancillary to those arrangements and shares their status" in status
+    assert "the ICB arranging services from Eastmoor Hospitals under its own contract for the services whose " \
+           "spend is shared" in status
+    # consistent with the documents table and with the governing-law paragraph
+    row = next(line for line in body.splitlines() if line.startswith("Gain/Loss Share Agreement |"))
+    assert "as between all of them, an NHS contract" in row
+    assert "these Heads of Terms are not an arrangement for the provision of services, so they are not an NHS " \
+           "contract" in body
+
+
+def test_without_a_sub_contract_the_holder_and_the_out_of_scope_provider_are_not_an_nhs_pair():
+    data = edited(EASTMOOR, set_(("contracting", "subcontracts"), []))
+    body = render(data, "heads_of_terms")
+    status = paragraph(body, "Section 9 of the National Health Service Act 2006 applies arrangement by arrangement")
+    assert "between the ICB and each of the Integrated Care Provider and Eastmoor Hospitals (under the Gain/Loss " \
+           "Share Agreement)" in status
+    assert "between the Integrated Care Provider and Eastmoor Hospitals" not in status
+    row = next(line for line in body.splitlines() if line.startswith("Gain/Loss Share Agreement |"))
+    assert "as between the ICB and each of the Integrated Care Provider and Eastmoor Hospitals, an NHS contract" in row
+
+
+# --------------------------------------------------------------------------- 2. who pays the ICP contract payment
+
+
+def _payers(annual, components, contributions, pool_pct):
+    """(direct part of each commissioner, pooled part, improvement pool held back from each, monthly instalments)."""
+    pooled = sum(contributions.values())
+    direct = {who: amount - contributions.get(who, 0) for who, amount in components.items()}
+    parts = [a for a in direct.values() if a] + [pooled]
+    assert sum(parts) == annual
+    pool = annual * pool_pct / 100
+    held = [(pool * a / annual).quantize(Decimal("0.01")) for a in parts]
+    held[-1] = pool - sum(held[:-1])
+    return direct, pooled, held
+
+
+def _check_payers(body, icb_direct, pooled, icb_contribution, held):
+    components = paragraph(body, "The Whole Population Annual Payment is paid as Part 1 of Schedule")
+    assert f"NHS Eastmoor Integrated Care Board pays {money(icb_direct)} a year directly" in components
+    assert f"Eastmoor Council, as host of the Eastmoor Integrated Care Pooled Fund, pays {money(pooled)} a year " \
+           "from that fund" in components
+    assert f"NHS Eastmoor Integrated Care Board funds {money(icb_contribution)} of its share of the Whole Population " \
+           "Annual Payment by its contribution to the Eastmoor Integrated Care Pooled Fund, and its liability to the " \
+           "Integrated Care Provider for that amount is discharged by paying that contribution into the fund under " \
+           "the section 75 agreement" in components
+    assert "that clause 12.3 makes payable by it" in paragraph(body, "The obligations and liabilities of the Commissioners")
+    assert "Each Commissioner must pay the part payable by it under clause 12.3 in twelve" in body
+    improvement = paragraph(body, "The Commissioners must pay the amount earned")
+    assert f"the ICB would pay {money(held[0])} and the Council would pay {money(held[1])} from the Eastmoor " \
+           "Integrated Care Pooled Fund" in improvement
+    for payer, amount, hold in (("NHS Eastmoor Integrated Care Board | directly", icb_direct, held[0]),
+                                ("Eastmoor Council | from the Eastmoor Integrated Care Pooled Fund", pooled, held[1])):
+        row = next(line for line in body.splitlines() if line.startswith(payer))
+        net = amount - hold
+        regular = (net / 12).quantize(Decimal("0.01"))
+        last = net - regular * 11
+        shown = f"twelve equal monthly instalments of {money(regular)}" if regular == last else \
+            f"twelve monthly instalments, eleven of {money(regular)} and a twelfth of {money(last)}"
+        assert f"| {money(amount)} | {money(hold)} | {shown}" in row, row
+        assert regular * 11 + last + hold == amount  # worked check: the instalments and the pool make up the part
+    instalments = paragraph(body, "On the figures for the first Contract Year")
+    assert "the Council (from the Eastmoor Integrated Care Pooled Fund) twelve " in instalments
+    assert "shared between the Commissioners in proportion to their parts" not in instalments
+
+
+def test_icp_contract_names_who_pays_the_pooled_part():
+    direct, pooled, held = _payers(Decimal(325_000_000), {"icb": Decimal(265_000_000), "council": Decimal(60_000_000)},
+                                   {"icb": Decimal(20_000_000), "council": Decimal(60_000_000)}, Decimal(2))
+    assert (direct["icb"], pooled, held) == (Decimal(245_000_000), Decimal(80_000_000),
+                                             [Decimal(4_900_000), Decimal(1_600_000)])
+    body = text(EASTMOOR, "aco_contract")
+    _check_payers(body, direct["icb"], pooled, Decimal(20_000_000), held)
+    # 14.11 adjusts only the part the ICB pays directly: the same figure
+    assert f"that the ICB pays directly ({money(direct['icb'])} for the first Contract Year)" in body
+    assert "(£80,000,000 a year: clause 12.3)" in paragraph(body, "The payment for the Council Services is made from")
+
+
+def test_icp_contract_payers_follow_the_pool_contributions():
+    data = edited(EASTMOOR, set_(("funding", "pooled_funds", 0, "contributions", 0, "amount"), 30_000_000),
+                  set_(("funding", "pooled_funds", 0, "total"), 90_000_000))
+    direct, pooled, held = _payers(Decimal(325_000_000), {"icb": Decimal(265_000_000), "council": Decimal(60_000_000)},
+                                   {"icb": Decimal(30_000_000), "council": Decimal(60_000_000)}, Decimal(2))
+    assert (direct["icb"], pooled) == (Decimal(235_000_000), Decimal(90_000_000))
+    body = render(data, "aco_contract")
+    _check_payers(body, direct["icb"], pooled, Decimal(30_000_000), held)
+    assert f"that the ICB pays directly ({money(direct['icb'])} for the first Contract Year)" in body
