@@ -106,3 +106,16 @@ def test_icp_contract_payers_follow_the_pool_contributions():
     body = render(data, "aco_contract")
     _check_payers(body, direct["icb"], pooled, Decimal(30_000_000), held)
     assert f"that the ICB pays directly ({money(direct['icb'])} for the first Contract Year)" in body
+
+
+# --------------------------------------------------------------------------- 3. the s75 pool and the GLS agreement
+
+
+def test_icp_contract_keeps_the_pool_and_the_gain_loss_share_agreement_in_force_with_a_fallback():
+    body = text(EASTMOOR, "aco_contract")
+    keep = paragraph(body, "The payment from the Eastmoor Integrated Care Pooled Fund depends on the agreement")
+    assert "which is to be reviewed by 31 March 2028" in keep
+    assert "must keep that agreement in force" in keep and "until this Contract ends" in keep
+    assert "each of them must from that date pay the Integrated Care Provider directly" in keep
+    assert f"the ICB {money(20_000_000)} and the Council {money(60_000_000)} a year" in keep
+    assert "must each keep the Gain/Loss Share Agreement in force until this Contract ends" in body
