@@ -119,3 +119,16 @@ def test_icp_contract_keeps_the_pool_and_the_gain_loss_share_agreement_in_force_
     assert "each of them must from that date pay the Integrated Care Provider directly" in keep
     assert f"the ICB {money(20_000_000)} and the Council {money(60_000_000)} a year" in keep
     assert "must each keep the Gain/Loss Share Agreement in force until this Contract ends" in body
+
+
+# --------------------------------------------------------------------------- 4. the head contract's lapse
+
+
+def test_sub_contract_ends_when_the_icp_contract_lapses_at_its_longstop():
+    body = text(EASTMOOR, "subcontract", "sub-community-diagnostics")
+    ends = paragraph(body, "Unless it has been novated under clause 29.4 before then")
+    assert "or lapses because its conditions precedent are not met by its longstop date (25 March 2027" in ends
+    assert "ends automatically on the expiry, termination or lapse of the Head Contract" in body
+    # a sub-contract under a head contract already in force (no conditions precedent) has nothing to lapse
+    westmoor = text("westmoor-lead-provider", "subcontract", "sub-physiofirst")
+    assert "lapse" not in westmoor.split("ends automatically", 1)[1][:400]
