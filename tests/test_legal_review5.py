@@ -132,3 +132,32 @@ def test_sub_contract_ends_when_the_icp_contract_lapses_at_its_longstop():
     # a sub-contract under a head contract already in force (no conditions precedent) has nothing to lapse
     westmoor = text("westmoor-lead-provider", "subcontract", "sub-physiofirst")
     assert "lapse" not in westmoor.split("ends automatically", 1)[1][:400]
+
+
+# --------------------------------------------------------------------------- 5. and 6. the Westmoor pass-through
+
+WESTMOOR = "westmoor-lead-provider"
+
+
+def test_heads_of_terms_show_the_pass_through_and_the_commissioner_keeps_the_rest():
+    body = text(WESTMOOR, "heads_of_terms")
+    share = body[body.index("Risk and gain share"):body.index("Incentive pool")]
+    assert "each organisation keeps its own" not in share
+    assert "beyond the corridors, variance is not shared and stays with the Commissioner" in share
+    assert "any other gain stays with the Commissioner" in share
+    # the Lead Provider's most: 50% of the gains from 1% to 15% of the £28m baseline
+    most = Decimal(28_000_000) * (Decimal(15) - Decimal(1)) / 100 * Decimal("0.5")
+    assert most == Decimal(1_960_000)
+    pcts = {"the Federation": Decimal("22.61"), "St Anne's": Decimal("6.26"), "PhysioFirst": Decimal("11.13")}
+    assert sum(pcts.values()) == Decimal(40)
+    assert "the Lead Provider passes 40.00% of its share of any gain to its sub-contractors under their " \
+           "sub-contracts" in share
+    for who, pct in pcts.items():
+        assert f"{who} {pct}% (at most {money((most * pct / 100).quantize(Decimal('0.01')))} a year)" in share
+    assert f"so that the Lead Provider keeps 60.00% of its share (at most {money(most * 60 / 100)} a year)" in share
+
+
+def test_sub_contract_pass_through_is_under_the_sub_contracts():
+    body = text(WESTMOOR, "subcontract", "sub-physiofirst")
+    assert "passes 40.00% of the Lead Provider Gain Share to its sub-contractors under its sub-contracts" in body
+    assert "to its sub-contractors under the Head Contract" not in body
