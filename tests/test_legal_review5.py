@@ -161,3 +161,19 @@ def test_sub_contract_pass_through_is_under_the_sub_contracts():
     body = text(WESTMOOR, "subcontract", "sub-physiofirst")
     assert "passes 40.00% of the Lead Provider Gain Share to its sub-contractors under its sub-contracts" in body
     assert "to its sub-contractors under the Head Contract" not in body
+
+
+# --------------------------------------------------------------------------- 7. TUPE and pension indemnities outside the cap
+
+
+def test_staff_transfer_indemnities_are_outside_the_liability_cap_both_ways():
+    body = text(WESTMOOR, "subcontract", "sub-physiofirst")
+    assert "limited to 100.00% of the Annual Contract Value" in paragraph(body, "Subject to clauses 27.5 and 27.6")
+    exclusions = body[body.index("The limit in clause 27.4 does not apply, for either Party, to:"):
+                      body.index("The limit in clause 27.4 also does not apply")]
+    assert "the indemnities in Schedule 6 about the Transferring Staff, their employment, its termination and their " \
+           "pensions, and about the transfer of staff when this Sub-Contract ends, whichever Party gives them" \
+        in exclusions
+    # a sub-contract with no staff transfer has no such carve-out
+    other = text(WESTMOOR, "subcontract", "sub-st-annes")
+    assert "Transferring Staff, their employment" not in other
