@@ -177,3 +177,21 @@ def test_staff_transfer_indemnities_are_outside_the_liability_cap_both_ways():
     # a sub-contract with no staff transfer has no such carve-out
     other = text(WESTMOOR, "subcontract", "sub-st-annes")
     assert "Transferring Staff, their employment" not in other
+
+
+# --------------------------------------------------------------------------- 8. drafting notes only where the terms leave the point open
+
+
+def test_termination_grounds_note_only_for_grounds_the_clause_does_not_draft():
+    assert "grounds for ending the arrangements as a whole" not in text(WESTMOOR, "subcontract", "sub-physiofirst")
+    data = edited(WESTMOOR, lambda d: d["exit"]["termination_triggers"].append("Change of control of the Lead Provider"))
+    body = render(data, "subcontract", "sub-physiofirst")
+    note = body[body.index("grounds for ending the arrangements as a whole"):][:400]
+    assert "“Change of control of the Lead Provider”." in note
+    assert "Loss of CQC registration" not in note and "Insolvency of the subcontractor" not in note
+
+
+def test_set_prices_note_only_while_a_price_is_open():
+    assert "Set prices so that" not in text(EASTMOOR, "subcontract", "sub-community-diagnostics")
+    data = edited(EASTMOOR, del_(("contracting", "subcontracts", 0, "specifications", 0, "price")))
+    assert "Set prices so that the Indicative Activity" in render(data, "subcontract", "sub-community-diagnostics")
