@@ -110,6 +110,11 @@ class DealFacts:
         """A yearly amount as monthly instalments that add up to it (money.Instalments), or None."""
         return money.instalments(amount)
 
+    def payment_parts(self):
+        """Who pays which part of an ACO/ICP contract payment when a pooled fund pays part of it
+        (money.PaymentParts), or None."""
+        return money.payment_parts(self.terms)
+
     def pass_through(self, sub):
         """A subcontract's pass-through percentage in context (money.PassThrough), or None."""
         return money.pass_through(self.terms, sub)
@@ -186,6 +191,24 @@ class DealFacts:
         """(document label, arranger, providers) for every s9 arrangement, grouped for drafting."""
         return grouped(self.nhs_contracts())
 
+    def gain_loss_agreement_parties(self) -> tuple:
+        """The parties to the Gain/Loss Share Agreement of an ACO/ICP contract's risk share with an out-of-scope
+        provider: the commissioner whose spend is shared, the contract holder and that provider; () if none."""
+        terms = self.terms
+        aco, rs = terms.contracting.aco, (terms.funding.risk_share if terms.funding else None)
+        if not aco or not rs or not rs.counterparty_id or self.money.risk_share is None:
+            return ()
+        commissioner = self.money.risk_share.commissioner
+        ids = ([commissioner.id] if commissioner is not None else []) + [aco.holder_id, rs.counterparty_id]
+        return tuple(terms._index[i] for i in dict.fromkeys(ids) if i in terms._index)
+
+    def gain_loss_agreement_status(self):
+        """The s9 status (status.Status) of the Gain/Loss Share Agreement, pair by pair, or None."""
+        parties = self.gain_loss_agreement_parties()
+        if len(parties) < 2:
+            return None
+        return status.document_status(self.terms, "gain_loss_agreement", parties)
+
     def nhs_contracts(self) -> tuple:
         """(document label, PairStatus) for every s9 arrangement the deal's documents make."""
         terms = self.terms
@@ -195,6 +218,9 @@ class DealFacts:
             holder = terms._index[aco.holder_id]
             parties = tuple(p for p in terms.partners if p.is_commissioner and p.id != holder.id) + (holder,)
             found += [(aco.title, pair) for pair in status.document_status(terms, "aco_contract", parties).nhs_pairs]
+        gls = self.gain_loss_agreement_status()
+        if gls is not None:
+            found += [("Gain/Loss Share Agreement", pair) for pair in gls.nhs_pairs]
         for sub in terms.contracting.subcontracts:
             parties = tuple(terms._index[i] for i in (sub.head_provider_id, sub.subcontractor_id) if i in terms._index)
             if len(parties) == 2:

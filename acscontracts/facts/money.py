@@ -1058,3 +1058,92 @@ def part_years(terms, rs) -> tuple:
         else:
             found.append(PartYear(s, e, ys, ye, "days", (e - s).days + 1, (ye - ys).days + 1))
     return tuple(found)
+
+
+# --------------------------------------------------------------------------- who pays the ACO/ICP contract payment
+
+
+@dataclass(frozen=True)
+class PaymentPart:
+    """One part of an ACO/ICP contract payment and the commissioner that pays it: a commissioner's own direct
+    part, or the part a pooled fund pays, paid by the fund's host from the fund."""
+
+    payer: object  # model.Partner
+    amount: Decimal  # a year, first Contract Year
+    fund: object = None  # model pooled fund the part is paid from, or None (paid directly)
+    contributions: tuple = ()  # ((partner, Decimal), ...) the contributions to the fund that make up the part
+    holdback: Decimal = Decimal(0)  # its share of the improvement pool (paid only as improvement payments)
+
+    @property
+    def instalments(self):
+        return instalments(self.amount - self.holdback)
+
+
+@dataclass(frozen=True)
+class PaymentParts:
+    """Who pays the contract payment: each commissioner its direct part (its budget component less what it pays
+    into a pooled fund), and the host of each pooled fund the fund's part, from the fund. They add up to the
+    payment exactly; the improvement pool is held back from each part in proportion to it (the last part takes
+    the rounding), and improvement payments are paid in the same proportions."""
+
+    parts: tuple  # tuple[PaymentPart, ...], direct parts first, in the order of the budget components
+    total: Decimal
+    pool: Decimal  # improvement pool held back (0 when none)
+
+    @property
+    def pooled(self) -> tuple:
+        return tuple(p for p in self.parts if p.fund is not None)
+
+    @property
+    def direct(self) -> tuple:
+        return tuple(p for p in self.parts if p.fund is None)
+
+    def direct_part(self, partner):
+        return next((p for p in self.direct if p.payer.id == partner.id), None)
+
+    def pooled_contribution(self, partner) -> Decimal:
+        """What ``partner`` pays into pooled funds towards the contract payment."""
+        return sum((a for p in self.pooled for who, a in p.contributions if who.id == partner.id), Decimal(0))
+
+
+def payment_parts(terms) -> PaymentParts | None:
+    """The payers of an ACO/ICP contract payment when a pooled fund pays part of it, or None: no pooled fund
+    hosted by a commissioner party, or a figure missing, or the figures not reconciling (a commissioner paying
+    more into the pool than its part, or the parts not adding up to the payment: see rule L33)."""
+    f = terms.funding
+    aco = terms.contracting.aco
+    if not aco or not f or not f.budget or not f.budget.components or not f.pooled_funds:
+        return None
+    get = terms._index.get
+    budget = f.budget
+    components = [(get(c.partner_id), c.amount) for c in budget.components]
+    if any(p is None or not isinstance(a, Decimal) for p, a in components):
+        return None
+    own: dict = {}
+    for p, a in components:
+        own[p.id] = own.get(p.id, Decimal(0)) + a
+    pooled_parts, paid_in = [], {}
+    for fund in f.pooled_funds:
+        host = get(fund.host_partner_id)
+        if host is None or host.id not in own:
+            continue
+        contributions = tuple((get(c.partner_id), c.amount) for c in fund.contributions)
+        if any(p is None or not isinstance(a, Decimal) or p.id not in own for p, a in contributions):
+            return None
+        for p, a in contributions:
+            paid_in[p.id] = paid_in.get(p.id, Decimal(0)) + a
+        pooled_parts.append((host, sum((a for _p, a in contributions), Decimal(0)), fund, contributions))
+    if not pooled_parts or any(paid_in.get(i, Decimal(0)) > a for i, a in own.items()):
+        return None
+    direct = [(get(i), a - paid_in.get(i, Decimal(0))) for i, a in own.items()]
+    raw = [(p, a, None, ()) for p, a in direct if a > 0] + pooled_parts
+    total = sum((a for _p, a, _f, _c in raw), Decimal(0))
+    if isinstance(budget.annual_amount, Decimal) and total != budget.annual_amount:
+        return None
+    pool = incentive_pool(terms, f.incentives)
+    pool = pool if isinstance(pool, Decimal) and total else Decimal(0)
+    holdbacks = [pennies(pool * a / total) for _p, a, _f, _c in raw]
+    if holdbacks:
+        holdbacks[-1] = pool - sum(holdbacks[:-1], Decimal(0))
+    parts = tuple(PaymentPart(p, a, fund, c, h) for (p, a, fund, c), h in zip(raw, holdbacks))
+    return PaymentParts(parts, total, pool)

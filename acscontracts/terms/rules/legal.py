@@ -1,4 +1,4 @@
-"""Legal-soundness rules L1-L15, L20-L25, L30-L32 and L40: what would make the documents legally wrong (errors) or needs a
+"""Legal-soundness rules L1-L15, L20-L25, L30-L33 and L40: what would make the documents legally wrong (errors) or needs a
 lawyer's choice (warnings). Most read the legal facts (acscontracts.facts) computed from the terms, so
 validation and drafting decide each question the same way.
 
@@ -38,6 +38,9 @@ validation and drafting decide each question the same way.
               contract awarded by a process with a standstill entered into before the standstill ended
   L32 warning (error with --final) a service contract with no signed_date (the documents identify it by its date), other
               than an ICP contract the pack drafts (dated the deal's effective date)
+  L33 error   an ACO/ICP contract payment part of which a pooled fund hosted by a commissioner pays, where a
+              commissioner pays into that fund more than its part of the payment (the contract would name a payer
+              for more than the payment, and the commissioner's direct part would be negative)
   L40 error   a board that a document sets up as a joint committee with a member that is neither an NHS body nor a
               council (a joint committee under section 65Z5 cannot include a company)
 """
@@ -548,6 +551,41 @@ def joint_committee_with_outsiders(c: Ctx):
                           "non-voting attendees rather than members of a joint committee")
 
 
+def pooled_part_exceeds_share(c: Ctx):
+    """L33: when a pooled fund hosted by a commissioner party pays part of the ACO/ICP contract payment, the host
+    pays the fund's part from the fund and each commissioner pays directly its part less what it pays into the fund
+    (acscontracts.facts.money.payment_parts). A commissioner that pays into such funds more than its part of the
+    payment would leave the payers adding up to more than the payment."""
+    aco = c.section("contracting", "aco")
+    budget = c.section("funding", "budget")
+    if not aco:
+        return
+    own: dict = {}
+    for comp in _list(budget.get("components")):
+        comp = _dict(comp)
+        amount = _num(comp.get("amount"))
+        if isinstance(comp.get("partner_id"), str) and amount is not None:
+            own[comp["partner_id"]] = own.get(comp["partner_id"], 0) + amount
+    if not own:
+        return
+    paid_in: dict = {}
+    for path, fund in c.pooled_funds():
+        if fund.get("host_partner_id") not in own:
+            continue
+        for j, x in enumerate(_list(fund.get("contributions"))):
+            x = _dict(x)
+            pid, amount = x.get("partner_id"), _num(x.get("amount"))
+            if isinstance(pid, str) and amount is not None:
+                paid_in[pid] = paid_in.get(pid, 0) + amount
+                if paid_in[pid] > own.get(pid, 0):
+                    yield c.error("L33", path + ("contributions", j, "amount"),
+                                  f"`{pid}` pays {paid_in[pid]:,} into pooled funds that pay the contract payment, more "
+                                  f"than its part of that payment ({own.get(pid, 0):,}): the host would pay the contract "
+                                  "holder more from the fund than the commissioners' parts make up",
+                                  "make each commissioner's contribution no more than its funding.budget.components "
+                                  "amount (the pooled part of its share), or correct the components")
+
+
 RULES = (
     single_contributor_pool,
     payment_without_power,
@@ -574,4 +612,5 @@ RULES = (
     standstill_too_short,
     service_contract_without_date,
     joint_committee_with_outsiders,
+    pooled_part_exceeds_share,
 )

@@ -1,0 +1,197 @@
+"""Findings of the fourth legal review (Eastmoor ICP and Westmoor), read from the BUILT text: each test builds a
+sample (or a sample with one change) and checks the wording a lawyer relies on, with the figures recomputed here."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from legal_support import del_, edited, money, paragraph, render, set_, text
+
+EASTMOOR = "eastmoor-icp"
+
+
+# --------------------------------------------------------------------------- 1. s9 in the heads of terms
+
+
+def test_heads_of_terms_list_the_gain_loss_share_agreement_pairs_as_nhs_contracts():
+    body = text(EASTMOOR, "heads_of_terms")
+    status = paragraph(body, "Section 9 of the National Health Service Act 2006 applies arrangement by arrangement")
+    # every NHS-contract pair of the Gain/Loss Share Agreement, including the ICB and Eastmoor Hospitals
+    assert "between the ICB and each of the Integrated Care Provider and Eastmoor Hospitals (under the Gain/Loss " \
+           "Share Agreement)" in status
+    assert "between the Integrated Care Provider and Eastmoor Hospitals (under the Gain/Loss Share Agreement)" in status
+    # why: ancillary to the arrangements for services between health service bodies
+    assert "so it is ancillary to those arrangements and shares their status" in status
+    assert "the ICB arranging services from Eastmoor Hospitals under its own contract for the services whose " \
+           "spend is shared" in status
+    # consistent with the documents table and with the governing-law paragraph
+    row = next(line for line in body.splitlines() if line.startswith("Gain/Loss Share Agreement |"))
+    assert "as between all of them, an NHS contract" in row
+    assert "these Heads of Terms are not an arrangement for the provision of services, so they are not an NHS " \
+           "contract" in body
+
+
+def test_without_a_sub_contract_the_holder_and_the_out_of_scope_provider_are_not_an_nhs_pair():
+    data = edited(EASTMOOR, set_(("contracting", "subcontracts"), []))
+    body = render(data, "heads_of_terms")
+    status = paragraph(body, "Section 9 of the National Health Service Act 2006 applies arrangement by arrangement")
+    assert "between the ICB and each of the Integrated Care Provider and Eastmoor Hospitals (under the Gain/Loss " \
+           "Share Agreement)" in status
+    assert "between the Integrated Care Provider and Eastmoor Hospitals" not in status
+    row = next(line for line in body.splitlines() if line.startswith("Gain/Loss Share Agreement |"))
+    assert "as between the ICB and each of the Integrated Care Provider and Eastmoor Hospitals, an NHS contract" in row
+
+
+# --------------------------------------------------------------------------- 2. who pays the ICP contract payment
+
+
+def _payers(annual, components, contributions, pool_pct):
+    """(direct part of each commissioner, pooled part, improvement pool held back from each, monthly instalments)."""
+    pooled = sum(contributions.values())
+    direct = {who: amount - contributions.get(who, 0) for who, amount in components.items()}
+    parts = [a for a in direct.values() if a] + [pooled]
+    assert sum(parts) == annual
+    pool = annual * pool_pct / 100
+    held = [(pool * a / annual).quantize(Decimal("0.01")) for a in parts]
+    held[-1] = pool - sum(held[:-1])
+    return direct, pooled, held
+
+
+def _check_payers(body, icb_direct, pooled, icb_contribution, held):
+    components = paragraph(body, "The Whole Population Annual Payment is paid as Part 1 of Schedule")
+    assert f"NHS Eastmoor Integrated Care Board pays {money(icb_direct)} a year directly" in components
+    assert f"Eastmoor Council, as host of the Eastmoor Integrated Care Pooled Fund, pays {money(pooled)} a year " \
+           "from that fund" in components
+    assert f"NHS Eastmoor Integrated Care Board funds {money(icb_contribution)} of its share of the Whole Population " \
+           "Annual Payment by its contribution to the Eastmoor Integrated Care Pooled Fund, and its liability to the " \
+           "Integrated Care Provider for that amount is discharged by paying that contribution into the fund under " \
+           "the section 75 agreement" in components
+    assert "that clause 12.3 makes payable by it" in paragraph(body, "The obligations and liabilities of the Commissioners")
+    assert "Each Commissioner must pay the part payable by it under clause 12.3 in twelve" in body
+    improvement = paragraph(body, "The Commissioners must pay the amount earned")
+    assert f"the ICB would pay {money(held[0])} and the Council would pay {money(held[1])} from the Eastmoor " \
+           "Integrated Care Pooled Fund" in improvement
+    for payer, amount, hold in (("NHS Eastmoor Integrated Care Board | directly", icb_direct, held[0]),
+                                ("Eastmoor Council | from the Eastmoor Integrated Care Pooled Fund", pooled, held[1])):
+        row = next(line for line in body.splitlines() if line.startswith(payer))
+        net = amount - hold
+        regular = (net / 12).quantize(Decimal("0.01"))
+        last = net - regular * 11
+        shown = f"twelve equal monthly instalments of {money(regular)}" if regular == last else \
+            f"twelve monthly instalments, eleven of {money(regular)} and a twelfth of {money(last)}"
+        assert f"| {money(amount)} | {money(hold)} | {shown}" in row, row
+        assert regular * 11 + last + hold == amount  # worked check: the instalments and the pool make up the part
+    instalments = paragraph(body, "On the figures for the first Contract Year")
+    assert "the Council (from the Eastmoor Integrated Care Pooled Fund) twelve " in instalments
+    assert "shared between the Commissioners in proportion to their parts" not in instalments
+
+
+def test_icp_contract_names_who_pays_the_pooled_part():
+    direct, pooled, held = _payers(Decimal(325_000_000), {"icb": Decimal(265_000_000), "council": Decimal(60_000_000)},
+                                   {"icb": Decimal(20_000_000), "council": Decimal(60_000_000)}, Decimal(2))
+    assert (direct["icb"], pooled, held) == (Decimal(245_000_000), Decimal(80_000_000),
+                                             [Decimal(4_900_000), Decimal(1_600_000)])
+    body = text(EASTMOOR, "aco_contract")
+    _check_payers(body, direct["icb"], pooled, Decimal(20_000_000), held)
+    # 14.11 adjusts only the part the ICB pays directly: the same figure
+    assert f"that the ICB pays directly ({money(direct['icb'])} for the first Contract Year)" in body
+    assert "(£80,000,000 a year: clause 12.3)" in paragraph(body, "The payment for the Council Services is made from")
+
+
+def test_icp_contract_payers_follow_the_pool_contributions():
+    data = edited(EASTMOOR, set_(("funding", "pooled_funds", 0, "contributions", 0, "amount"), 30_000_000),
+                  set_(("funding", "pooled_funds", 0, "total"), 90_000_000))
+    direct, pooled, held = _payers(Decimal(325_000_000), {"icb": Decimal(265_000_000), "council": Decimal(60_000_000)},
+                                   {"icb": Decimal(30_000_000), "council": Decimal(60_000_000)}, Decimal(2))
+    assert (direct["icb"], pooled) == (Decimal(235_000_000), Decimal(90_000_000))
+    body = render(data, "aco_contract")
+    _check_payers(body, direct["icb"], pooled, Decimal(30_000_000), held)
+    assert f"that the ICB pays directly ({money(direct['icb'])} for the first Contract Year)" in body
+
+
+# --------------------------------------------------------------------------- 3. the s75 pool and the GLS agreement
+
+
+def test_icp_contract_keeps_the_pool_and_the_gain_loss_share_agreement_in_force_with_a_fallback():
+    body = text(EASTMOOR, "aco_contract")
+    keep = paragraph(body, "The payment from the Eastmoor Integrated Care Pooled Fund depends on the agreement")
+    assert "which is to be reviewed by 31 March 2028" in keep
+    assert "must keep that agreement in force" in keep and "until this Contract ends" in keep
+    assert "each of them must from that date pay the Integrated Care Provider directly" in keep
+    assert f"the ICB {money(20_000_000)} and the Council {money(60_000_000)} a year" in keep
+    assert "must each keep the Gain/Loss Share Agreement in force until this Contract ends" in body
+
+
+# --------------------------------------------------------------------------- 4. the head contract's lapse
+
+
+def test_sub_contract_ends_when_the_icp_contract_lapses_at_its_longstop():
+    body = text(EASTMOOR, "subcontract", "sub-community-diagnostics")
+    ends = paragraph(body, "Unless it has been novated under clause 29.4 before then")
+    assert "or lapses because its conditions precedent are not met by its longstop date (25 March 2027" in ends
+    assert "ends automatically on the expiry, termination or lapse of the Head Contract" in body
+    # a sub-contract under a head contract already in force (no conditions precedent) has nothing to lapse
+    westmoor = text("westmoor-lead-provider", "subcontract", "sub-physiofirst")
+    assert "lapse" not in westmoor.split("ends automatically", 1)[1][:400]
+
+
+# --------------------------------------------------------------------------- 5. and 6. the Westmoor pass-through
+
+WESTMOOR = "westmoor-lead-provider"
+
+
+def test_heads_of_terms_show_the_pass_through_and_the_commissioner_keeps_the_rest():
+    body = text(WESTMOOR, "heads_of_terms")
+    share = body[body.index("Risk and gain share"):body.index("Incentive pool")]
+    assert "each organisation keeps its own" not in share
+    assert "beyond the corridors, variance is not shared and stays with the Commissioner" in share
+    assert "any other gain stays with the Commissioner" in share
+    # the Lead Provider's most: 50% of the gains from 1% to 15% of the £28m baseline
+    most = Decimal(28_000_000) * (Decimal(15) - Decimal(1)) / 100 * Decimal("0.5")
+    assert most == Decimal(1_960_000)
+    pcts = {"the Federation": Decimal("22.61"), "St Anne's": Decimal("6.26"), "PhysioFirst": Decimal("11.13")}
+    assert sum(pcts.values()) == Decimal(40)
+    assert "the Lead Provider passes 40.00% of its share of any gain to its sub-contractors under their " \
+           "sub-contracts" in share
+    for who, pct in pcts.items():
+        assert f"{who} {pct}% (at most {money((most * pct / 100).quantize(Decimal('0.01')))} a year)" in share
+    assert f"so that the Lead Provider keeps 60.00% of its share (at most {money(most * 60 / 100)} a year)" in share
+
+
+def test_sub_contract_pass_through_is_under_the_sub_contracts():
+    body = text(WESTMOOR, "subcontract", "sub-physiofirst")
+    assert "passes 40.00% of the Lead Provider Gain Share to its sub-contractors under its sub-contracts" in body
+    assert "to its sub-contractors under the Head Contract" not in body
+
+
+# --------------------------------------------------------------------------- 7. TUPE and pension indemnities outside the cap
+
+
+def test_staff_transfer_indemnities_are_outside_the_liability_cap_both_ways():
+    body = text(WESTMOOR, "subcontract", "sub-physiofirst")
+    assert "limited to 100.00% of the Annual Contract Value" in paragraph(body, "Subject to clauses 27.5 and 27.6")
+    exclusions = body[body.index("The limit in clause 27.4 does not apply, for either Party, to:"):
+                      body.index("The limit in clause 27.4 also does not apply")]
+    assert "the indemnities in Schedule 6 about the Transferring Staff, their employment, its termination and their " \
+           "pensions, and about the transfer of staff when this Sub-Contract ends, whichever Party gives them" \
+        in exclusions
+    # a sub-contract with no staff transfer has no such carve-out
+    other = text(WESTMOOR, "subcontract", "sub-st-annes")
+    assert "Transferring Staff, their employment" not in other
+
+
+# --------------------------------------------------------------------------- 8. drafting notes only where the terms leave the point open
+
+
+def test_termination_grounds_note_only_for_grounds_the_clause_does_not_draft():
+    assert "grounds for ending the arrangements as a whole" not in text(WESTMOOR, "subcontract", "sub-physiofirst")
+    data = edited(WESTMOOR, lambda d: d["exit"]["termination_triggers"].append("Change of control of the Lead Provider"))
+    body = render(data, "subcontract", "sub-physiofirst")
+    note = body[body.index("grounds for ending the arrangements as a whole"):][:400]
+    assert "“Change of control of the Lead Provider”." in note
+    assert "Loss of CQC registration" not in note and "Insolvency of the subcontractor" not in note
+
+
+def test_set_prices_note_only_while_a_price_is_open():
+    assert "Set prices so that" not in text(EASTMOOR, "subcontract", "sub-community-diagnostics")
+    data = edited(EASTMOOR, del_(("contracting", "subcontracts", 0, "specifications", 0, "price")))
+    assert "Set prices so that the Indicative Activity" in render(data, "subcontract", "sub-community-diagnostics")
