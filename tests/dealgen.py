@@ -518,6 +518,17 @@ def complete_deal(draw) -> dict:
         pool_members = [nhs_bodies[0], councils[0]]
         amounts = [draw(money(1, 100_000_000)) for _ in pool_members]
         host = draw(st.sampled_from(pool_members))
+        own: dict = {}
+        for comp in funding["budget"]["components"]:
+            own[comp["partner_id"]] = own.get(comp["partner_id"], 0) + comp["amount"]
+        if contracting.get("aco") and host in own:
+            # L33: a pool hosted by a commissioner with a part of the ICP payment pays part of that payment, so no
+            # commissioner pays into it more than its own part; a member with no part hosts the pool instead
+            missing = [p for p in pool_members if p not in own]
+            if missing:
+                host = missing[0]
+            else:
+                amounts = [min(a, own[p]) for p, a in zip(pool_members, amounts)]
         give(host, "host_partner", "pool_manager_employer")
         funding["pooled_funds"] = [{"id": "better-care-fund", "basis": draw(choice("funding.pooled_funds.[].basis")),
                                     "title": "Better Care Fund pool", "host_partner_id": host,

@@ -82,3 +82,41 @@ def test_pass_through_without_risk_share_is_printed_not_an_undefined_term():
     sub = next(s for s in data["contracting"]["subcontracts"] if s.get("pass_through_pct"))
     text = texts(data)[f"subcontract-{sub['id']}"]
     assert "Pass-Through Percentage" not in text
+
+
+def test_second_alliance_without_settlement_contracts_does_not_refer_to_settlement_variations():
+    """aa-risk-share: an alliance whose own members hold no Service Contract carrying the deal's risk-share
+    settlement (its sharing providers are in another alliance) referred to `Settlement Variation` and clause
+    aa-sc-settlement-variation, which that agreement neither defines nor contains (generated deal, CI)."""
+    data = sample("northvale-alliance.yaml")
+    provider = copy.deepcopy(next(p for p in data["partners"] if p["id"] == "eastport-trust"))
+    provider.update(id="southvale-gp", legal_name="Southvale GP Federation Limited", short_name="the Federation",
+                    org_type="gp_federation", company_no="01234567")
+    provider.pop("ods_code", None)
+    data["partners"].append(provider)  # a provider member with no Service Contract listed in the terms
+    data["funding"]["running_costs"]["alliance_id"] = "northvale-acs"
+    del data["funding"]["incentives"]  # the risk share alone is settled through the Service Contracts
+    members = ["northvale-icb", "southvale-borough", "southvale-gp"]
+    data["contracting"]["alliances"].append(
+        {"id": "southvale-acs", "title": "Southvale Alliance", "kind": "alliance",
+         "member_ids": ["northvale-icb", "southvale-borough"], "governance": _governance_of(data, members)})
+    built = texts(data)
+    second = next(body for name, body in built.items() if name.endswith("southvale-acs"))
+    first = next(body for name, body in built.items() if name.endswith("northvale-acs"))
+    assert "Settlement Variation" not in second
+    assert "by an adjustment to the payments due under" in second
+    assert "as varied by its Settlement Variation under clause" in first
+    for body in built.values():
+        assert not [m for m in MARKUP if m in body]
+
+
+def _governance_of(data: dict, members: list) -> dict:
+    """The deal's governance cut down to ``members`` (board seats, approvals), for a further alliance."""
+    gov = copy.deepcopy(data["governance"])
+    board = gov["board"]
+    board["members"] = [m for m in board["members"] if m["partner_id"] in members]
+    if board.get("chair") not in members:
+        board["chair"] = members[0]
+    board["quorum"] = min(board["quorum"], sum(m.get("seats", 1) for m in board["members"]))
+    gov["approvals"] = [a for a in gov.get("approvals", []) if a["partner_id"] in members]
+    return gov
