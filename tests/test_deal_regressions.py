@@ -120,3 +120,20 @@ def _governance_of(data: dict, members: list) -> dict:
     board["quorum"] = min(board["quorum"], sum(m.get("seats", 1) for m in board["members"]))
     gov["approvals"] = [a for a in gov.get("approvals", []) if a["partner_id"] in members]
     return gov
+
+
+def test_envelope_uplift_names_each_icb_when_the_deal_has_two():
+    """A final deal with two ICBs and several alliances printed `[● the system allocation holder]` in the uplift
+    clause (found by the generated deals): each ICB decides the part funded from its own allocation."""
+    from legal_support import edited, render
+
+    def second_icb(d):
+        icb = next(p for p in d["partners"] if p.get("org_type") == "icb")
+        twin = dict(icb, id="second-icb", legal_name="NHS Second Integrated Care Board", short_name="Second ICB")
+        twin.pop("use", None)
+        d["partners"].append(twin)
+    data = edited("riverbend-system", second_icb)
+    body = render(data, "alliance_agreement", "riverbend-west")
+    uplift = next(line for line in body.splitlines() if "is adjusted as follows" in line)
+    assert "a decision of each of" in uplift and "Second ICB" in uplift
+    assert "for the part funded from its own allocation" in uplift and "[●" not in uplift
