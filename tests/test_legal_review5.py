@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from legal_support import del_, edited, money, paragraph, render, set_, text
+from legal_support import deal_facts, del_, edited, money, paragraph, render, set_, text
 
 EASTMOOR = "eastmoor-icp"
 
@@ -195,3 +195,25 @@ def test_set_prices_note_only_while_a_price_is_open():
     assert "Set prices so that" not in text(EASTMOOR, "subcontract", "sub-community-diagnostics")
     data = edited(EASTMOOR, del_(("contracting", "subcontracts", 0, "specifications", 0, "price")))
     assert "Set prices so that the Indicative Activity" in render(data, "subcontract", "sub-community-diagnostics")
+
+
+def test_funded_part_not_the_amount_paid_over_measures_reductions_and_caps():
+    """Fifth review: the Council pays £80m from the pool but funds £60m (the ICB funds £265m, paying £245m itself).
+    A council's exit reduces the payment by what it funds, and each commissioner's liability cap is measured on
+    what it funds, so NHS money paid through the pool is not lost with the council's services."""
+    icp = text("eastmoor-icp", "aco_contract")
+    facts = deal_facts("eastmoor-icp")
+    parts = facts.payment_parts()
+    funded = {who.id: amount for who, amount in parts.funded}
+    assert funded == {"eastmoor-icb": 265_000_000, "eastmoor-council": 60_000_000}
+    assert sum(funded.values()) == parts.total == sum(p.amount for p in parts.parts)
+    definition = paragraph(icp, "The Whole Population Annual Payment is paid as Part 1 of Schedule")
+    assert ("(its “Funded Part”), whether it pays that part itself or through a pooled fund, is for the first "
+            f"Contract Year: NHS Eastmoor Integrated Care Board {money(265_000_000)} and Eastmoor Council "
+            f"{money(60_000_000)}") in definition
+    assert "is reduced by that council's Funded Part (and not by what it pays over" in paragraph(
+        icp, "On a partial termination under clause")
+    assert "calculated by reference to its own Funded Part" in icp
+    pooled = paragraph(icp, "The payment for the Council Services is made from")
+    assert (f"({money(80_000_000)} a year: clause 12.3, made up of {money(20_000_000)} contributed by NHS Eastmoor "
+            f"Integrated Care Board and {money(60_000_000)} contributed by Eastmoor Council)") in pooled

@@ -1089,6 +1089,7 @@ class PaymentParts:
     parts: tuple  # tuple[PaymentPart, ...], direct parts first, in the order of the budget components
     total: Decimal
     pool: Decimal  # improvement pool held back (0 when none)
+    funded: tuple = ()  # ((commissioner, amount), ...): the part of the payment each funds (its budget component)
 
     @property
     def pooled(self) -> tuple:
@@ -1100,6 +1101,10 @@ class PaymentParts:
 
     def direct_part(self, partner):
         return next((p for p in self.direct if p.payer.id == partner.id), None)
+
+    def funded_part(self, partner) -> Decimal | None:
+        """The part of the payment ``partner`` funds (its Funded Part), whoever pays it over."""
+        return next((a for who, a in self.funded if who.id == partner.id), None)
 
     def pooled_contribution(self, partner) -> Decimal:
         """What ``partner`` pays into pooled funds towards the contract payment."""
@@ -1146,4 +1151,4 @@ def payment_parts(terms) -> PaymentParts | None:
     if holdbacks:
         holdbacks[-1] = pool - sum(holdbacks[:-1], Decimal(0))
     parts = tuple(PaymentPart(p, a, fund, c, h) for (p, a, fund, c), h in zip(raw, holdbacks))
-    return PaymentParts(parts, total, pool)
+    return PaymentParts(parts, total, pool, tuple((get(i), a) for i, a in own.items()))
