@@ -94,7 +94,7 @@ def test_icp_contract_names_who_pays_the_pooled_part():
     _check_payers(body, direct["icb"], pooled, Decimal(20_000_000), held)
     # 14.11 adjusts only the part the ICB pays directly: the same figure
     assert f"that the ICB pays directly ({money(direct['icb'])} for the first Contract Year)" in body
-    assert "(£80,000,000 a year: clause 12.3)" in paragraph(body, "The payment for the Council Services is made from")
+    assert "(£80,000,000 a year: clause 12.3, made up of" in paragraph(body, "The payment for the Council Services is made from")
 
 
 def test_icp_contract_payers_follow_the_pool_contributions():
