@@ -137,3 +137,18 @@ def test_envelope_uplift_names_each_icb_when_the_deal_has_two():
     uplift = next(line for line in body.splitlines() if "is adjusted as follows" in line)
     assert "a decision of each of" in uplift and "Second ICB" in uplift
     assert "for the part funded from its own allocation" in uplift and "[●" not in uplift
+
+
+def test_heads_of_terms_name_each_icb_for_the_envelope_when_the_deal_has_two():
+    """The same placeholder in the heads of terms (governance and money paragraphs), found by the generated final
+    deals in CI: each ICB decides the part funded from its own allocation."""
+    from legal_support import edited, render
+
+    def second_icb(d):
+        icb = next(p for p in d["partners"] if p.get("org_type") == "icb")
+        twin = dict(icb, id="second-icb", legal_name="NHS Second Integrated Care Board", short_name="Second ICB")
+        twin.pop("use", None)
+        d["partners"].append(twin)
+    body = render(edited("riverbend-system", second_icb), "heads_of_terms")
+    assert "[● the system allocation holder]" not in body
+    assert body.count("for the part funded from its own allocation") >= 2
