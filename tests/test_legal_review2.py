@@ -268,8 +268,8 @@ def test_gain_only_scheme_has_no_loss_or_exposure_wording():
     rs = risk_bullets(text("westmoor-lead-provider", "heads_of_terms"))
     assert "bears its own variance" not in rs and "exposure" not in rs
     assert "share of losses" not in rs and "bears its own losses" not in rs
-    assert "beyond the corridors, gains are not shared: each organisation keeps its own; losses are not shared " \
-           "under this arrangement" in rs
+    assert "beyond the corridors, variance is not shared and stays with the Commissioner; losses are not shared " \
+           "under this arrangement and stay with the Commissioner (whose spend is the baseline)" in rs
     assert "caps (a year)" not in rs  # the £2m cap could never bind (L21), so the sample has none
     assert "the most each organisation's share of gains can be in a year is: the Commissioner £1,960,000 and the " \
            "Lead Provider £1,960,000" in rs
@@ -305,8 +305,8 @@ def test_heads_of_terms_list_the_gain_loss_share_agreement_with_its_status():
     """Third review: the agreement the ICP contract makes a condition was missing from the documents to be prepared."""
     hot = text("eastmoor-icp", "heads_of_terms")
     [row] = [line for line in hot.splitlines() if line.startswith("Gain/Loss Share Agreement |")]
-    assert "the Integrated Care Provider, Eastmoor Hospitals and the ICB" in row
+    assert row.split(" | ")[1] == "the ICB, the Integrated Care Provider and Eastmoor Hospitals"
     assert "a condition to be met before services start" in row
-    assert "all health service bodies, an NHS contract (section 9 of the National Health Service Act 2006)" in row
+    assert "as between all of them, an NHS contract (section 9 of the National Health Service Act 2006)" in row
     assert not [line for line in text("northvale-alliance", "heads_of_terms").splitlines()
                 if line.startswith("Gain/Loss Share Agreement")]
