@@ -58,18 +58,26 @@ def _payers(annual, components, contributions, pool_pct):
 
 def _check_payers(body, icb_direct, pooled, icb_contribution, held):
     components = paragraph(body, "The Whole Population Annual Payment is paid as Part 1 of Schedule")
-    assert f"NHS Eastmoor Integrated Care Board pays {money(icb_direct)} a year directly" in components
-    assert f"Eastmoor Council, as host of the Eastmoor Integrated Care Pooled Fund, pays {money(pooled)} a year " \
-           "from that fund" in components
+    assert f"For the first Contract Year, NHS Eastmoor Integrated Care Board pays {money(icb_direct)} directly" \
+        in components
+    assert f"Eastmoor Council, as host of the Eastmoor Integrated Care Pooled Fund, pays {money(pooled)} from that " \
+           "fund" in components
     assert f"NHS Eastmoor Integrated Care Board funds {money(icb_contribution)} of its share of the Whole Population " \
            "Annual Payment by its contribution to the Eastmoor Integrated Care Pooled Fund, and its liability to the " \
            "Integrated Care Provider for that amount is discharged by paying that contribution into the fund under " \
            "the section 75 agreement" in components
-    assert "that clause 12.3 makes payable by it" in paragraph(body, "The obligations and liabilities of the Commissioners")
-    assert "Each Commissioner must pay the part payable by it under clause 12.3 in twelve" in body
+    assert "only for payment of its own Funded Part of the Whole Population Annual Payment, paid as clauses 12.3 " \
+           "and 12.4 provide" in paragraph(body, "The obligations and liabilities of the Commissioners")
+    assert "Each Commissioner must pay the part payable by it under clause 12.3 (or, once clause 12.4 applies, under " \
+           "that clause) in twelve" in body
+    # improvement payments: each commissioner's share follows its Funded Part, paid by the route its part is paid
     improvement = paragraph(body, "The Commissioners must pay the amount earned")
-    assert f"the ICB would pay {money(held[0])} and the Council would pay {money(held[1])} from the Eastmoor " \
-           "Integrated Care Pooled Fund" in improvement
+    pool, annual = sum(held), Decimal(325_000_000)
+    icb_share, council_share = pool * (icb_direct + icb_contribution) / annual, pool * Decimal(60_000_000) / annual
+    assert icb_share + council_share == pool and held[0] + pool * icb_contribution / annual == icb_share
+    assert f"the ICB would bear {money(icb_share)}, of which {money(held[0])} paid directly and " \
+           f"{money(pool * icb_contribution / annual)} from the Eastmoor Integrated Care Pooled Fund; and the Council " \
+           f"would bear {money(council_share)}, all paid from the Eastmoor Integrated Care Pooled Fund" in improvement
     for payer, amount, hold in (("NHS Eastmoor Integrated Care Board | directly", icb_direct, held[0]),
                                 ("Eastmoor Council | from the Eastmoor Integrated Care Pooled Fund", pooled, held[1])):
         row = next(line for line in body.splitlines() if line.startswith(payer))
@@ -94,7 +102,7 @@ def test_icp_contract_names_who_pays_the_pooled_part():
     _check_payers(body, direct["icb"], pooled, Decimal(20_000_000), held)
     # 14.11 adjusts only the part the ICB pays directly: the same figure
     assert f"that the ICB pays directly ({money(direct['icb'])} for the first Contract Year)" in body
-    assert "(£80,000,000 a year: clause 12.3, made up of" in paragraph(body, "The payment for the Council Services is made from")
+    assert "(for the first Contract Year, £80,000,000: clause 12.3, made up of" in paragraph(body, "The payment for the Council Services is made from")
 
 
 def test_icp_contract_payers_follow_the_pool_contributions():
@@ -116,8 +124,9 @@ def test_icp_contract_keeps_the_pool_and_the_gain_loss_share_agreement_in_force_
     keep = paragraph(body, "The payment from the Eastmoor Integrated Care Pooled Fund depends on the agreement")
     assert "which is to be reviewed by 31 March 2028" in keep
     assert "must keep that agreement in force" in keep and "until this Contract ends" in keep
-    assert "each of them must from that date pay the Integrated Care Provider directly" in keep
-    assert f"the ICB {money(20_000_000)} and the Council {money(60_000_000)} a year" in keep
+    assert "then from that date each of them must pay the Integrated Care Provider the whole of its Funded Part " \
+           "directly" in keep
+    assert f"the ICB {money(20_000_000)} and the Council {money(60_000_000)})" in keep
     assert "must each keep the Gain/Loss Share Agreement in force until this Contract ends" in body
 
 
@@ -215,5 +224,35 @@ def test_funded_part_not_the_amount_paid_over_measures_reductions_and_caps():
         icp, "On a partial termination under clause")
     assert "calculated by reference to its own Funded Part" in icp
     pooled = paragraph(icp, "The payment for the Council Services is made from")
-    assert (f"({money(80_000_000)} a year: clause 12.3, made up of {money(20_000_000)} contributed by NHS Eastmoor "
+    assert (f"(for the first Contract Year, {money(80_000_000)}: clause 12.3, made up of {money(20_000_000)} contributed by NHS Eastmoor "
             f"Integrated Care Board and {money(60_000_000)} contributed by Eastmoor Council)") in pooled
+
+
+def test_icp_contract_pool_fallback_later_years_and_exit_count_each_funded_part_once():
+    """Re-checks of the fifth review: after the pool fallback (12.4) each commissioner pays its whole Funded Part
+    directly (its pooled contribution is part of it, not added to it); later years adjust each Funded Part and
+    total them; the annual notice states the split; a council leaving part-way is counted once, by days."""
+    body = text(EASTMOOR, "aco_contract")
+    fallback = paragraph(body, "The payment from the Eastmoor Integrated Care Pooled Fund depends on")
+    assert "(or the fund's host ceases to be a Party under clause 30.5), then from that date each of them must pay " \
+           "the Integrated Care Provider the whole of its Funded Part directly" in fallback
+    assert "(for the first Contract Year, the ICB £20,000,000 and the Council £60,000,000) is then paid directly as " \
+           "part of its Funded Part, and not in addition to it" in fallback
+    later = paragraph(body, "The adjustments under clause 12.5 are made to each Commissioner's Funded Part")
+    assert "the Whole Population Annual Payment for a later Contract Year is the total of the Funded Parts so " \
+           "adjusted" in later
+    assert "contribution to a pooled fund towards the Whole Population Annual Payment changes in the same proportion " \
+           "as its Funded Part, and the part it pays directly is the rest of its Funded Part" in later
+    assert "stating each Commissioner's Funded Part for that year, the part of it that the Commissioner pays directly " \
+           "and the part paid from each pooled fund" in paragraph(body, "The Co-ordinating Commissioner must notify")
+    improvement = paragraph(body, "The Commissioners must pay the amount earned")
+    assert "each Funded Part counted only for the days for which it is payable" not in improvement
+    assert "is the total of the Funded Parts, each counted only for the days for which it is payable, and that " \
+           "Commissioner remains liable for its share so calculated" in improvement
+    exit_ = paragraph(body, "On a partial termination under clause 30.5")
+    assert "continues as part of that Commissioner's Funded Part, which it pays directly as clause 12.4 provides" in exit_
+    hot = text(EASTMOOR, "heads_of_terms")
+    [incentive] = [line for line in hot.splitlines() if "Incentive pool:" in line]
+    assert "paid to the Integrated Care Provider to the extent it meets them, each commissioner bearing the " \
+           "improvement payments in proportion to the part of the contract payment it funds" in incentive
+    assert "partner responsible for each measure" not in incentive

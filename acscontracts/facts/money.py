@@ -1110,6 +1110,21 @@ class PaymentParts:
         """What ``partner`` pays into pooled funds towards the contract payment."""
         return sum((a for p in self.pooled for who, a in p.contributions if who.id == partner.id), Decimal(0))
 
+    def improvement_shares(self) -> tuple:
+        """Each commissioner's share of a fully earned first-year improvement pool, in proportion to its Funded
+        Part, and the route it is paid by: ((commissioner, share, paid directly, ((fund, paid from it), ...)),
+        ...). A pooled part's hold-back is split between the fund's contributors in proportion to their
+        contributions (the last takes the rounding), so the shares add up to the pool."""
+        direct = {p.payer.id: p.holdback for p in self.direct}
+        via: dict = {}
+        for part in self.pooled:
+            amounts = _round_to([part.holdback * a / part.amount for _w, a in part.contributions], part.holdback)
+            for (who, _a), amount in zip(part.contributions, amounts):
+                via.setdefault(who.id, []).append((part.fund, amount))
+        return tuple((who, direct.get(who.id, Decimal(0)) + sum((a for _f, a in via.get(who.id, ())), Decimal(0)),
+                      direct.get(who.id, Decimal(0)), tuple(via.get(who.id, ())))
+                     for who, _funded in self.funded)
+
 
 def payment_parts(terms) -> PaymentParts | None:
     """The payers of an ACO/ICP contract payment when a pooled fund pays part of it, or None: no pooled fund
