@@ -122,18 +122,23 @@ def _governance_of(data: dict, members: list) -> dict:
     return gov
 
 
-def test_envelope_uplift_names_each_icb_when_the_deal_has_two():
-    """A final deal with two ICBs and several alliances printed `[● the system allocation holder]` in the uplift
-    clause (found by the generated deals): each ICB decides the part funded from its own allocation."""
-    from legal_support import edited, render
+def _riverbend_with_a_second_icb():
+    from legal_support import edited
 
     def second_icb(d):
         icb = next(p for p in d["partners"] if p.get("org_type") == "icb")
         twin = dict(icb, id="second-icb", legal_name="NHS Second Integrated Care Board", short_name="Second ICB")
         twin.pop("use", None)
         d["partners"].append(twin)
-    data = edited("riverbend-system", second_icb)
-    body = render(data, "alliance_agreement", "riverbend-west")
+    return edited("riverbend-system", second_icb)
+
+
+def test_envelope_uplift_names_each_icb_when_the_deal_has_two():
+    """A final deal with two ICBs and several alliances printed `[● the system allocation holder]` in the uplift
+    clause (found by the generated deals): each ICB decides the part funded from its own allocation."""
+    from legal_support import render
+
+    body = render(_riverbend_with_a_second_icb(), "alliance_agreement", "riverbend-west")
     uplift = next(line for line in body.splitlines() if "is adjusted as follows" in line)
     assert "a decision of each of" in uplift and "Second ICB" in uplift
     assert "for the part funded from its own allocation" in uplift and "[●" not in uplift
@@ -142,13 +147,8 @@ def test_envelope_uplift_names_each_icb_when_the_deal_has_two():
 def test_heads_of_terms_name_each_icb_for_the_envelope_when_the_deal_has_two():
     """The same placeholder in the heads of terms (governance and money paragraphs), found by the generated final
     deals in CI: each ICB decides the part funded from its own allocation."""
-    from legal_support import edited, render
+    from legal_support import render
 
-    def second_icb(d):
-        icb = next(p for p in d["partners"] if p.get("org_type") == "icb")
-        twin = dict(icb, id="second-icb", legal_name="NHS Second Integrated Care Board", short_name="Second ICB")
-        twin.pop("use", None)
-        d["partners"].append(twin)
-    body = render(edited("riverbend-system", second_icb), "heads_of_terms")
+    body = render(_riverbend_with_a_second_icb(), "heads_of_terms")
     assert "[● the system allocation holder]" not in body
     assert body.count("for the part funded from its own allocation") >= 2

@@ -50,6 +50,13 @@ class DealFacts:
     timeline: timeline.Timeline
     money: money.MoneyFacts
 
+    @property
+    def allocation_holders(self) -> list:
+        """The partners that hold the system's NHS allocation and so decide the envelope: the ICBs, or, in a deal
+        with no ICB, the commissioners."""
+        partners = self.terms.partners
+        return [p for p in partners if p.org_type == "icb"] or [p for p in partners if p.is_commissioner]
+
     def document(self, doc_type: str, parties: tuple, subject=None) -> DocumentFacts:
         """``subject``: the subcontract of a sub-contract, or the alliance of an alliance agreement."""
         return DocumentFacts(national_form(self.terms, doc_type),
