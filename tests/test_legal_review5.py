@@ -242,13 +242,13 @@ def test_icp_contract_pool_fallback_later_years_and_exit_count_each_funded_part_
     assert "the Whole Population Annual Payment for a later Contract Year is the total of the Funded Parts so " \
            "adjusted" in later
     assert "contribution to a pooled fund towards the Whole Population Annual Payment changes in the same proportion " \
-           "as its Funded Part, and the part it pays directly is the rest of its Funded Part" in later
+           "as its Funded Part changes" in later and "the part it pays directly is the rest of its Funded Part" in later
     assert "stating each Commissioner's Funded Part for that year, the part of it that the Commissioner pays directly " \
            "and the part paid from each pooled fund" in paragraph(body, "The Co-ordinating Commissioner must notify")
     improvement = paragraph(body, "The Commissioners must pay the amount earned")
     assert "each Funded Part counted only for the days for which it is payable" not in improvement
-    assert "is the total of the Funded Parts, each counted only for the days for which it is payable, and that " \
-           "Commissioner remains liable for its share so calculated" in improvement
+    assert "is the total of the Funded Parts, each counted only for the days for which it is payable, and each " \
+           "Commissioner's share is its Funded Part so counted divided by that total" in improvement
     exit_ = paragraph(body, "On a partial termination under clause 30.5")
     assert "continues as part of that Commissioner's Funded Part, which it pays directly as clause 12.4 provides" in exit_
     hot = text(EASTMOOR, "heads_of_terms")
@@ -256,3 +256,31 @@ def test_icp_contract_pool_fallback_later_years_and_exit_count_each_funded_part_
     assert "paid to the Integrated Care Provider to the extent it meets them, each commissioner bearing the " \
            "improvement payments in proportion to the part of the contract payment it funds" in incentive
     assert "partner responsible for each measure" not in incentive
+
+
+def test_icp_contract_fund_contribution_default_mid_year_switch_uplift_per_part_and_caps_printed():
+    """Third re-check: a contributor that does not pay into the fund pays directly; instalments after the pool
+    fallback; each Funded Part's own uplift with the population change once; caps per commissioner printed and the
+    heads of terms agreeing."""
+    body = text(EASTMOOR, "aco_contract")
+    components = paragraph(body, "The Whole Population Annual Payment is paid as Part 1 of Schedule")
+    assert "If, when a payment from the fund falls due, NHS Eastmoor Integrated Care Board has not paid into the fund " \
+           "the contribution needed for it, it must pay that amount to the Integrated Care Provider directly within " \
+           "five Business Days, and the amount payable from the fund is reduced by the same amount." in components
+    fallback = paragraph(body, "The payment from the Eastmoor Integrated Care Pooled Fund depends on")
+    assert "each monthly instalment due from that date is one twelfth of its Funded Part for the Contract Year less " \
+           "one twelfth of its share of the Improvement Pool (clause 13.6)" in fallback
+    uplift = paragraph(body, "For each later Contract Year the Whole Population Annual Payment is uplifted")
+    assert "the ICB's Funded Part by the percentage growth in the ICB's core revenue allocation from NHS England for " \
+           "the year; and the Council's Funded Part by the percentage growth in the Council's core spending power" in uplift
+    assert "The change in the size of the Population is applied once only, under paragraph 6" in uplift
+    assert "registered population" not in paragraph(body, "The Whole Population Annual Payment for each later")
+    later = paragraph(body, "The adjustments under clause 12.5 are made to each Commissioner's Funded Part")
+    assert "changes under paragraphs (a) and (b) of clause 12.5, and under paragraph (c) only for a change to Services " \
+           "paid for from that fund" in later
+    caps = [money(Decimal(amount) * 20 / 100) for amount in (265_000_000, 60_000_000)]
+    assert f"its own Funded Part (for the first Contract Year, the ICB {caps[0]} and the Council {caps[1]})" in \
+        paragraph(body, "Subject to clause 32.3, the total liability of each Party")
+    hot = text(EASTMOOR, "heads_of_terms")
+    assert f"for the first year, the ICB {caps[0]} and the Council {caps[1]})" in paragraph(hot, "Liability: capped")
+    assert "| Amount, first Contract Year | Of which Improvement Pool |" in body

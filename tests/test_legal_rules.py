@@ -1,4 +1,4 @@
-"""Legal-soundness rules L1-L15, L20-L25, L30-L33, L40 (acscontracts/terms/rules/legal.py): one mutated sample per code.
+"""Legal-soundness rules L1-L15, L20-L25, L30-L34, L40 (acscontracts/terms/rules/legal.py): one mutated sample per code.
 
 Each case changes one thing in a clean sample so that the documents would be legally wrong (error) or
 need a lawyer's choice (warning), in draft mode, and checks the code, severity, JSON path and that
@@ -136,6 +136,8 @@ CASES = [
      (set_(("funding", "pooled_funds", 0, "contributions", 1, "amount"), 70000000),
       set_(("funding", "pooled_funds", 0, "total"), 90000000)), "L33", ERROR,
      "funding.pooled_funds[0].contributions[1].amount"),
+    ("L34-funded-part-without-its-own-uplift", EASTMOOR,
+     (del_(("funding", "budget", "components", 1, "uplift_rule")),), "L34", WARNING, "funding.budget.components[1]"),
     ("L31-contract-signed-in-standstill", WESTMOOR,
      (set_(("contracting", "service_contracts", 0, "signed_date"), "2025-11-26"),), "L31", ERROR,
      "contracting.service_contracts[0].signed_date"),
@@ -144,7 +146,7 @@ CASES = [
 
 def test_every_legal_code_has_a_case():
     assert {c[3] for c in CASES} == {f"L{i}" for i in range(1, 16)} | {"L20", "L21", "L22", "L23", "L24", "L25",
-                                                                        "L30", "L31", "L32", "L33", "L40"}
+                                                                        "L30", "L31", "L32", "L33", "L34", "L40"}
 
 
 @pytest.mark.parametrize("name", [NORTHVALE, WESTMOOR, EASTMOOR, "riverbend-system.yaml"])

@@ -294,6 +294,7 @@ class Contribution:
     pct: Decimal = None
     purpose: str = None
     description: str = None
+    uplift_rule: str = None  # budget components: how this part grows each year
 
 
 @dataclass(frozen=True)

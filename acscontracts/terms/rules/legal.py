@@ -1,4 +1,4 @@
-"""Legal-soundness rules L1-L15, L20-L25, L30-L33 and L40: what would make the documents legally wrong (errors) or needs a
+"""Legal-soundness rules L1-L15, L20-L25, L30-L34 and L40: what would make the documents legally wrong (errors) or needs a
 lawyer's choice (warnings). Most read the legal facts (acscontracts.facts) computed from the terms, so
 validation and drafting decide each question the same way.
 
@@ -41,6 +41,8 @@ validation and drafting decide each question the same way.
   L33 error   an ACO/ICP contract payment part of which a pooled fund hosted by a commissioner pays, where a
               commissioner pays into that fund more than its part of the payment (the contract would name a payer
               for more than the payment, and the commissioner's direct part would be negative)
+  L34 warning an ACO/ICP contract payment funded by several commissioners where a budget component has no uplift rule
+              of its own (each commissioner's Funded Part is then uplifted at the budget's one rate)
   L40 error   a board that a document sets up as a joint committee with a member that is neither an NHS body nor a
               council (a joint committee under section 65Z5 cannot include a company)
 """
@@ -586,6 +588,23 @@ def pooled_part_exceeds_share(c: Ctx):
                                   "amount (the pooled part of its share), or correct the components")
 
 
+def funded_parts_without_uplift(c: Ctx):
+    """L34: an ACO/ICP contract adjusts each commissioner's Funded Part for later years and totals them; where the
+    parts are funded from different allocations (an ICB's, a council's), each needs its own uplift rule, or the
+    contract applies the budget's one rate to every part."""
+    components = [_dict(x) for x in _list(c.section("funding", "budget").get("components"))]
+    if not c.section("contracting", "aco") or len({x.get("partner_id") for x in components}) < 2:
+        return
+    for j, comp in enumerate(components):
+        if "uplift_rule" not in comp:
+            yield c.warn("L34", ("funding", "budget", "components", j),
+                         f"the contract payment is funded by several commissioners, and `{comp.get('partner_id')}`'s "
+                         "part has no uplift rule of its own: the contract will uplift every commissioner's Funded Part "
+                         "at the budget's one rate (funding.budget.uplift_rule)",
+                         "add funding.budget.components[].uplift_rule to each part (for example the ICB's allocation "
+                         "growth and the council's settlement growth), or confirm that one rate applies to all")
+
+
 RULES = (
     single_contributor_pool,
     payment_without_power,
@@ -613,4 +632,5 @@ RULES = (
     service_contract_without_date,
     joint_committee_with_outsiders,
     pooled_part_exceeds_share,
+    funded_parts_without_uplift,
 )
