@@ -695,27 +695,35 @@ def _droppable(node: dict) -> set:
     return set(node.get("properties", {})) - set(node.get("required", ()))
 
 
+# What a deal's contracting model needs (rule X7 and the head contract of V9): a draft without them is not an
+# incomplete deal but a different, invalid one, so thinning keeps them (field names from the root, lists skipped).
+MODEL_NEEDS = frozenset({("contracting", "aco"), ("contracting", "integration_level"), ("partners", "roles"),
+                         ("contracting", "head_contract_id"), ("contracting", "service_contracts"),
+                         ("contracting", "subcontracts")})
+
+
 @st.composite
 def thinned(draw, data: dict) -> dict:
-    """``data`` with each field the schema does not require dropped with one drawn probability."""
+    """``data`` with each field the schema does not require, other than what its model needs (MODEL_NEEDS),
+    dropped with one drawn probability."""
     drop_tenths = draw(st.sampled_from((0, 3, 6, 9, 10)))  # 10: a minimal draft, everything droppable gone
 
-    def thin(value, node):
+    def thin(value, node, path=()):
         node = _deref(node)
         if isinstance(node, dict) and "else" in node:
             node = _deref(node["else"])
         if isinstance(value, dict) and isinstance(node, dict) and "properties" in node:
             out = {}
-            droppable = _droppable(node)
+            droppable = _droppable(node) - {key for key in value if path + (key,) in MODEL_NEEDS}
             if drop_tenths < 10:  # partner ids go only when nothing refers to them any more
                 droppable.discard("id")
             for key, item in value.items():
                 if key in droppable and draw(st.integers(0, 9)) < drop_tenths:
                     continue
-                out[key] = thin(item, node["properties"].get(key, {}))
+                out[key] = thin(item, node["properties"].get(key, {}), path + (key,))
             return out
         if isinstance(value, list) and isinstance(node, dict) and "items" in node:
-            return [thin(item, node["items"]) for item in value]
+            return [thin(item, node["items"], path) for item in value]
         return value
 
     return thin(data, schema())
