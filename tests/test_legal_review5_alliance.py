@@ -124,6 +124,15 @@ def test_system_forum_is_not_a_joint_committee_and_the_icb_sets_the_envelope():
         assert "The Board must agree the adjusted figure" not in uplift
         assert "The Board does not agree the Financial Envelope" in uplift
 
+    # a single alliance: its Board only recommends; the ICB decides, through the Service Contracts' values
+    uplift = paragraph(text("northvale-alliance", AA), "For each later Financial Year, the Financial Envelope is adjusted")
+    assert "The Board must recommend the adjusted figure before the start of the year. The adjusted Financial " \
+           "Envelope is a decision of the ICB, as the holder of the allocation from which it is funded" in uplift
+    assert "takes effect through the values of the Service Contracts; the Board does not bind any Partner to it" in uplift
+    # the first Financial Plan is prepared when the Board first meets, not before it exists
+    assert "Before the start of each Financial Year after the first (and, for the first Financial Year, at its first " \
+           "meeting) the Board must prepare a financial plan" in text("northvale-alliance", AA)
+
 
 # 5: the ending trigger follows the agreement's own minimum ----------------------------------------------------
 
