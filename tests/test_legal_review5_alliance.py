@@ -185,3 +185,16 @@ def test_escalation_conditions_and_no_risk_wording():
     assert "shares no financial risk between the Partners" in paragraph(collaborative, "The Collaborative works")
     assert "(which shares no financial risk between them)" in paragraph(collaborative, "The Partners have agreed to")
     assert "with shared financial risk" in west
+
+
+def test_the_risk_share_phase_gate_includes_the_settlement_variations():
+    """Fifth review, warning: the payments the risk share makes under the Service Contracts need Settlement
+    Variations; the phase in which the risk share first applies is entered only once their form is agreed."""
+    body = text("northvale-alliance", AA)
+    gate = body[body.index("Entry criteria for the Accountable Care System"):body.index("Part 2: Timetable")]
+    assert "the parties to each Service Contract listed in clause 17.3 have agreed the form of its Settlement " \
+           "Variation (which must be in effect by the date in clause 17.4)." in gate
+    assert "Settlement Variation" not in body[body.index("Entry criteria for the Shadow Year"):
+                                              body.index("Entry criteria for the Accountable Care System")]
+    assert paragraph(body, "The adjustments under clause 19.14").startswith("17.3")
+    assert paragraph(body, "Each Settlement Variation must be signed and in effect").startswith("17.4")
