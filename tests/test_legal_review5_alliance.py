@@ -198,3 +198,13 @@ def test_the_risk_share_phase_gate_includes_the_settlement_variations():
                                               body.index("Entry criteria for the Accountable Care System")]
     assert paragraph(body, "The adjustments under clause 19.14").startswith("17.3")
     assert paragraph(body, "Each Settlement Variation must be signed and in effect").startswith("17.4")
+
+
+def test_place_agreements_flag_deal_wide_entry_criteria_about_other_places():
+    """Fifth review, warning: Riverbend's place agreements gate their phase on 'each place's section 75 agreement',
+    which parties outside the agreement control; the schedule says so (a note), a single alliance does not."""
+    west = text(RB, AA, "riverbend-west")
+    note = west[west.index("Entry criteria for the Place Alliance Operation"):west.index("Part 2: Timetable")]
+    assert "[Drafting note: These entry criteria are the deal's own, shared by every agreement under it." in note
+    assert "power to waive an entry criterion (the Roadmap clause)" in note
+    assert "These entry criteria are the deal's own" not in text("northvale-alliance", AA)
