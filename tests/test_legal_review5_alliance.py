@@ -208,3 +208,18 @@ def test_place_agreements_flag_deal_wide_entry_criteria_about_other_places():
     assert "[Drafting note: These entry criteria are the deal's own, shared by every agreement under it." in note
     assert "power to waive an entry criterion (the Roadmap clause)" in note
     assert "These entry criteria are the deal's own" not in text("northvale-alliance", AA)
+
+
+def test_secondments_name_the_council_power_and_the_nhs_contract_between_health_bodies():
+    """Fifth review, warning: Northvale's secondments (the County Council's and the ICB's staff to NCMH, which
+    reimburses their costs) said nothing of the power or of the status of the secondment agreement."""
+    terms = paragraph(text("northvale-alliance", AA), "Each secondment must be documented")
+    assert "A council Partner places its staff at the disposal of another council or a health service body under " \
+           "section 113 of the Local Government Act 1972: it must consult the staff concerned first" in terms
+    assert "the secondment agreement is an NHS contract within section 9 of the NHS Act between them" in terms
+
+    def nhs_only(d):
+        d["enablers"]["workforce"]["secondments"] = [
+            s for s in d["enablers"]["workforce"]["secondments"] if s["from_id"] != "northvale-county"]
+    only_nhs = paragraph(render(edited("northvale-alliance", nhs_only), AA), "Each secondment must be documented")
+    assert "section 113" not in only_nhs and "an NHS contract within section 9" in only_nhs
