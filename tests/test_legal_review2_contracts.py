@@ -30,7 +30,11 @@ def test_break_reviews_come_before_the_notice_they_inform():
     gate = paragraph(icp, "The phase that the terms call “Steady State” begins on 1 April 2030")
     assert "no notice has been given under clause 3.5 by 31 March 2029" in gate
     assert "completed by 31 December 2028" in gate
-    assert "Break-point review for the 31 March 2030 Break Point completed | 31 December 2028" in icp
+    # the reviews are not mobilisation milestones (sixth review): the plan lists only what comes before go-live
+    assert "Break-point review for the 31 March 2030 Break Point completed | 31 December 2028" not in icp
+    assert "Milestones in the terms dated after the Service Commencement Date (Break-point review for the 31 March " \
+           "2030 Break Point completed; Break-point review for the 31 March 2032 Break Point completed) are not part " \
+           "of the Mobilisation Plan: the break-point reviews are governed by clause 3.6." in icp
     assert "30 September 2029" not in icp and "confirms continuation" not in icp
 
 

@@ -62,10 +62,10 @@ def _check_payers(body, icb_direct, pooled, icb_contribution, held):
         in components
     assert f"Eastmoor Council, as host of the Eastmoor Integrated Care Pooled Fund, pays {money(pooled)} from that " \
            "fund" in components
-    assert f"NHS Eastmoor Integrated Care Board funds {money(icb_contribution)} of its share of the Whole Population " \
-           "Annual Payment by its contribution to the Eastmoor Integrated Care Pooled Fund, and its liability to the " \
-           "Integrated Care Provider for that amount is discharged by paying that contribution into the fund under " \
-           "the section 75 agreement" in components
+    assert f"NHS Eastmoor Integrated Care Board funds the part of its Funded Part that it contributes to the Eastmoor " \
+           f"Integrated Care Pooled Fund ({money(icb_contribution)} for the first Contract Year, as adjusted under " \
+           "clause 12.6), and its liability to the Integrated Care Provider for that part is discharged by paying " \
+           "that contribution into the fund under the section 75 agreement" in components
     assert "only for payment of its own Funded Part of the Whole Population Annual Payment, paid as clauses 12.3 " \
            "and 12.4 provide" in paragraph(body, "The obligations and liabilities of the Commissioners")
     assert "Each Commissioner must pay the part payable by it under clause 12.3 (or, once clause 12.4 applies, under " \
@@ -124,7 +124,7 @@ def test_icp_contract_keeps_the_pool_and_the_gain_loss_share_agreement_in_force_
     keep = paragraph(body, "The payment from the Eastmoor Integrated Care Pooled Fund depends on the agreement")
     assert "which is to be reviewed by 31 March 2028" in keep
     assert "must keep that agreement in force" in keep and "until this Contract ends" in keep
-    assert "then from that date each of them must pay the Integrated Care Provider the whole of its Funded Part " \
+    assert "then from that date each of them that remains a Party must pay the Integrated Care Provider the whole of its Funded Part " \
            "directly" in keep
     assert f"the ICB {money(20_000_000)} and the Council {money(60_000_000)})" in keep
     assert "must each keep the Gain/Loss Share Agreement in force until this Contract ends" in body
@@ -225,7 +225,8 @@ def test_funded_part_not_the_amount_paid_over_measures_reductions_and_caps():
     assert "calculated by reference to its own Funded Part" in icp
     pooled = paragraph(icp, "The payment for the Council Services is made from")
     assert (f"(for the first Contract Year, {money(80_000_000)}: clause 12.3, made up of {money(20_000_000)} contributed by NHS Eastmoor "
-            f"Integrated Care Board and {money(60_000_000)} contributed by Eastmoor Council)") in pooled
+            f"Integrated Care Board for services it commissions that the fund pays for and {money(60_000_000)} contributed "
+            "by Eastmoor Council for the Council Services it commissions)") in pooled
 
 
 def test_icp_contract_pool_fallback_later_years_and_exit_count_each_funded_part_once():
@@ -234,8 +235,8 @@ def test_icp_contract_pool_fallback_later_years_and_exit_count_each_funded_part_
     total them; the annual notice states the split; a council leaving part-way is counted once, by days."""
     body = text(EASTMOOR, "aco_contract")
     fallback = paragraph(body, "The payment from the Eastmoor Integrated Care Pooled Fund depends on")
-    assert "(or the fund's host ceases to be a Party under clause 30.5), then from that date each of them must pay " \
-           "the Integrated Care Provider the whole of its Funded Part directly" in fallback
+    assert "(or the fund's host ceases to be a Party under clause 30.5), then from that date each of them that remains a " \
+           "Party must pay the Integrated Care Provider the whole of its Funded Part directly" in fallback
     assert "(for the first Contract Year, the ICB £20,000,000 and the Council £60,000,000) is then paid directly as " \
            "part of its Funded Part, and not in addition to it" in fallback
     later = paragraph(body, "The adjustments under clause 12.5 are made to each Commissioner's Funded Part")
@@ -264,8 +265,9 @@ def test_icp_contract_fund_contribution_default_mid_year_switch_uplift_per_part_
     heads of terms agreeing."""
     body = text(EASTMOOR, "aco_contract")
     components = paragraph(body, "The Whole Population Annual Payment is paid as Part 1 of Schedule")
-    assert "If, when a payment from the fund falls due, NHS Eastmoor Integrated Care Board has not paid into the fund " \
-           "the contribution needed for it, it must pay that amount to the Integrated Care Provider directly within " \
+    assert "If, when a monthly instalment from the fund falls due, NHS Eastmoor Integrated Care Board has not paid " \
+           "into the fund the contribution needed for it (the share of that instalment that its contribution funds), " \
+           "it must pay that amount to the Integrated Care Provider directly within " \
            "five Business Days, and the amount payable from the fund is reduced by the same amount." in components
     fallback = paragraph(body, "The payment from the Eastmoor Integrated Care Pooled Fund depends on")
     assert "each monthly instalment due from that date is one twelfth of its Funded Part for the Contract Year less " \
@@ -276,11 +278,32 @@ def test_icp_contract_fund_contribution_default_mid_year_switch_uplift_per_part_
     assert "The change in the size of the Population is applied once only, under paragraph 6" in uplift
     assert "registered population" not in paragraph(body, "The Whole Population Annual Payment for each later")
     later = paragraph(body, "The adjustments under clause 12.5 are made to each Commissioner's Funded Part")
-    assert "changes under paragraphs (a) and (b) of clause 12.5, and under paragraph (c) only for a change to Services " \
-           "paid for from that fund" in later
+    assert "changes under paragraphs (a) and (b) of clause 12.5, and by the amount of any change under paragraph (c) " \
+           "to Services paid for from that fund (and not otherwise)" in later
     caps = [money(Decimal(amount) * 20 / 100) for amount in (265_000_000, 60_000_000)]
     assert f"its own Funded Part (for the first Contract Year, the ICB {caps[0]} and the Council {caps[1]})" in \
         paragraph(body, "Subject to clause 32.3, the total liability of each Party")
     hot = text(EASTMOOR, "heads_of_terms")
     assert f"for the first year, the ICB {caps[0]} and the Council {caps[1]})" in paragraph(hot, "Liability: capped")
     assert "| Amount, first Contract Year | Of which Improvement Pool |" in body
+
+
+def test_sixth_review_warnings_shared_amounts_cap_period_and_pre_commencement_duties():
+    """Sixth review, warnings: amounts withheld, deducted or paid together are split by Funded Part and route; the
+    cap covers events between signature and go-live; the duties due before go-live apply from the Effective Date."""
+    body = text(EASTMOOR, "aco_contract")
+    shared = paragraph(body, "An amount that this Contract withholds from or deducts from the Whole Population")
+    assert "(including under clauses 23.4, 24.4 and 30.4), is shared between the Commissioners in proportion to their " \
+           "Funded Parts for the Contract Year concerned" in shared
+    assert paragraph(body, "If the Integrated Care Provider fails to agree or to carry out a Remedial Action Plan"
+                     ).startswith("23.4")
+    assert "events occurring from the Effective Date until the Service Commencement Date are treated as occurring in " \
+           "the first Contract Year" in paragraph(body, "Subject to clause 32.3, the total liability of each Party")
+    effective = paragraph(body, "The following provisions apply from the Effective Date")
+    assert "29 (disputes), 32 (liability), 33 (confidentiality) and 42 (notices)" in effective
+    assert "any other provision so far as it requires something to be done before the Service Commencement Date" \
+        in effective
+    physio = text("westmoor-lead-provider", "subcontract", "sub-physiofirst")
+    assert "Events occurring from the date of this Sub-Contract until the start of the first Contract Year on 1 April " \
+           "2026 are treated, for this clause, as occurring in the first Contract Year." in \
+        paragraph(physio, "Subject to clauses 27.5 and 27.6, the total liability of each Party")
