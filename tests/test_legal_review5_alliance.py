@@ -223,3 +223,23 @@ def test_secondments_name_the_council_power_and_the_nhs_contract_between_health_
             s for s in d["enablers"]["workforce"]["secondments"] if s["from_id"] != "northvale-county"]
     only_nhs = paragraph(render(edited("northvale-alliance", nhs_only), AA), "Each secondment must be documented")
     assert "section 113" not in only_nhs and "an NHS contract within section 9" in only_nhs
+
+
+def test_sixth_review_alliance_warnings():
+    """Sixth review, warnings: the incentive pool is ICB money outside the contract values and the Variance; the
+    heads of terms say when it runs; a secondee's costs agreed as Running Costs are not recovered twice; a pool
+    shared by whole contract values in a multi-agreement deal carries a note."""
+    body = text("northvale-alliance", AA)
+    funding = paragraph(body, "The Incentive Pool is funded by")
+    assert "funded by the ICB from its own budget, in addition to the values of the Service Contracts that make up " \
+           "the Financial Envelope (payments from it are left out of the Baseline and of actual spend when the " \
+           "Variance is calculated)" in funding
+    assert "“Variance”" in body
+    secondment = paragraph(body, "Each secondment must be documented")
+    assert "except costs that the Board agrees are Running Costs: those are recovered only as Running Costs, and not " \
+           "also from the host Partner" in secondment
+    hot = text("northvale-alliance", "heads_of_terms")
+    assert "£6 million (£6,000,000) a year in each year the risk share applies (from 1 April 2027)" in hot
+    west = text(RB, AA, "riverbend-west")
+    assert "Consider sharing the pool in proportion to the in-scope amounts used for the Risk Share" in west
+    assert "Consider sharing the pool" not in body
