@@ -106,19 +106,18 @@ def to_bytes(root) -> bytes:
 DOC_OPEN = (f'<?xml version=\'1.0\' encoding=\'UTF-8\' standalone=\'yes\'?>\n'
             f'<w:document xmlns:w="{W_NS}" xmlns:r="{R_NS}"><w:body>')
 DOC_CLOSE = "</w:body></w:document>"
-_ESC = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
-_ESC_ATTR = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"})
 
 
 def esc(text: str) -> str:
     """``text`` escaped for XML element content; ValueError if XML 1.0 cannot hold one of
-    its characters."""
-    return checked(text).translate(_ESC)
+    its characters. (Chained ``str.replace`` runs in C; ``str.translate`` with a dict table
+    looks every character up in Python and was a tenth of writing a contract.)"""
+    return checked(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def esc_attr(text: str) -> str:
     """``text`` escaped for a double-quoted attribute value."""
-    return checked(text).translate(_ESC_ATTR)
+    return esc(text).replace('"', "&quot;")
 
 
 def p_open(style: str | None = None, *, num: tuple[int, int] | None = None,
