@@ -152,3 +152,18 @@ def test_heads_of_terms_name_each_icb_for_the_envelope_when_the_deal_has_two():
     body = render(_riverbend_with_a_second_icb(), "heads_of_terms")
     assert "[● the system allocation holder]" not in body
     assert body.count("for the part funded from its own allocation") >= 2
+
+
+def test_risk_share_never_active_builds_the_roadmap_and_heads_of_terms():
+    """A generated final deal whose phases never activate the risk share raised 'No first item' in the roadmap's
+    Settlement Variation gate and the heads of terms' incentive line: no gate and no start date, no error."""
+    from legal_support import edited, render
+
+    def never_active(d):
+        for phase in d["phases"]:
+            phase["risk_share_active"] = False
+    data = edited("northvale-alliance", never_active)
+    body = render(data, "alliance_agreement")
+    assert "have agreed the form of its Settlement Variation" not in body
+    hot = render(data, "heads_of_terms")
+    assert "Incentive pool: £6 million (£6,000,000) a year, earned against" in hot
