@@ -307,3 +307,15 @@ def test_sixth_review_warnings_shared_amounts_cap_period_and_pre_commencement_du
     assert "Events occurring from the date of this Sub-Contract until the start of the first Contract Year on 1 April " \
            "2026 are treated, for this clause, as occurring in the first Contract Year." in \
         paragraph(physio, "Subject to clauses 27.5 and 27.6, the total liability of each Party")
+
+
+def test_gain_loss_baseline_follows_the_commissioners_funded_part_and_capped_shares_have_a_home():
+    """Sixth review, warning: the Shared Spend Baseline was adjusted 'on the same basis as the WPAP' (now two uplift
+    rates), and nothing said who bears or keeps a share above a cap once the baseline grows past the fixed caps."""
+    body = text(EASTMOOR, "aco_contract")
+    baseline = paragraph(body, "The baseline for the Shared Spend for the first Contract Year")
+    assert "on the same basis as the Funded Part of the ICB under clause 12.6 (its own uplift and the change in the " \
+           "size of the Population, but not a change to the Services)" in baseline
+    caps = paragraph(body, "The total amount that an organisation may pay, or receive, under the Gain/Loss Share")
+    assert "passes to the organisations sharing in the same corridor that have no cap, in proportion to their " \
+           "shares, and, if each of them has a cap, is borne or kept by the ICB, whose spend is the Shared Spend" in caps
