@@ -173,8 +173,13 @@ def test_local_requirements_are_drafted(engine):
 
 def test_lgps_risk_is_drafted(engine):
     t = one_line(text(engine, terms(EASTMOOR), "aco_contract"))
-    assert "pays employer contributions at the rate that applied to the Transferring Employees immediately before " \
-           "the Transfer Date, fixed for the Term. Eastmoor Council bears the risk" in t
+    assert "The cost to the Integrated Care Provider of employer contributions is fixed for the Term at the rate that " \
+           "applied to the Transferring Employees immediately before the Transfer Date. Eastmoor Council bears the " \
+           "risk" in t
+    # the pass-through has a payer, a payee and a time (sixth review), and outlives a council's partial exit
+    assert "each quarter the Integrated Care Provider invoices Eastmoor Council for the amount by which the " \
+           "contributions it paid under paragraph 3 exceeded those at the fixed rate" in t
+    assert "This paragraph survives the end of this Contract and a council's ceasing to be a Party under clause 30.5." in t
     t = one_line(text(engine, terms(EASTMOOR, set_(("enablers", "workforce", "lgps_risk"), "full_risk")), "aco_contract"))
     assert "The Integrated Care Provider bears the risk of changes in the employer contribution rate" in t
 
