@@ -243,3 +243,11 @@ def test_sixth_review_alliance_warnings():
     west = text(RB, AA, "riverbend-west")
     assert "Consider sharing the pool in proportion to the in-scope amounts used for the Risk Share" in west
     assert "Consider sharing the pool" not in body
+
+
+def test_the_first_phase_waits_for_the_conditions():
+    """Sixth review, warning: the Shadow Year 'starts on 1 April 2026' while a Condition (the Better Care Fund s75
+    agreement) may be met as late as the 1 July longstop: the first phase starts on the later of the two."""
+    entry = paragraph(text("northvale-alliance", AA), "The first Phase starts on 1 April 2026")
+    assert "or, if later, on the date of the notice under clause 4.3 that the last of the Conditions has been " \
+           "satisfied or waived" in entry
