@@ -62,7 +62,8 @@ def test_pension_direction_is_a_condition_with_a_longstop_before_the_transfer():
     physio = text("westmoor-lead-provider", "subcontract", "sub-physiofirst")
     cp = paragraph(physio, "The start of the Services, and so the transfer of the Transferring Staff, is conditional")
     assert "a direction from the Secretary of State giving it access to the NHS Pension Scheme" in cp
-    assert "no later than 4 March 2026 (the “Pension Longstop Date”), twenty-eight days before the Transfer Date" in cp
+    assert "no later than twenty-eight days before the Transfer Date (the “Pension Longstop Date”: 4 March 2026 on the " \
+           "planned Transfer Date" in cp
     assert paragraph(physio, "If that condition is not met by the Pension Longstop Date")
     sch6 = paragraph(physio, "PhysioFirst must obtain its direction giving access to the NHS Pension Scheme")
     assert "no later than the Pension Longstop Date" in sch6 and "before the Transfer Date and must give" not in sch6

@@ -293,8 +293,9 @@ def test_sixth_review_warnings_shared_amounts_cap_period_and_pre_commencement_du
     cap covers events between signature and go-live; the duties due before go-live apply from the Effective Date."""
     body = text(EASTMOOR, "aco_contract")
     shared = paragraph(body, "An amount that this Contract withholds from or deducts from the Whole Population")
-    assert "(including under clauses 23.4, 24.4 and 30.4), is shared between the Commissioners in proportion to their " \
-           "Funded Parts for the Contract Year concerned" in shared
+    assert "(including under clauses 23.4, 24.4 and 30.4, but not an adjustment under clause 14.11, which clause 14.11 " \
+           "allocates), is shared between the Commissioners in proportion to their Funded Parts for the Contract Year " \
+           "concerned" in shared
     assert paragraph(body, "If the Integrated Care Provider fails to agree or to carry out a Remedial Action Plan"
                      ).startswith("23.4")
     assert "events occurring from the Effective Date until the Service Commencement Date are treated as occurring in " \
@@ -304,8 +305,8 @@ def test_sixth_review_warnings_shared_amounts_cap_period_and_pre_commencement_du
     assert "any other provision so far as it requires something to be done before the Service Commencement Date" \
         in effective
     physio = text("westmoor-lead-provider", "subcontract", "sub-physiofirst")
-    assert "Events occurring from the date of this Sub-Contract until the start of the first Contract Year on 1 April " \
-           "2026 are treated, for this clause, as occurring in the first Contract Year." in \
+    assert "Events occurring before the first Contract Year starts on 1 April 2026 (from the date of this " \
+           "Sub-Contract) are treated, for this clause, as occurring in the first Contract Year." in \
         paragraph(physio, "Subject to clauses 27.5 and 27.6, the total liability of each Party")
 
 
@@ -319,3 +320,24 @@ def test_gain_loss_baseline_follows_the_commissioners_funded_part_and_capped_sha
     caps = paragraph(body, "The total amount that an organisation may pay, or receive, under the Gain/Loss Share")
     assert "passes to the organisations sharing in the same corridor that have no cap, in proportion to their " \
            "shares, and, if each of them has a cap, is borne or kept by the ICB, whose spend is the Shared Spend" in caps
+
+
+def test_seventh_review_icp_and_sub_contract_warnings():
+    """Seventh review: a gain/loss share settled after the last instalment is paid directly; 12.8 does not split
+    the gain/loss adjustment; every sub-contract's cap covers events before its first Contract Year; the pension
+    longstop moves with a postponed Transfer Date."""
+    body = text(EASTMOOR, "aco_contract")
+    flows = paragraph(body, "The share of the Integrated Care Provider in a gain or loss is settled only")
+    assert "if no instalment remains (after the last Contract Year, or when this Contract ends early), the party " \
+           "that owes the amount pays it to the other directly within twenty Business Days after it is settled" in flows
+    assert "but not an adjustment under clause 14.11, which clause 14.11 allocates" in paragraph(
+        body, "An amount that this Contract withholds from or deducts from the Whole Population")
+    for sample, doc_id in ((EASTMOOR, None), ("westmoor-lead-provider", "sub-gp-federation"),
+                           ("westmoor-lead-provider", "sub-st-annes")):
+        sub = text(sample, "subcontract", doc_id) if doc_id else text(sample, "subcontract")
+        assert "(from the date of this Sub-Contract) are treated, for this clause, as occurring in the first " \
+               "Contract Year." in sub, doc_id
+    physio = text("westmoor-lead-provider", "subcontract", "sub-physiofirst")
+    assert "no later than twenty-eight days before the Transfer Date (the “Pension Longstop Date”: 4 March 2026 on the " \
+           "planned Transfer Date, and correspondingly later if the Transfer Date is postponed under this " \
+           "Sub-Contract)" in physio

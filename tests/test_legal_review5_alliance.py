@@ -236,8 +236,7 @@ def test_sixth_review_alliance_warnings():
            "Variance is calculated)" in funding
     assert "“Variance”" in body
     secondment = paragraph(body, "Each secondment must be documented")
-    assert "except costs that the Board agrees are Running Costs: those are recovered only as Running Costs, and not " \
-           "also from the host Partner" in secondment
+    assert "except costs that the Board agrees are Running Costs: those are borne by the Host Partner" in secondment
     hot = text("northvale-alliance", "heads_of_terms")
     assert "£6 million (£6,000,000) a year in each year the risk share applies (from 1 April 2027)" in hot
     west = text(RB, AA, "riverbend-west")
@@ -251,3 +250,24 @@ def test_the_first_phase_waits_for_the_conditions():
     entry = paragraph(text("northvale-alliance", AA), "The first Phase starts on 1 April 2026")
     assert "or, if later, on the date of the notice under clause 4.3 that the last of the Conditions has been " \
            "satisfied or waived" in entry
+
+
+def test_seventh_review_secondee_costs_have_a_payer_and_the_heads_of_terms_show_the_pool_and_gate():
+    """Seventh review: the ICB's secondees to NCMH (the Host Partner) whose costs are Running Costs had no payer;
+    the heads of terms did not say who funds the incentive pools or show the Settlement Variation gate."""
+    secondment = paragraph(text("northvale-alliance", AA), "Each secondment must be documented")
+    assert "those are borne by the Host Partner (which repays the seconding Partner under the secondment agreement, " \
+           "unless it is the seconding Partner) and recovered once, as Running Costs under clause 18.7" in secondment
+    west = paragraph(text(RB, AA, "riverbend-west"), "Each secondment must be documented")
+    assert "A secondment from a health service body to a council is not an NHS contract: the secondment agreement " \
+           "is enforceable in the courts" in west
+    hot = text("northvale-alliance", "heads_of_terms")
+    assert "funded by the ICB from its own budget in addition to the contract values and outside the risk share" in \
+        paragraph(hot, "Incentive pool:")
+    gate = next(line for line in hot.splitlines() if line.startswith("Accountable Care System |"))
+    assert gate.endswith("the form of each Settlement Variation to the Service Contracts agreed |") or \
+        "the form of each Settlement Variation to the Service Contracts agreed" in gate
+    rb_hot = text(RB, "heads_of_terms")
+    assert rb_hot.count("funded by the ICB from its own budget in addition to the contract values and outside the " \
+                        "risk share") == 3
+    assert "The terms do not name who funds the pool (incentives.funder_ids)" in text(RB, AA, "riverbend-west")
