@@ -66,7 +66,7 @@ def _check_payers(body, icb_direct, pooled, icb_contribution, held):
            f"Integrated Care Pooled Fund ({money(icb_contribution)} for the first Contract Year, as adjusted under " \
            "clause 12.6), and its liability to the Integrated Care Provider for that part is discharged by paying " \
            "that contribution into the fund under the section 75 agreement" in components
-    assert "only for payment of its own Funded Part of the Whole Population Annual Payment, paid as clauses 12.3 " \
+    assert "for the Whole Population Annual Payment only to the extent of its own Funded Part, paid as clauses 12.3 " \
            "and 12.4 provide" in paragraph(body, "The obligations and liabilities of the Commissioners")
     assert "Each Commissioner must pay the part payable by it under clause 12.3 (or, once clause 12.4 applies, under " \
            "that clause) in twelve" in body
@@ -341,3 +341,16 @@ def test_seventh_review_icp_and_sub_contract_warnings():
     assert "no later than twenty-eight days before the Transfer Date (the “Pension Longstop Date”: 4 March 2026 on the " \
            "planned Transfer Date, and correspondingly later if the Transfer Date is postponed under this " \
            "Sub-Contract)" in physio
+
+
+def test_the_lgps_pass_through_survives_is_outside_the_cap_and_runs_both_ways():
+    """Re-check of the seventh review's fixes: 2.8 limits a commissioner's WPAP liability only, so the Council's
+    pension payments stand; they survive its partial exit and do not count towards its cap; a shortfall is paid
+    back by the provider."""
+    body = text(EASTMOOR, "aco_contract")
+    assert "its obligations under paragraph 4 of Schedule 7, which continue" in paragraph(
+        body, "On a partial termination under clause 30.5")
+    assert "of amounts due under the payment clauses or under paragraph 4 of Schedule 7, does not count towards the " \
+           "limit" in paragraph(body, "Subject to clause 32.3, the total liability of each Party")
+    assert "where they fell short of it, the Integrated Care Provider pays Eastmoor Council the difference within " \
+           "thirty days after the quarter ends" in body
