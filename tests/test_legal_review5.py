@@ -293,9 +293,12 @@ def test_sixth_review_warnings_shared_amounts_cap_period_and_pre_commencement_du
     cap covers events between signature and go-live; the duties due before go-live apply from the Effective Date."""
     body = text(EASTMOOR, "aco_contract")
     shared = paragraph(body, "An amount that this Contract withholds from or deducts from the Whole Population")
-    assert "(including under clauses 23.4, 24.4 and 30.4, but not an adjustment under clause 14.11, which clause 14.11 " \
+    assert "(including under clauses 23.4 and 30.4, but not an adjustment under clause 14.11, which clause 14.11 " \
            "allocates), is shared between the Commissioners in proportion to their Funded Parts for the Contract Year " \
            "concerned" in shared
+    # eighth review: a step-in reduction follows the costs, not the Funded Parts
+    assert "A reduction under clause 24.4 is made instead to the instalments of the Commissioners that bore the costs " \
+           "concerned, in proportion to the costs each bore." in shared
     assert paragraph(body, "If the Integrated Care Provider fails to agree or to carry out a Remedial Action Plan"
                      ).startswith("23.4")
     assert "events occurring from the Effective Date until the Service Commencement Date are treated as occurring in " \
@@ -354,3 +357,12 @@ def test_the_lgps_pass_through_survives_is_outside_the_cap_and_runs_both_ways():
            "limit" in paragraph(body, "Subject to clause 32.3, the total liability of each Party")
     assert "where they fell short of it, the Integrated Care Provider pays Eastmoor Council the difference within " \
            "thirty days after the quarter ends" in body
+
+
+def test_eighth_review_lead_provider_incentive_pool_is_inside_the_contract_value():
+    """Eighth review: the Westmoor heads of terms said the £4.2m pool was funded in addition to the contract values
+    (alliance wording), while the sub-contracts treat it as part of the £42m head contract value at risk."""
+    hot = text("westmoor-lead-provider", "heads_of_terms")
+    pool = paragraph(hot, "Incentive pool:")
+    assert "part of the contract value and not in addition to it (payable only as earned)" in pool
+    assert "in addition to the contract values" not in pool and "in each year the risk share applies" not in pool

@@ -271,3 +271,15 @@ def test_seventh_review_secondee_costs_have_a_payer_and_the_heads_of_terms_show_
     assert rb_hot.count("funded by the ICB from its own budget in addition to the contract values and outside the " \
                         "risk share") == 3
     assert "The terms do not name who funds the pool (incentives.funder_ids)" in text(RB, AA, "riverbend-west")
+
+
+def test_the_last_years_settlement_survives_the_agreement_and_its_contracts():
+    """Eighth review, warning: the last year is settled after the agreement and the Service Contracts have ended;
+    the settlement, the pool and the Settlement Variations survive, and amounts owed either way are paid directly."""
+    body = text("northvale-alliance", AA)
+    survival = paragraph(body, "The end of this Agreement, or a Partner's withdrawal or expulsion")
+    assert "including the calculation and settlement of the Risk Share and the Incentive Pool for the last Financial " \
+           "Year (clauses 19 and 20) and each Settlement Variation, which continues for that purpose after its " \
+           "Service Contract ends" in survival
+    assert "(or, if no further payment is due under that Service Contract, paid directly within thirty days after " \
+           "the amount is settled, whichever of them owes it)" in body
