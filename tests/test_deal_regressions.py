@@ -166,4 +166,5 @@ def test_risk_share_never_active_builds_the_roadmap_and_heads_of_terms():
     body = render(data, "alliance_agreement")
     assert "have agreed the form of its Settlement Variation" not in body
     hot = render(data, "heads_of_terms")
-    assert "Incentive pool: £6 million (£6,000,000) a year, earned against" in hot
+    assert "Incentive pool: £6 million (£6,000,000) a year, funded by the ICB" in hot
+    assert "in each year the risk share applies" not in hot
