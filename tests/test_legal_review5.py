@@ -366,3 +366,16 @@ def test_eighth_review_lead_provider_incentive_pool_is_inside_the_contract_value
     pool = paragraph(hot, "Incentive pool:")
     assert "part of the contract value and not in addition to it (payable only as earned)" in pool
     assert "in addition to the contract values" not in pool and "in each year the risk share applies" not in pool
+
+
+def test_eighth_review_transfer_date_moves_with_the_start_and_the_pool_lasts_until_its_last_payment():
+    """Eighth review, warnings: the Transfer Date (and so the 28-day employee information and the LGPS admission)
+    was fixed at 1 April when the start can be postponed; the s75 agreement had to last only until the contract
+    ended, though the last year's improvement payment falls due from the pool after that."""
+    body = text(EASTMOOR, "aco_contract")
+    assert "“Transfer Date” means the date on which the Transferring Employees transfer to the Integrated Care " \
+           "Provider, which is the date set out for them in Part 1 of Schedule 8 or, if the start of the Services in " \
+           "which they are employed is postponed under clause 4, the date on which those Services start" in body
+    keep = paragraph(body, "The payment from the Eastmoor Integrated Care Pooled Fund depends on")
+    assert "until this Contract ends and every amount payable from the fund under this Contract (including " \
+           "improvement payments under clause 13.6 for the last Contract Year) has been paid" in keep
