@@ -57,6 +57,11 @@ class DealFacts:
         partners = self.terms.partners
         return [p for p in partners if p.org_type == "icb"] or [p for p in partners if p.is_commissioner]
 
+    @property
+    def first_risk_share_phase(self):
+        """The first phase in which the risk share applies (model.Phase), or None."""
+        return next((p for p in self.terms.phases if p.risk_share_active), None)
+
     def document(self, doc_type: str, parties: tuple, subject=None) -> DocumentFacts:
         """``subject``: the subcontract of a sub-contract, or the alliance of an alliance agreement."""
         return DocumentFacts(national_form(self.terms, doc_type),
