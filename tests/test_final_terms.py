@@ -363,7 +363,8 @@ RULE_CASES = [
                                      lambda d: at(d, ("contracting", "alliances", 1, "governance", "board", "members")).pop(0),
                                      lambda d: [s.__setitem__("partner_id", "riverbend-cmh") for c in at(
                                          d, ("contracting", "alliances", 1, "funding", "risk_share", "corridors"))
-                                         for s in c["shares"] if s["partner_id"] == "riverbend-icb"]),
+                                         for s in c["shares"] if s["partner_id"] == "riverbend-icb"],
+                                     del_(("contracting", "alliances", 1, "funding", "incentives", "funder_ids"))),
      "L15", "contracting.alliances[1].funding.incentives", False),
     ("L7-whose-spend", EASTMOOR, (del_(("funding", "risk_share", "commissioner_id")),
                                   set_(("funding", "risk_share", "corridors", 0, "shares"), [

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from legal_support import deal_facts, edited, money, paragraph, pounds, render, set_, text
+from legal_support import del_, deal_facts, edited, money, paragraph, pounds, render, set_, text
 
 from acscontracts.facts import money as money_facts
 
@@ -269,7 +269,9 @@ def test_seventh_review_secondee_costs_have_a_payer_and_the_heads_of_terms_show_
     rb_hot = text(RB, "heads_of_terms")
     assert rb_hot.count("funded by the ICB from its own budget in addition to the contract values and outside the " \
                         "risk share") == 3
-    assert "The terms do not name who funds the pool (incentives.funder_ids)" in text(RB, AA, "riverbend-west")
+    unnamed = edited(RB, del_(("contracting", "alliances", 1, "funding", "incentives", "funder_ids")))
+    assert "The terms do not name who funds the pool (incentives.funder_ids)" in render(unnamed, AA, "riverbend-west")
+    assert "incentives.funder_ids" not in text(RB, AA, "riverbend-west")
 
 
 def test_the_last_years_settlement_survives_the_agreement_and_its_contracts():
@@ -282,3 +284,31 @@ def test_the_last_years_settlement_survives_the_agreement_and_its_contracts():
            "Service Contract ends" in survival
     assert "(or, if no further payment is due under that Service Contract, paid directly within thirty days after " \
            "the amount is settled, whichever of them owes it)" in body
+
+
+def test_each_place_agreement_states_its_own_scope_and_objectives():
+    """Eighth review, warning: every Riverbend agreement listed the whole system's services, objectives and
+    population with a note to cut them down. An alliance's own scope and outcomes (contracting.alliances[].scope,
+    .outcomes) replace the deal-wide ones in its agreement, and the notes go; without them the notes stay."""
+    west = text(RB, AA, "riverbend-west")
+    assert "The Population is people resident in the area of Riverbend County Council, estimated at 520,000 people." \
+        in west
+    services = west[west.index("Part 2: Services within the Scope"):west.index("Part 3: Exclusions")]
+    assert "community mental health services" in services and "acute hospital services" not in services.lower()
+    assert "adult social care (through the Riverbend West Better Care Fund pooled fund)" in services
+    assert "acute hospital services (planned and emergency care in the three acute trusts, covered by the Riverbend " \
+           "Acute Provider Collaborative)" in west
+    assert "support people to return home from hospital without delay" in west
+    assert "elective waiting times" not in west
+    acute = text(RB, AA, "acute-collaborative")
+    assert "make the best use of the three trusts' theatre and diagnostic capacity" in acute
+    for body in (west, acute):
+        assert "as a whole. Keep those" not in body and "as a whole. Delete any" not in body
+        assert "The deal-wide population description" not in body
+    shared = edited(RB, del_(("contracting", "alliances", 1, "scope")), del_(("contracting", "alliances", 1, "outcomes")))
+    body = render(shared, AA, "riverbend-west")
+    assert "The Population is the people of Riverbend West, estimated at 520,000 people resident in the area." in body
+    assert "The services list is set for the Riverbend ICS as a whole. Delete any that are not within the scope of " \
+           "the Riverbend West Place Alliance, or give the agreement its own scope (contracting.alliances[].scope)." in body
+    assert "reduce unwarranted variation in elective waiting times across the three acute trusts" in body
+    assert "or give its own (contracting.alliances[].outcomes)" in body

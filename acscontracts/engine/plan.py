@@ -13,7 +13,7 @@ from acscontracts import facts as legal_facts
 from acscontracts import formatting
 from acscontracts.engine.assemble import DocumentSpec
 from acscontracts.diagnostics import ERROR, AcsError, Diagnostic, did_you_mean
-from acscontracts.terms.model import Alliance, DealTerms, Governance, Incentives, Partner, RiskShare
+from acscontracts.terms.model import Alliance, DealTerms, Governance, Incentives, Outcomes, Partner, RiskShare, Scope
 from acscontracts.engine.tree import DocumentProperties, Party
 
 DOC_TYPES = ("alliance_agreement", "subcontract", "aco_contract", "heads_of_terms")
@@ -33,6 +33,10 @@ class AllianceView:
     risk_share: RiskShare  # or Missing
     incentives: Incentives  # or Missing
     pooled_funds: tuple
+    scope: Scope  # its own, else the deal's (or Missing)
+    outcomes: Outcomes  # its own, else the deal's (or Missing)
+    own_scope: bool  # the alliance gives its own scope (objectives) rather than the deal's
+    own_outcomes: bool
 
     def __getattr__(self, name):  # alliance fields read through: view.title, view.kind ...
         return getattr(self.alliance, name)
@@ -45,7 +49,9 @@ class AllianceView:
     def read_sources(self, name: str) -> tuple:
         """For engine.reads: the (model object, field) each derived attribute comes from."""
         sources = {"members": "member_ids", "observers": "observer_ids", "governance": "governance",
-                   "risk_share": "funding", "incentives": "funding", "pooled_funds": "funding"}
+                   "risk_share": "funding", "incentives": "funding", "pooled_funds": "funding",
+                   "scope": "scope", "outcomes": "outcomes", "own_scope": "scope",
+                   "own_outcomes": "outcomes"}
         return ((self.alliance, sources[name]),) if name in sources else ()
 
 
@@ -65,7 +71,10 @@ def alliance_view(terms: DealTerms, alliance: Alliance) -> AllianceView:
     return AllianceView(alliance, tuple(terms.partner(i) for i in alliance.member_ids),
                         tuple(terms.partner(i) for i in alliance.observer_ids),
                         terms.effective_governance(alliance), risk_share or formatting.Missing("funding.risk_share"),
-                        incentives or formatting.Missing("funding.incentives"), pools)
+                        incentives or formatting.Missing("funding.incentives"), pools,
+                        alliance.scope or terms.scope or formatting.Missing("scope"),
+                        alliance.outcomes or terms.outcomes or formatting.Missing("outcomes"),
+                        bool(alliance.scope), bool(alliance.outcomes))
 
 
 def _party(p: Partner) -> Party:

@@ -359,6 +359,8 @@ class Alliance:
     observer_ids: tuple = ()
     place: str = None
     population: int = None
+    scope: Scope = None  # its own scope and objectives, replacing the deal-wide ones in its agreement
+    outcomes: Outcomes = None
     governance: Governance = None
     funding: AllianceFunding = None
 
