@@ -89,7 +89,7 @@ def test_no_essential_service_is_said_so(engine):
 
 def test_activity_prices_are_drafted(engine):
     t = text(engine, terms(WESTMOOR), "subcontract", "sub-physiofirst")
-    assert "Community musculoskeletal physiotherapy | A physiotherapy contact (face to face or by video) | £78" in t
+    assert "Community musculoskeletal physiotherapy | A physiotherapy contact (face to face or by video) | £80" in t
     assert "First-contact practitioner MSK service | A first-contact practitioner appointment | £96" in t
 
 
@@ -113,8 +113,8 @@ def test_kpi_thresholds_are_drafted(engine):
 
 def test_flow_down_exclusions_are_drafted(engine):
     t = text(engine, terms(WESTMOOR), "subcontract", "sub-st-annes")
-    assert "excluded from the Flow-Down Provisions:\n    5.1  Provisions on the payment of the Contract Price by the " \
-           "Commissioner to the Lead Provider; and" in t
+    assert "excluded from the Flow-Down Provisions:\n    5.1  Provisions on payments by the Commissioner to the Lead " \
+           "Provider under the Head Contract; and" in t
     t = text(engine, terms(WESTMOOR), "subcontract", "sub-physiofirst")
     assert "No provision of the Head Contract is excluded from the Flow-Down Provisions other than under clause 7.2." in t
 

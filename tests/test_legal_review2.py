@@ -298,7 +298,7 @@ def test_heads_of_terms_name_signature_date_longstop_and_final_document_approval
     for sample in ("northvale-alliance", "westmoor-lead-provider", "eastmoor-icp"):
         body = text(sample, "heads_of_terms")
         assert "and later the final documents, to the following" not in body
-        assert "Target date for approving the final documents" in body
+        assert "Approval of the final documents" in body
 
 
 def test_heads_of_terms_list_the_gain_loss_share_agreement_with_its_status():
@@ -307,6 +307,7 @@ def test_heads_of_terms_list_the_gain_loss_share_agreement_with_its_status():
     [row] = [line for line in hot.splitlines() if line.startswith("Gain/Loss Share Agreement |")]
     assert row.split(" | ")[1] == "the ICB, the Integrated Care Provider and Eastmoor Hospitals"
     assert "a condition to be met before services start" in row
-    assert "as between all of them, an NHS contract (section 9 of the National Health Service Act 2006)" in row
+    assert "as between the ICB and each of the Integrated Care Provider and Eastmoor Hospitals, an NHS contract (section 9 " \
+           "of the National Health Service Act 2006)" in row
     assert not [line for line in text("northvale-alliance", "heads_of_terms").splitlines()
                 if line.startswith("Gain/Loss Share Agreement")]

@@ -27,7 +27,7 @@ def test_break_reviews_come_before_the_notice_they_inform():
     assert "31 March 2032 | 31 March 2031 | 31 December 2030" in icp  # a review for the second break too
     review = paragraph(icp, "Before each Break Point the Parties must carry out a joint review")
     assert "by the date shown for it in paragraph 7 of Schedule 1" in review
-    gate = paragraph(icp, "The phase that the terms call “Steady State” begins on 1 April 2030")
+    gate = paragraph(icp, "The phase called “Steady State” in paragraph 6 begins on 1 April 2030")
     assert "no notice has been given under clause 3.5 by 31 March 2029" in gate
     assert "completed by 31 December 2028" in gate
     # the reviews are not mobilisation milestones (sixth review): the plan lists only what comes before go-live

@@ -18,14 +18,18 @@ def test_heads_of_terms_list_the_gain_loss_share_agreement_pairs_as_nhs_contract
     # every NHS-contract pair of the Gain/Loss Share Agreement, including the ICB and Eastmoor Hospitals
     assert "between the ICB and each of the Integrated Care Provider and Eastmoor Hospitals (under the Gain/Loss " \
            "Share Agreement)" in status
-    assert "between the Integrated Care Provider and Eastmoor Hospitals (under the Gain/Loss Share Agreement)" in status
+    # tenth review: between the holder and the out-of-scope provider it moves no money, and the sub-contract between
+    # them ends years before it, so it is not ancillary to that sub-contract: an ordinary contract between those two
+    assert "between the Integrated Care Provider and Eastmoor Hospitals (under the Gain/Loss Share Agreement)" not in status
+    assert "between the Integrated Care Provider and Eastmoor Hospitals, which pay each other nothing under it (each " \
+           "settles its share with the commissioner), it is an ordinary contract" in status
     # why: ancillary to the arrangements for services between health service bodies
     assert "so it is ancillary to those arrangements and shares their status" in status
     assert "the ICB arranging services from Eastmoor Hospitals under its own contract for the services whose " \
            "spend is shared" in status
     # consistent with the documents table and with the governing-law paragraph
     row = next(line for line in body.splitlines() if line.startswith("Gain/Loss Share Agreement |"))
-    assert "as between all of them, an NHS contract" in row
+    assert "as between the ICB and each of the Integrated Care Provider and Eastmoor Hospitals, an NHS contract" in row
     assert "these Heads of Terms are not an arrangement for the provision of services, so they are not an NHS " \
            "contract" in body
 
@@ -36,7 +40,8 @@ def test_without_a_sub_contract_the_holder_and_the_out_of_scope_provider_are_not
     status = paragraph(body, "Section 9 of the National Health Service Act 2006 applies arrangement by arrangement")
     assert "between the ICB and each of the Integrated Care Provider and Eastmoor Hospitals (under the Gain/Loss " \
            "Share Agreement)" in status
-    assert "between the Integrated Care Provider and Eastmoor Hospitals" not in status
+    assert "between the Integrated Care Provider and Eastmoor Hospitals (under" not in status
+    assert "between the Integrated Care Provider and Eastmoor Hospitals, which pay each other nothing under it" in status
     row = next(line for line in body.splitlines() if line.startswith("Gain/Loss Share Agreement |"))
     assert "as between the ICB and each of the Integrated Care Provider and Eastmoor Hospitals, an NHS contract" in row
 
@@ -127,7 +132,11 @@ def test_icp_contract_keeps_the_pool_and_the_gain_loss_share_agreement_in_force_
     assert "then from that date each of them that remains a Party must pay the Integrated Care Provider the whole of its Funded Part " \
            "directly" in keep
     assert f"the ICB {money(20_000_000)} and the Council {money(60_000_000)})" in keep
-    assert "must each keep the Gain/Loss Share Agreement in force until this Contract ends" in body
+    assert "must each keep the Gain/Loss Share Agreement in force until every amount under it for the last Contract " \
+           "Year (or part year) has been settled and paid" in body
+    # tenth review: if the out-of-scope provider ends it early, the ICB takes its place in the share
+    assert "the share that the Out-of-Scope Provider would have borne or received is borne or received by NHS Eastmoor " \
+           "Integrated Care Board" in body
 
 
 # --------------------------------------------------------------------------- 4. the head contract's lapse
@@ -379,3 +388,95 @@ def test_eighth_review_transfer_date_moves_with_the_start_and_the_pool_lasts_unt
     keep = paragraph(body, "The payment from the Eastmoor Integrated Care Pooled Fund depends on")
     assert "until this Contract ends and every amount payable from the fund under this Contract (including " \
            "improvement payments under clause 13.6 for the last Contract Year) has been paid" in keep
+
+
+# --------------------------------------------------------------------------- tenth review (ICP and lead provider)
+
+
+def test_heads_of_terms_say_what_the_liability_caps_do_not_cover():
+    """Tenth review, ERROR: the heads of terms told boards liability was capped, leaving out the council's uncapped
+    LGPS pass-through under the ICP contract and each sub-contractor's uncapped liability for amounts withheld under
+    the head contract (and PhysioFirst's staff-transfer indemnities)."""
+    eastmoor = paragraph(text(EASTMOOR, "heads_of_terms"), "Liability: capped at 20%")
+    assert "nor do the payments the Council makes to the Integrated Care Provider under the pension pass-through (any " \
+           "rise in the employer contribution rate for the transferred staff, and any deficit when the admission " \
+           "agreement ends), which are not capped" in eastmoor
+    assert "In the sub-contract the sub-contractor's liability for any amount the commissioner withholds from, or " \
+           "recovers from, the Integrated Care Provider under the head contract because of the sub-contractor's breach " \
+           "is not capped." in eastmoor
+    westmoor = paragraph(text(WESTMOOR, "heads_of_terms"), "Liability: capped at 100%")
+    assert "In each sub-contract the sub-contractor's liability for any amount the commissioner withholds" in westmoor
+    assert "and nor are the staff-transfer and pension indemnities in the sub-contract with PhysioFirst." in westmoor
+    # the sub-contract says the same
+    assert "the indemnities in Schedule 6 about the Transferring Staff" in text(WESTMOOR, "subcontract", "sub-physiofirst")
+
+
+def test_lead_provider_heads_of_terms_show_who_bears_the_incentive_money_at_risk():
+    """Tenth review, ERROR: 'distributed to the partner responsible for each measure' hid that the Trust bears the
+    whole £4.2m at risk while sub-contractors receive their measures' payments on top of fixed contract values."""
+    line = paragraph(text(WESTMOOR, "heads_of_terms"), "Incentive pool:")
+    assert "paid to the Lead Provider as earned; the Lead Provider bears the whole amount at risk, since the " \
+           "sub-contract values are fixed" in line
+    pool = Decimal(42_000_000) * 10 / 100
+    for who, measure, weight in (("the Federation", "Care-home ambulance conveyances", 25),
+                                 ("St Anne's", "Death in preferred place", 15), ("PhysioFirst", "MSK waiting times", 25)):
+        assert f"{who}: {measure}, {weight}%, up to {money(pool * weight / 100)}" in line
+    assert f"it keeps the payments for its own measures (35% of the pool, up to {money(pool * 35 / 100)})" in line
+
+
+def test_icp_heads_of_terms_list_every_document_and_no_ancillary_status_for_the_sub_contract_pair():
+    """Tenth review: the documents table left out the integration agreements and the LGPS admission agreement, all
+    conditions precedent of the ICP contract."""
+    rows = [line for line in text(EASTMOOR, "heads_of_terms").splitlines() if " | " in line]
+    gp = next(r for r in rows if r.startswith("GP Integration Agreement |"))
+    assert "a condition to be met before services start" in gp
+    la = next(r for r in rows if r.startswith("Local Authority Integration Agreement |"))
+    assert "no money passes under it" in la
+    lgps = next(r for r in rows if r.startswith("Local Government Pension Scheme admission agreement |"))
+    assert "the Integrated Care Provider, the fund's administering authority and the Council (the employer whose staff " \
+           "transfer)" in lgps and "with the pension risk passed through to the Council" in lgps
+    icp = text(EASTMOOR, "aco_contract")
+    assert "No money passes under it between the council concerned and the Integrated Care Provider" in icp
+
+
+def test_icp_contract_council_rights_and_national_form():
+    """Tenth review: the s79 authorisation's withdrawal needed a variation; national variations affecting council
+    functions needed only consultation; the contract claimed to be 'based on' the national form; 'which the terms
+    call' was tool text; the Effective Date was fixed although the contract is dated on signature."""
+    icp = text(EASTMOOR, "aco_contract")
+    assert "may be varied or withdrawn by the council by notice to the Integrated Care Provider, taking effect on the " \
+           "date the notice gives" in icp
+    assert "No variation under clause 27 is needed" in icp and "as an adjustment under clause 12.5" in icp
+    assert "may apply it to that extent only with the consent of the council concerned, which must not be " \
+           "unreasonably withheld" in icp
+    assert "is based on" not in icp and "the terms call" not in icp
+    assert "“Effective Date” means 22 February 2027 or, if later, the date on which the last Party signs this Contract" \
+        in icp
+
+
+def test_nhs_sub_contract_uses_nhs_body_definitions_and_its_own_price_index():
+    """Tenth review: an NHS foundation trust sub-contractor got company definitions (Insolvency Act s123, Corporation
+    Tax Act s1124); the commissioner's rights were 'direct' under an NHS contract that gives none; prices followed a
+    per-commissioner payment uplift that also funds growth; the schedule said the ICP conditions were incorporated by
+    reference."""
+    sub = text(EASTMOOR, "subcontract", "sub-community-diagnostics")
+    assert "“Change of Control” means a merger, acquisition, separation or dissolution of Eastmoor Hospitals " \
+           "(including a transaction under any of sections 56 to 56B of the National Health Service Act 2006)" in sub
+    assert "section 123 of the Insolvency Act" not in sub and "trust special administrator" in sub
+    assert "the Commissioner directly" not in sub
+    assert "must give the Integrated Care Provider the same right, to be exercised for the Commissioner as clause 40.2 " \
+           "provides" in sub
+    assert "adjusted by the cost uplift factor, less the efficiency factor, published for that year in the NHS Payment " \
+           "Scheme" in sub
+    assert "incorporated into it by reference" not in sub
+    # a company sub-contractor keeps the company definitions
+    physio = text(WESTMOOR, "subcontract", "sub-physiofirst")
+    assert "section 1124 of the Corporation Tax Act 2010" in physio
+
+
+def test_heads_of_terms_record_approvals_already_given():
+    """Tenth review: heads of terms dated 30 January 2026 set 'target dates' of 22 and 27 January for approving the
+    final documents."""
+    rows = text(WESTMOOR, "heads_of_terms").splitlines()
+    assert "the Commissioner | Board | Given on 22 January 2026" in rows
+    assert "the Federation | Board of Directors | By 10 February 2026" in rows

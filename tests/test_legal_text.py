@@ -281,7 +281,7 @@ def test_each_subcontract_records_its_psr_process_and_standstill():
 
 def test_icp_contract_names_its_national_form_and_records_mixed_procurement():
     body = text("eastmoor-icp", "aco_contract")
-    assert "This Contract is based on the Integrated Care Provider Contract published by NHS England" in body
+    assert "This Contract draws on the Integrated Care Provider Contract published by NHS England" in body
     assert "the national form of contract on which" not in body
     assert "treated the award as a mixed procurement" in body
     assert "main subject-matter of this Contract is health care services" in body

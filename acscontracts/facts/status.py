@@ -144,18 +144,17 @@ def arrangements(terms, doc_type: str, parties: tuple, subject=None) -> set[tupl
     elif doc_type == "gain_loss_agreement" and terms.contracting.aco:
         # The Gain/Loss Share Agreement moves money only because of, and as part of, the arrangements for services
         # between its parties: the commissioner whose spend is shared arranges the Services from the contract
-        # holder (the ACO/ICP contract) and the shared services from the out-of-scope provider (its own contract),
-        # and the holder arranges services from the out-of-scope provider where it sub-contracts them to it. The
-        # agreement is ancillary to each of those arrangements, so it is an NHS contract between the same pairs.
+        # holder (the ACO/ICP contract) and the shared services from the out-of-scope provider (its own contract).
+        # The agreement is ancillary to each of those arrangements, so it is an NHS contract between the same
+        # pairs. Between the holder and the out-of-scope provider it moves no money (each settles its share with
+        # the commissioner), and a sub-contract between them may end long before it, so it is not ancillary to
+        # that sub-contract: between those two it is an ordinary contract.
         holder = terms.contracting.aco.holder_id
         rs = terms.funding.risk_share if terms.funding else None
         oosp = getattr(rs, "counterparty_id", None)
         for p in parties:
             if p.is_commissioner and p.id not in (holder, oosp):
                 found |= {(p.id, holder), (p.id, oosp)} if oosp else {(p.id, holder)}
-        if oosp and any(s.head_provider_id == holder and s.subcontractor_id == oosp
-                        for s in terms.contracting.subcontracts):
-            found.add((holder, oosp))
     elif doc_type == "alliance_agreement":
         # The agreement sits on the Service Contracts and moves money under them (risk share,
         # incentives): it is part of the arrangements between a commissioner member and a provider
