@@ -121,7 +121,7 @@ def test_heads_of_terms_every_sample(engines, sample):
 
 
 def test_heads_of_terms_contracting_model_wording(engines):
-    assert "an alliance: the Partners will sign four alliance agreements" in \
+    assert "an alliance: the Partners will sign four agreements (three alliance agreements and one collaboration agreement)" in \
         render_doc(engines["shipped"], sample_data("riverbend-system"), "heads_of_terms")
     assert "lead provider model" in render_doc(engines["shipped"], sample_data("westmoor-lead-provider"), "heads_of_terms")
     assert "single integrated contract" in render_doc(engines["shipped"], sample_data("eastmoor-icp"), "heads_of_terms")

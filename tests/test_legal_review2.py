@@ -101,6 +101,7 @@ def test_settlement_flows_never_run_between_providers():
 def test_settlement_rounds_to_the_penny_and_nets_to_nil():
     def odd(d):
         d["funding"]["risk_share"]["baseline"] = 1_320_000_007
+        d["funding"]["risk_share"]["baseline_parts"][0]["amount"] = 430_000_007  # the parts still add up (X27)
     rs_facts = deal_facts(edited("northvale-alliance", odd)).money.risk_share
     st = rs_facts.settlement
     assert all(line.pooled == line.pooled.quantize(Decimal("0.01")) for line in st.lines)

@@ -32,9 +32,9 @@ def test_break_reviews_come_before_the_notice_they_inform():
     assert "completed by 31 December 2028" in gate
     # the reviews are not mobilisation milestones (sixth review): the plan lists only what comes before go-live
     assert "Break-point review for the 31 March 2030 Break Point completed | 31 December 2028" not in icp
-    assert "Milestones in the terms dated after the Service Commencement Date (Break-point review for the 31 March " \
-           "2030 Break Point completed; Break-point review for the 31 March 2032 Break Point completed) are not part " \
-           "of the Mobilisation Plan: the break-point reviews are governed by clause 3.6." in icp
+    assert "The later milestones of the programme (Break-point review for the 31 March 2030 Break Point completed; " \
+           "Break-point review for the 31 March 2032 Break Point completed), which fall after the Service Commencement " \
+           "Date, are not part of the Mobilisation Plan: the break-point reviews are governed by clause 3.6." in icp
     assert "30 September 2029" not in icp and "confirms continuation" not in icp
 
 
@@ -81,7 +81,7 @@ def test_no_third_party_rights_under_an_nhs_subcontract():
     tpr = paragraph(sub, "This Sub-Contract is an NHS contract within the meaning of section 9")
     assert "no right under the Contracts (Rights of Third Parties) Act 1999 is granted" in tpr
     assert "may enforce against Eastmoor Hospitals" not in sub
-    via = paragraph(sub, "The rights of each commissioner under the contract under which the services are")
+    via = paragraph(sub, "The rights of each commissioner under the Head Contract")
     assert "are exercised against the Integrated Care Provider under that contract" in via
 
 

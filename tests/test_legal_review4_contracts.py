@@ -120,14 +120,14 @@ def test_settlements_paid_under_the_service_contracts_need_a_mirroring_variation
     assert "The payments it provides for under the Service Contracts are made under the Settlement Variations " \
            "that clause 17.3 requires the parties to them to agree" in precedence
     assert "as to the delivery of services, the standards to which they must be delivered, payment for them" in body
-    variation = paragraph(body, "The adjustments under clause 19.14 and the payments from the Incentive Pool")
+    variation = paragraph(body, "The adjustments under clause 19.15 and the payments from the Incentive Pool")
     assert "(a “Settlement Variation”)" in variation and "recorded as a local variation" in variation
     partners = {p["id"]: p for p in data["partners"]}
     for c in data["contracting"]["service_contracts"]:
         provider = partners[c["provider_id"]]["short_name"]
         assert f"the {c['title']} between the ICB and {provider} dated {day(c['signed_date'])}" in body
     deadline = paragraph(body, "Each Settlement Variation must be signed and in effect")
-    assert f"by {day(_first_calculation(data))}, the date by which the first calculation under clause 19.12 is due" \
+    assert f"by {day(_first_calculation(data))}, the date by which the first calculation under clause 19.13 is due" \
            in deadline
     assert "no adjustment or payment is made under that Service Contract under this Agreement" in deadline
     assert "by an adjustment to the payments due under its own Service Contract, as varied by its Settlement " \

@@ -167,7 +167,8 @@ def test_part_year_risk_share_is_pro_rated_by_months():
         rs = data["contracting"]["alliances"][i]["funding"]["risk_share"]
         body = text(RB, AA, doc_id)
         para = _part_year_para(body)
-        assert "from 1 October 2026 to 31 March 2027, which is six (6) whole calendar months of the twelve (12) " \
+        assert "from 1 October 2026 (or from the later start of its Phase, when clause 5.4 applies instead of this " \
+               "clause) to 31 March 2027, which is six (6) whole calendar months of the twelve (12) " \
                "months of the financial year from 1 April 2026 to 31 March 2027" in para
         assert "multiplied by 6 and divided by 12" in para
         base = Decimal(str(rs["baseline"])) * 6 / 12

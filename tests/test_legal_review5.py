@@ -415,8 +415,8 @@ def test_lead_provider_heads_of_terms_show_who_bears_the_incentive_money_at_risk
     """Tenth review, ERROR: 'distributed to the partner responsible for each measure' hid that the Trust bears the
     whole £4.2m at risk while sub-contractors receive their measures' payments on top of fixed contract values."""
     line = paragraph(text(WESTMOOR, "heads_of_terms"), "Incentive pool:")
-    assert "paid to the Lead Provider as earned; the Lead Provider bears the whole amount at risk, since the " \
-           "sub-contract values are fixed" in line
+    assert "paid to the Lead Provider as earned; the Lead Provider bears the whole amount at risk, since no " \
+           "sub-contract payment is reduced if a measure is missed" in line
     pool = Decimal(42_000_000) * 10 / 100
     for who, measure, weight in (("the Federation", "Care-home ambulance conveyances", 25),
                                  ("St Anne's", "Death in preferred place", 15), ("PhysioFirst", "MSK waiting times", 25)):

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from legal_support import del_, deal_facts, edited, money, paragraph, pounds, render, set_, text
 
+import acscontracts
 from acscontracts.facts import money as money_facts
 
 RB = "riverbend-system"
@@ -196,7 +197,7 @@ def test_the_risk_share_phase_gate_includes_the_settlement_variations():
            "Variation (which must be in effect by the date in clause 17.4)." in gate
     assert "Settlement Variation" not in body[body.index("Entry criteria for the Shadow Year"):
                                               body.index("Entry criteria for the Accountable Care System")]
-    assert paragraph(body, "The adjustments under clause 19.14").startswith("17.3")
+    assert paragraph(body, "The adjustments under clause 19.15").startswith("17.3")
     assert paragraph(body, "Each Settlement Variation must be signed and in effect").startswith("17.4")
 
 
@@ -312,3 +313,113 @@ def test_each_place_agreement_states_its_own_scope_and_objectives():
            "the Riverbend West Place Alliance, or give the agreement its own scope (contracting.alliances[].scope)." in body
     assert "reduce unwarranted variation in elective waiting times across the three acute trusts" in body
     assert "or give its own (contracting.alliances[].outcomes)" in body
+
+
+# --------------------------------------------------------------------------- tenth review (alliances)
+
+
+def test_a_late_risk_share_phase_is_a_part_year_from_its_actual_start():
+    """Tenth review, ERROR: a Phase whose entry criteria (including an approved Baseline) are met after its planned
+    start left the risk share and the incentive pool for that year undecided (Northvale 5.4 against 19.2 and 20.1;
+    Riverbend's part year fixed from 1 October 2026 whatever the phase gate)."""
+    northvale = text("northvale-alliance", AA)
+    late = paragraph(northvale, "If a Phase in which the Risk Share applies starts after its planned start date")
+    assert "(under clause 5.2 or 5.4), the Risk Share and the Incentive Pool apply from the day that Phase starts, and " \
+           "nothing is shared for any earlier period" in late
+    assert "multiplied by the number of days from that day to the end of the Financial Year and divided by the number " \
+           "of days in the Financial Year" in late and "This replaces any other part-year calculation" in late
+    assert "applies to that year (from the start of its Phase, if that is later: clause 5.5) on the Baseline later " \
+           "approved" in paragraph(northvale, "The Baseline for each Financial Year in which the Risk Share applies")
+    west = text(RB, AA, "riverbend-west")
+    assert "the Risk Share applies from 1 October 2026 (or from the later start of its Phase, when clause 5.4 applies " \
+           "instead of this clause) to 31 March 2027" in west
+
+
+def test_each_providers_part_of_the_baseline_is_scheduled_and_adds_up():
+    """Tenth review, ERROR: Riverbend West's Baseline was defined by pasted deal text naming service lines found
+    nowhere else, and 'pro rata' conflicted with the fixed corridor shares. The parts are now structured
+    (risk_share.baseline_parts), scheduled, and add up to the Reference Baseline (rule X27)."""
+    west = text(RB, AA, "riverbend-west")
+    baseline = paragraph(west, "The Baseline for each Financial Year in which the Risk Share applies")
+    assert "so far as it covers the Riverbend West out-of-hospital envelope, as approved" in baseline
+    assert "£84m" not in baseline and "pro rata to these amounts" not in west
+    parts = paragraph(west, "Each Risk Share Partner's part of the Baseline")
+    assert "do not change when the parts change" in parts
+    rows = [line for line in west.splitlines() if line.count(" | ") == 3 and line.endswith("%")]
+    amounts = {row.split(" | ")[0]: pounds(row.split(" | ")[2]) for row in rows[:3]}
+    assert amounts == {"the Community Trust": 120_000_000, "Westriver": 84_000_000, "West Federation": 36_000_000}
+    assert sum(amounts.values()) == 240_000_000
+    assert "No part of the Baseline is given to the ICB" in west
+
+
+def test_baseline_parts_must_add_up_and_belong_to_sharers():
+    path = ("contracting", "alliances", 1, "funding", "risk_share", "baseline_parts")
+    wrong_total = edited(RB, set_(path + (1, "amount"), 80_000_000))
+    problems = acscontracts.validate(acscontracts.load(wrong_total))
+    [total] = [p for p in problems if p.code == "X27"]
+    assert "the parts of the baseline add up to £236,000,000.00, not the baseline of £240,000,000.00" in total.message
+    stranger = edited(RB, set_(path + (2, "partner_id"), "riverbend-county"))
+    [who] = [p for p in acscontracts.validate(acscontracts.load(stranger)) if p.code == "X27"]
+    assert "`riverbend-county` has a part of the baseline but no share in any corridor" in who.message
+
+
+def test_tenth_review_alliance_warnings():
+    """Heads of terms state the alliance cap as drafted (per financial year, what does not count and what is never
+    limited) and no raw 'deal terms' text; a company's power to pay is its constitution; the recharge's procurement
+    basis is stated; a collaborative with no commissioner has no 'commissioner Partner' duty."""
+    hot = text(RB, "heads_of_terms")
+    cap = paragraph(hot, "Liability: capped at £1,000,000 per organisation in each financial year")
+    assert "Amounts payable under the risk share, from an incentive pool or for running costs do not count towards " \
+           "the cap" in cap and "for wilful default" in cap
+    assert "recorded in the deal terms" not in text("northvale-alliance", "heads_of_terms")
+    west = text(RB, AA, "riverbend-west")
+    assert "West Federation, the powers in its constitution (for a company, its capacity under its articles of " \
+           "association)" in west
+    assert "exempt as a horizontal arrangement under Schedule 2 to the Procurement Act 2023" in west
+    assert "A commissioner Partner must comply" not in text(RB, AA, "acute-collaborative")
+    assert "A commissioner Partner must comply" in west
+
+
+def test_every_risk_share_partner_has_a_defined_part_of_the_baseline():
+    """Eleventh review, ERROR: Northvale's own-variance calculation used 'its part of the Baseline', defined nowhere.
+    With baseline_parts the parts are scheduled (the four contract values, adding up to the £1.32bn baseline, the ICB
+    having none); without them a rule still defines each part from the Financial Plan, and a note asks for them."""
+    body = text("northvale-alliance", AA)
+    rows = [line for line in body.splitlines() if line.count(" | ") == 3 and line.endswith("%")]
+    parts = {row.split(" | ")[0]: pounds(row.split(" | ")[2]) for row in rows[:4]}
+    assert parts == {"NHFT": 430_000_000, "SUHFT": 360_000_000, "Eastport Trust": 240_000_000, "NCMH": 290_000_000}
+    assert sum(parts.values()) == 1_320_000_000
+    assert "No part of the Baseline is given to the ICB" in body
+    assert "divided by the Variance (nil if the Variance is nil)" in body
+    unscheduled = render(edited("northvale-alliance", del_(("funding", "risk_share", "baseline_parts"))), AA)
+    rule = paragraph(unscheduled, "Each Risk Share Partner's part of the Baseline")
+    assert "for a provider Partner, the part of the Baseline for the services within it that it provides under its " \
+           "Service Contracts and, for a commissioner Partner, the part it spends on services within the Baseline " \
+           "otherwise than under the Service Contracts (nil if it spends none)" in rule
+    assert "funding.risk_share.baseline_parts" in unscheduled
+
+
+def test_eleventh_review_heads_of_terms_and_alliance_warnings():
+    """Eleventh review: the system heads of terms stated the cap per organisation though it applies under each
+    agreement; the part year ignored a late phase start; 'four alliance agreements' included a collaboration
+    agreement; a deadlock adviser 'resolves' what it only recommends; a non-party observer 'must comply'; the incentive
+    payment clause kept template wording for a single funder; the horizontal-exemption note was given where every
+    payer is a contracting authority; a horizontal no-poach line."""
+    hot = text(RB, "heads_of_terms")
+    assert "capped at £1,000,000 per organisation in each financial year under each agreement (so an organisation " \
+           "that is party to several agreements may be liable up to that amount under each)" in hot
+    assert "part year (1 October 2026, or the later start of its phase if the entry criteria are met late" in hot
+    assert "will sign four agreements (three alliance agreements and one collaboration agreement)" in hot
+    nv_hot = text("northvale-alliance", "heads_of_terms")
+    assert "referred to an independent adviser, who makes a recommendation (binding on no one) within twenty-eight " \
+           "(28) days" in nv_hot
+    assert "must give the Board a written undertaking to comply with clauses" in text(RB, AA, "acute-collaborative")
+    body = text("northvale-alliance", AA)
+    assert "Each payment from the Incentive Pool is made by the ICB to" in body and "that funding Partner" not in body
+    assert "horizontal-arrangement exemption" not in body  # every payer of the recharge is an NHS body
+    assert "Confirm that it applies where West Federation, which is not a contracting authority" in \
+        text(RB, AA, "riverbend-west")
+    westmoor = text("westmoor-lead-provider", "heads_of_terms")
+    assert "In each sub-contract, the lead provider and the sub-contractor will not actively solicit each other's " \
+           "staff who work on the sub-contracted services" in westmoor
+    assert "will not actively solicit each other's staff." not in westmoor

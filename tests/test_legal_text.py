@@ -322,7 +322,7 @@ def test_joint_controllers_get_an_article_26_arrangement():
 
 def test_subcontract_gives_the_commissioner_enforceable_direct_rights():
     body = text("westmoor-lead-provider", "subcontract", "sub-physiofirst")
-    rights = paragraph(body, "Each commissioner under the contract under which the services are commissioned may")
+    rights = paragraph(body, "Each commissioner under the Head Contract may")
     assert "enforce against PhysioFirst, under the Contracts (Rights of Third Parties) Act 1999" in rights
     assert "must give the same right to the Commissioner directly" in body
 

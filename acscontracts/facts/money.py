@@ -38,7 +38,7 @@ NHS_COMMISSIONING = "its functions of arranging health services under the Nation
 COUNCIL_COMMISSIONING = "its functions as a local authority (including under the Care Act 2014 and its public " \
                         "health functions under the National Health Service Act 2006)"
 COUNCIL_SHARED_COSTS = "section 1 of the Localism Act 2011 (general power of competence)"
-PROVIDER_PURCHASE = "its power to buy goods and services for the purposes of its functions"
+PROVIDER_PURCHASE = "the powers in its constitution (for a company, its capacity under its articles of association)"
 S256 = "section 256 of the National Health Service Act 2006"
 S65Z5 = "section 65Z5 of the National Health Service Act 2006 (joint working arrangements), with a pooled fund " \
         "under section 65Z6 of that Act"

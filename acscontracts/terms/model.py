@@ -250,9 +250,17 @@ class Cap:
 
 
 @dataclass(frozen=True)
+class BaselinePart:
+    partner_id: str
+    amount: Decimal = None
+    services: str = None
+
+
+@dataclass(frozen=True)
 class RiskShare:
     baseline: Decimal = None
     scope: str = None
+    baseline_parts: tuple[BaselinePart, ...] = ()
     deadband_pct: Decimal = None
     corridors: tuple[Corridor, ...] = ()
     beyond_corridors: str = None

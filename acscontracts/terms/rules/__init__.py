@@ -44,6 +44,7 @@ and two more deals that cannot work:
       do not add up to its value; with --final, a service without one, and the unit and price (payment for
       activity) or annual value (several services otherwise) that the sub-contract prints
   X25 an incentive pool larger than the annual budget it is paid from
+  X27 risk-share baseline parts that do not add up to the baseline, or that belong to a partner with no share
 
 The rules read the terms after ``terms.derive`` has filled in what a draft may leave implicit.
 

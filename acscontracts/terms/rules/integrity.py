@@ -1,4 +1,4 @@
-"""Cross-field rules X1-X13 of the domain brief's data model, section (c), X14-X18 and X24-X25: deals that cannot
+"""Cross-field rules X1-X13 of the domain brief's data model, section (c), X14-X18, X24-X25 and X27: deals that cannot
 work, and X19-X23 and X26: terms that a final document needs in some deals only (X24 also has such parts)."""
 from __future__ import annotations
 
@@ -532,6 +532,28 @@ def incentive_pool_beyond_budget(c: Ctx):
                           "check the figures: the pool is part of funding.budget.annual_amount, not in addition to it")
 
 
+def baseline_parts(c: Ctx):
+    """X27: the risk-share partners' parts of the baseline are what their own variances are measured against, so
+    they must add up to the baseline and belong to partners that share in the risk."""
+    for path, rs in c.funding_blocks("risk_share"):
+        parts = [(k, _dict(x)) for k, x in enumerate(_list(rs.get("baseline_parts")))]
+        if not parts:
+            continue
+        sharers = {s.get("partner_id") for corridor in _list(rs.get("corridors"))
+                   for s in _list(_dict(corridor).get("shares")) if isinstance(s, dict)}
+        for k, part in parts:
+            if sharers and part.get("partner_id") not in sharers:
+                yield c.error("X27", path + ("baseline_parts", k, "partner_id"), f"`{part.get('partner_id')}` has a "
+                              "part of the baseline but no share in any corridor",
+                              "give the part to a partner that shares in the risk, or add its share to the corridors")
+        amounts = [_num(part.get("amount")) for _k, part in parts]
+        baseline = _num(rs.get("baseline"))
+        if None not in amounts and baseline is not None and _sum(amounts) != baseline:
+            yield c.error("X27", path + ("baseline_parts",), f"the parts of the baseline add up to "
+                          f"{_money(_sum(amounts))}, not the baseline of {_money(baseline)}",
+                          "make baseline_parts[].amount add up to baseline")
+
+
 RULES = (
     host_in_pool,
     duplicate_ids,
@@ -559,4 +581,5 @@ RULES = (
     final_dispute_first_stage,
     subcontract_specifications,
     incentive_pool_beyond_budget,
+    baseline_parts,
 )
