@@ -24,7 +24,7 @@ def test_baseline_is_each_years_envelope_approved_by_every_partner():
     assert "is the Financial Envelope for that year" in baseline
     assert "as approved in the Financial Plan for that year" in baseline
     assert "The Board may propose the Baseline but may not set it" in baseline
-    assert "only when every Partner has approved it through its governing body" in baseline
+    assert "is approved by each Risk Share Partner through its governing body" in baseline  # twelfth review: no veto
     assert "The Board must set the Baseline" not in aa
     assert "The Baseline for the first Financial Year in which the Risk Share applies is £" not in aa
     reference = paragraph(aa, "The figure of £1,320,000,000")

@@ -480,3 +480,27 @@ def test_heads_of_terms_record_approvals_already_given():
     rows = text(WESTMOOR, "heads_of_terms").splitlines()
     assert "the Commissioner | Board | Given on 22 January 2026" in rows
     assert "the Federation | Board of Directors | By 10 February 2026" in rows
+
+
+def test_twelfth_review_pension_deficit_payee_and_cap_summaries():
+    """Twelfth review, ERROR: the ICP contract said the council pays the LGPS deficit without saying to whom (the exit
+    payment is the admission body's debt to the fund). Warnings: the heads of terms' cap summary borrowed the
+    sub-contract's clinical-negligence carve-out and left out the provider's own cap; Westmoor's 'annual contract
+    value' did not say which contract; sub-contract gain-share and incentive payments counted towards the cap."""
+    icp = text(EASTMOOR, "aco_contract")
+    assert "The exit payment certified by the fund actuary on the termination of the admission agreement is a debt of " \
+           "the Integrated Care Provider to the fund; Eastmoor Council must pay the Integrated Care Provider an amount " \
+           "equal to it (or, at the request of the Integrated Care Provider, pay it to the administering authority on " \
+           "its behalf), less any part of it that the Integrated Care Provider bears under this paragraph." in icp
+    eastmoor = paragraph(text(EASTMOOR, "heads_of_terms"), "Liability: capped at 20%")
+    assert f"The cap on the liability of the Integrated Care Provider is 20% of the whole contract payment " \
+           f"({money(65_000_000)} for the first year)." in eastmoor
+    assert "nor, in the sub-contract, the indemnities for claims by service users for clinical negligence" in eastmoor
+    westmoor = paragraph(text(WESTMOOR, "heads_of_terms"), "Liability: capped at 100%")
+    assert "In each sub-contract the cap is 100% of that sub-contract's own annual value (the Federation £6,500,000; " \
+           "St Anne's £1,800,000; PhysioFirst £3,200,000), and the lead provider's obligation to pay for the services " \
+           "is outside it." in westmoor
+    physio = text(WESTMOOR, "subcontract", "sub-physiofirst")
+    assert "the obligation of the Lead Provider to pay for the Services and to pay any amount due to PhysioFirst under " \
+           "clause 11 (liabilities of the Lead Provider only)" in physio
+    assert "subject to the limits on liability in this Sub-Contract" not in physio

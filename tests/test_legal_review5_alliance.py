@@ -328,8 +328,8 @@ def test_a_late_risk_share_phase_is_a_part_year_from_its_actual_start():
            "nothing is shared for any earlier period" in late
     assert "multiplied by the number of days from that day to the end of the Financial Year and divided by the number " \
            "of days in the Financial Year" in late and "This replaces any other part-year calculation" in late
-    assert "applies to that year (from the start of its Phase, if that is later: clause 5.5) on the Baseline later " \
-           "approved" in paragraph(northvale, "The Baseline for each Financial Year in which the Risk Share applies")
+    assert "the Risk Share applies to that year (from the start of its Phase, if that is later: clause 5.5) on that " \
+           "figure" in paragraph(northvale, "The Baseline for each Financial Year in which the Risk Share applies")
     west = text(RB, AA, "riverbend-west")
     assert "the Risk Share applies from 1 October 2026 (or from the later start of its Phase, when clause 5.4 applies " \
            "instead of this clause) to 31 March 2027" in west
@@ -423,3 +423,19 @@ def test_eleventh_review_heads_of_terms_and_alliance_warnings():
     assert "In each sub-contract, the lead provider and the sub-contractor will not actively solicit each other's " \
            "staff who work on the sub-contracted services" in westmoor
     assert "will not actively solicit each other's staff." not in westmoor
+
+
+def test_no_partner_can_veto_the_baseline():
+    """Twelfth review, ERROR: the Baseline took effect only when every Partner approved it and 'nothing is settled for
+    the year until it is', so one Partner (even one outside the risk share) could stop settlement. Now the Risk Share
+    Partners approve it, and without approval a default Baseline applies."""
+    for body in (text("northvale-alliance", AA), text(RB, AA, "riverbend-west")):
+        baseline = paragraph(body, "The Baseline for each Financial Year in which the Risk Share applies")
+        assert "is approved by each Risk Share Partner through its governing body" in baseline
+        assert "the Baseline for the previous year (or, for the first year in which the Risk Share applies, the " \
+               "Reference Baseline) adjusted by the change, from the previous year, in the annual values of the " \
+               "Service Contracts for the services within it" in baseline
+        assert "No Partner can therefore prevent the Risk Share from applying by withholding its approval." in baseline
+        assert "nothing is settled for the year until it is" not in baseline
+    hot = text("northvale-alliance", "heads_of_terms")
+    assert "so no one organisation can stop the share applying" in hot

@@ -230,7 +230,12 @@ def test_heads_of_terms_are_never_sealed_even_for_a_sealing_council():
 
 def test_alliance_agreement_is_a_deed_with_forms_per_party_type():
     block = execution(text("northvale-alliance", "alliance_agreement"))
-    assert "Executed as a deed by NHS Northvale Integrated Care Board acting by two authorised signatories" in block
+    # twelfth review: a statutory corporation that is not a company (ICB, foundation trust, NHS trust) executes a deed
+    # under its seal, or the power of attorney for accession deeds fails for it
+    assert "Executed as a deed by NHS Northvale Integrated Care Board by affixing its seal, authenticated by two " \
+           "authorised signatories" in block
+    assert "Executed as a deed by Northvale Hospitals NHS Foundation Trust by affixing its seal" in block
+    assert "acting by two authorised signatories" not in block
     assert "Executed as a deed by Eastport NHS Trust by affixing its seal" in block
     assert "Executed as a deed by affixing the common seal of Northvale County Council in the presence of:" in block
     assert "Signed for and on behalf of" not in block

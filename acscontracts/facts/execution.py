@@ -69,9 +69,10 @@ def block_wording(partner, deed: bool, sealed_if_required: bool = True) -> tuple
     if k == "nhs_body":
         if not deed:
             return "nhs_body", "Signed for and on behalf of {party} by its authorised signatory:", _SIGN
-        how = "by affixing its seal, authenticated" if partner.org_type == "nhs_trust" else "acting"
-        return ("nhs_body_deed", "Executed as a deed by {party} " + how + " by two authorised signatories in accordance "
-                "with its standing orders or constitution:",
+        # a statutory corporation that is not a company executes a deed under its seal (Law of Property Act 1925
+        # s74), the sealing authenticated as its standing orders or constitution require
+        return ("nhs_body_deed", "Executed as a deed by {party} by affixing its seal, authenticated by two authorised "
+                "signatories in accordance with its standing orders or constitution:",
                 (("Signature of authorised signatory", "sign"), ("Name", "name"), ("Title", "title"),
                  ("Signature of second authorised signatory", "sign"), ("Name", "blank"), ("Title", "blank"),
                  ("Date", "date")))
