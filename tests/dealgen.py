@@ -304,6 +304,12 @@ def risk_share(draw, sharers: list, counterparty=None) -> dict:
           "settlement": draw(choice("funding.risk_share.settlement")),
           # a share whose active phases start or end mid-year needs its part-year treatment (L25)
           "part_year": draw(choice("funding.risk_share.part_year"))}
+    if sharing and draw(st.booleans()):  # each sharer's part of the baseline, adding up to it exactly (X27)
+        holders = draw(st.lists(st.sampled_from(sharing), min_size=1, unique=True))
+        weights = draw(split_100(len(holders)))
+        amounts = [(rs["baseline"] * Decimal(w) / 100).quantize(Decimal(1)) for w in weights[:-1]]
+        amounts.append(rs["baseline"] - sum(amounts))
+        rs["baseline_parts"] = [{"partner_id": p, "amount": a, "services": prose(draw)} for p, a in zip(holders, amounts)]
     if rs["caps"]:
         rs["cap_applies_to"] = draw(choice("funding.risk_share.cap_applies_to"))
     if counterparty:
@@ -476,6 +482,11 @@ def complete_deal(draw) -> dict:
     if len(alliances) > 1:
         for a in alliances:
             a["governance"] = draw(governance(a["member_ids"], a["member_ids"], True))
+            if draw(st.booleans()):  # its own scope and objectives, replacing the deal's in its agreement
+                a["scope"] = {"services": [prose(draw) for _ in range(draw(st.integers(1, 3)))],
+                              "exclusions": [prose(draw)], "primary_medical": draw(st.booleans()),
+                              "population_description": prose(draw)}
+                a["outcomes"] = {"objectives": [prose(draw) for _ in range(draw(st.integers(1, 3)))]}
     # funding
     sharers = board_parties if model == "alliance" else [subcontract_head] + commissioners[:3]
     payers = [i for i in ids if i != contracting.get("aco", {}).get("holder_id")]  # the ICP does not pay itself (L3)

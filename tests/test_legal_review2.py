@@ -33,10 +33,11 @@ def test_baseline_is_each_years_envelope_approved_by_every_partner():
     assert "It does not fix the Baseline for any Financial Year in which the Risk Share applies" in reference
     assert "4  Reference Baseline: £1,320,000,000" in aa  # after the Running Costs table's paragraphs
     # the unanimous/reserved clauses agree: a change to the Baseline needs every Partner
-    assert "any change to the Risk Share, including the Baseline" in aa
+    assert "any change to the Risk Share, including the Corridors, the shares, the Caps and the way the Baseline is set " \
+           "(but not the approval of each year's Baseline, which the Risk Share clause governs)" in aa
     hot = text("northvale-alliance", "heads_of_terms")
     assert "Baseline for each year in which the share applies: that year's budget for the scope, as approved by " \
-           "every organisation" in hot
+           "each organisation that shares in the risk" in hot
     assert "the reference figure of £1.32 billion (£1,320,000,000) (on a 2025/26 basis) is used for the shadow " \
            "calculation before the share applies (from 1 April 2027)" in hot
 
