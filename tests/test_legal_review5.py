@@ -491,7 +491,7 @@ def test_twelfth_review_pension_deficit_payee_and_cap_summaries():
     assert "The exit payment certified by the fund actuary on the termination of the admission agreement is a debt of " \
            "the Integrated Care Provider to the fund; Eastmoor Council must pay the Integrated Care Provider an amount " \
            "equal to it (or, at the request of the Integrated Care Provider, pay it to the administering authority on " \
-           "its behalf), less any part of it that the Integrated Care Provider bears under this paragraph." in icp
+           "its behalf), less any part of it that the Integrated Care Provider bears under this paragraph" in icp
     eastmoor = paragraph(text(EASTMOOR, "heads_of_terms"), "Liability: capped at 20%")
     assert f"The cap on the liability of the Integrated Care Provider is 20% of the whole contract payment " \
            f"({money(65_000_000)} for the first year)." in eastmoor
@@ -504,3 +504,17 @@ def test_twelfth_review_pension_deficit_payee_and_cap_summaries():
     assert "the obligation of the Lead Provider to pay for the Services and to pay any amount due to PhysioFirst under " \
            "clause 11 (liabilities of the Lead Provider only)" in physio
     assert "subject to the limits on liability in this Sub-Contract" not in physio
+
+
+def test_thirteenth_review_icp_and_sub_contract_tidy():
+    """Thirteenth review (no error left in these packs): the Gain/Loss Share Agreement's commissioner is named (the
+    co-ordinating role can move); the council, a party to the LGPS admission agreement, shares that condition; the
+    deficit payment has its own deadline; a sub-contract with nothing payable under clause 11 does not say so."""
+    icp = text(EASTMOOR, "aco_contract")
+    assert "an agreement with the Out-of-Scope Provider and NHS Eastmoor Integrated Care Board that gives effect" in icp
+    assert "(responsibility: the Integrated Care Provider and the council concerned, which is a party to it)" in icp
+    assert "less any part of it that the Integrated Care Provider bears under this paragraph, within thirty days after " \
+           "the exit payment is certified" in icp
+    diagnostics = text(EASTMOOR, "subcontract", "sub-community-diagnostics")
+    assert "the obligation of the Integrated Care Provider to pay for the Services (a liability of the Integrated Care " \
+           "Provider only)" in diagnostics

@@ -435,7 +435,19 @@ def test_no_partner_can_veto_the_baseline():
         assert "the Baseline for the previous year (or, for the first year in which the Risk Share applies, the " \
                "Reference Baseline) adjusted by the change, from the previous year, in the annual values of the " \
                "Service Contracts for the services within it" in baseline
-        assert "No Partner can therefore prevent the Risk Share from applying by withholding its approval." in baseline
+        assert "No Partner can therefore prevent the Risk Share from applying to a year by withholding its approval of " \
+               "that year's Baseline." in baseline
         assert "nothing is settled for the year until it is" not in baseline
     hot = text("northvale-alliance", "heads_of_terms")
-    assert "so no one organisation can stop the share applying" in hot
+    assert "so no one organisation can stop the share applying in a year by withholding its approval" in hot
+
+
+def test_phase_gates_do_not_hand_a_partner_a_veto_the_baseline_clause_denies():
+    """Thirteenth review, ERROR: the entry criteria 'risk share baseline agreed by all Partners' (Northvale) and 'each
+    place's section 75 agreement is signed; each place's baseline agreed' (Riverbend) let one Partner, or another
+    place's council, stop the risk share ever starting, contradicting 19.2. The samples' criteria no longer do, and
+    19.2 says exactly what it prevents."""
+    for body in (text("northvale-alliance", AA), text(RB, AA, "riverbend-west"), text(RB, "heads_of_terms"),
+                 text("northvale-alliance", "heads_of_terms")):
+        assert "agreed by all Partners" not in body and "Each place's section 75 agreement is signed" not in body
+        assert "each place's section 75 agreement is signed" not in body
