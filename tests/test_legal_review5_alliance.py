@@ -188,15 +188,17 @@ def test_escalation_conditions_and_no_risk_wording():
     assert "with shared financial risk" in west
 
 
-def test_the_risk_share_phase_gate_includes_the_settlement_variations():
-    """Fifth review, warning: the payments the risk share makes under the Service Contracts need Settlement
-    Variations; the phase in which the risk share first applies is entered only once their form is agreed."""
+def test_the_settlement_variations_are_not_a_phase_gate_and_the_board_must_confirm_met_criteria():
+    """Fifth review asked for the Settlement Variations to gate the risk-share phase; the fourteenth found that this
+    let any one contract party (who could also refuse a waiver) stop the risk share ever applying, contradicting the
+    Baseline clause. Clause 17.4 already carries payments forward until a variation is in effect, so the gate goes;
+    and once the entry criteria are met the Board must confirm them, no Partner withholding its agreement."""
     body = text("northvale-alliance", AA)
     gate = body[body.index("Entry criteria for the Accountable Care System"):body.index("Part 2: Timetable")]
-    assert "the parties to each Service Contract listed in clause 17.3 have agreed the form of its Settlement " \
-           "Variation (which must be in effect by the date in clause 17.4)." in gate
-    assert "Settlement Variation" not in body[body.index("Entry criteria for the Shadow Year"):
-                                              body.index("Entry criteria for the Accountable Care System")]
+    assert "Settlement Variation" not in gate
+    assert "Once the criteria are met, the Board must give that confirmation at its next meeting, and no Partner may " \
+           "withhold its agreement to it; whether a criterion has been met is, if disputed, a Dispute." in \
+        paragraph(body, "The first Phase starts on")
     assert paragraph(body, "The adjustments under clause 19.15").startswith("17.3")
     assert paragraph(body, "Each Settlement Variation must be signed and in effect").startswith("17.4")
 
@@ -266,7 +268,7 @@ def test_seventh_review_secondee_costs_have_a_payer_and_the_heads_of_terms_show_
     assert "funded by the ICB from its own budget in addition to the contract values and outside the risk share" in \
         paragraph(hot, "Incentive pool:")
     gate = next(line for line in hot.splitlines() if line.startswith("Accountable Care System |"))
-    assert gate.endswith("; the form of each Settlement Variation to the Service Contracts agreed")
+    assert "Settlement Variation" not in gate  # fourteenth review: not a gate any one party could hold shut
     rb_hot = text(RB, "heads_of_terms")
     assert rb_hot.count("funded by the ICB from its own budget in addition to the contract values and outside the " \
                         "risk share") == 3
