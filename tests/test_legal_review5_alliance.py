@@ -196,9 +196,15 @@ def test_the_settlement_variations_are_not_a_phase_gate_and_the_board_must_confi
     body = text("northvale-alliance", AA)
     gate = body[body.index("Entry criteria for the Accountable Care System"):body.index("Part 2: Timetable")]
     assert "Settlement Variation" not in gate
-    assert "Once the criteria are met, the Board must give that confirmation at its next meeting, and no Partner may " \
-           "withhold its agreement to it; whether a criterion has been met is, if disputed, a Dispute." in \
-        paragraph(body, "The first Phase starts on")
+    entry = paragraph(body, "The first Phase starts on")
+    assert "it then starts on the later of its planned start date and the day on which the last of them was met or " \
+           "waived, without any further decision" in entry
+    assert "no Partner may withhold its agreement to that record" in entry
+    # focused re-check: settlement does not wait for a Board approval that one Partner could withhold
+    west = text(RB, AA, "riverbend-west")
+    assert "within thirty days after the Alliance Manager gives the calculation to every Partner (the Board reviews it " \
+           "at its next meeting, but its approval is not needed for payment" in west
+    assert "after the Board approves the calculation" not in west
     assert paragraph(body, "The adjustments under clause 19.15").startswith("17.3")
     assert paragraph(body, "Each Settlement Variation must be signed and in effect").startswith("17.4")
 
@@ -209,7 +215,7 @@ def test_place_agreements_flag_deal_wide_entry_criteria_about_other_places():
     west = text(RB, AA, "riverbend-west")
     note = west[west.index("Entry criteria for the Place Alliance Operation"):west.index("Part 2: Timetable")]
     assert "[Drafting note: These entry criteria are the deal's own, shared by every agreement under it." in note
-    assert "power to waive an entry criterion (the Roadmap clause)" in note
+    assert "rely on a waiver under the Roadmap clause, which needs the same majority as a change to the Scope" in note
     assert "These entry criteria are the deal's own" not in text("northvale-alliance", AA)
 
 
