@@ -35,11 +35,18 @@ class AllianceView:
     pooled_funds: tuple
     scope: Scope  # its own, else the deal's (or Missing)
     outcomes: Outcomes  # its own, else the deal's (or Missing)
-    own_scope: bool  # the alliance gives its own scope (objectives) rather than the deal's
-    own_outcomes: bool
 
     def __getattr__(self, name):  # alliance fields read through: view.title, view.kind ...
         return getattr(self.alliance, name)
+
+    @property
+    def own_scope(self) -> bool:
+        """The alliance gives its own scope rather than the deal's."""
+        return bool(self.alliance.scope)
+
+    @property
+    def own_outcomes(self) -> bool:
+        return bool(self.alliance.outcomes)
 
     @property
     def read_through(self) -> Alliance:
@@ -50,8 +57,7 @@ class AllianceView:
         """For engine.reads: the (model object, field) each derived attribute comes from."""
         sources = {"members": "member_ids", "observers": "observer_ids", "governance": "governance",
                    "risk_share": "funding", "incentives": "funding", "pooled_funds": "funding",
-                   "scope": "scope", "outcomes": "outcomes", "own_scope": "scope",
-                   "own_outcomes": "outcomes"}
+                   "scope": "scope", "outcomes": "outcomes"}
         return ((self.alliance, sources[name]),) if name in sources else ()
 
 
@@ -73,8 +79,7 @@ def alliance_view(terms: DealTerms, alliance: Alliance) -> AllianceView:
                         terms.effective_governance(alliance), risk_share or formatting.Missing("funding.risk_share"),
                         incentives or formatting.Missing("funding.incentives"), pools,
                         alliance.scope or terms.scope or formatting.Missing("scope"),
-                        alliance.outcomes or terms.outcomes or formatting.Missing("outcomes"),
-                        bool(alliance.scope), bool(alliance.outcomes))
+                        alliance.outcomes or terms.outcomes or formatting.Missing("outcomes"))
 
 
 def _party(p: Partner) -> Party:
