@@ -38,10 +38,13 @@ def browser(tmp_path):
 def test_a_deal_from_scratch_to_pack_and_redline(browser):
     from docx import Document as WordDocument
     from selenium.webdriver.common.by import By
+    from selenium.common.exceptions import StaleElementReferenceException
+    from selenium.webdriver.support import expected_conditions
     from selenium.webdriver.support.ui import Select, WebDriverWait
 
     driver, base, deals, downloads = browser
-    wait = WebDriverWait(driver, WAIT)
+    # the page re-renders parts of itself: an element found a moment ago may be replaced before it is read
+    wait = WebDriverWait(driver, WAIT, ignored_exceptions=(StaleElementReferenceException,))
 
     def field(path):
         return wait.until(lambda d: d.find_element(By.CSS_SELECTOR, f'[name="{path}"]'))
@@ -122,7 +125,10 @@ def test_a_deal_from_scratch_to_pack_and_redline(browser):
     assert "Riverside Hospice <Care> Limited" in text and "{{ 7*7 }} Hospice" in text
 
     # save, change a term, download the redline against the saved version
+    # saving submits the form: wait for the old page to go, so its "No errors" cannot pass for the new one's
+    old_status = driver.find_element(By.ID, "status")
     driver.find_element(By.ID, "save").click()
+    wait.until(expected_conditions.staleness_of(old_status))
     wait.until(lambda d: "Saved" in d.find_element(By.ID, "status").text or "No errors" in
                d.find_element(By.ID, "status").text)
     assert "riverside-hospice" in (deals / "riverside-2027.yaml").read_text()
