@@ -459,3 +459,9 @@ def test_phase_gates_do_not_hand_a_partner_a_veto_the_baseline_clause_denies():
                  text("northvale-alliance", "heads_of_terms")):
         assert "agreed by all Partners" not in body and "Each place's section 75 agreement is signed" not in body
         assert "each place's section 75 agreement is signed" not in body
+    for body in (text("northvale-alliance", AA), text(RB, AA, "riverbend-west")):  # what keeps a veto out
+        assert ("it then starts on the later of its planned start date and the day on which the last of them was met "
+                "or waived, without any further decision") in body
+        assert "no Partner may withhold its agreement to that record" in body
+        assert ("No Partner can therefore prevent the Risk Share from applying to a year by withholding its approval "
+                "of that year's Baseline") in body

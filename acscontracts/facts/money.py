@@ -568,8 +568,7 @@ def gain_loss_commissioner(terms, rs):
         return terms._index.get(rs.commissioner_id)
     if not isinstance(rs.counterparty_id, str):
         return None
-    sharers = dict.fromkeys(s.partner_id for c in rs.corridors for s in c.shares)
-    found = [p for p in (terms._index.get(i) for i in sharers) if p is not None and p.is_commissioner]
+    found = [p for p in (terms._index.get(i) for i in rs.sharer_ids) if p is not None and p.is_commissioner]
     return found[0] if len(found) == 1 else None
 
 

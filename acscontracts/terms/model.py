@@ -274,6 +274,11 @@ class RiskShare:
     def cap_for(self, partner_id: str):
         return next((c.max_amount for c in self.caps if c.partner_id == partner_id), None)
 
+    @property
+    def sharer_ids(self) -> tuple:
+        """The ids of the partners with a share in any corridor, in the order they first appear."""
+        return tuple(dict.fromkeys(s.partner_id for c in self.corridors for s in c.shares))
+
 
 @dataclass(frozen=True)
 class Measure:
