@@ -60,6 +60,9 @@ CASES = [
      "L3", ERROR, "funding.incentives"),
     ("L4-gate-before-reconciliation", NORTHVALE, (del_(("phases", 1, "reconciliation_to")),),
      "L4", ERROR, "phases[1].start"),
+    ("L16-unanimous-phase-gate", NORTHVALE,
+     (set_(("phases", 1, "entry_criteria", 1), "Outcomes framework baselines agreed by all Partners"),),
+     "L16", WARNING, "phases[1].entry_criteria[1]"),
     ("L5-contract-ends-first", NORTHVALE, (set_(("contracting", "service_contracts", 0, "end_date"), "2029-03-31"),),
      "L5", WARNING, "contracting.service_contracts[0].end_date"),
     ("L6-caps-unstated", NORTHVALE, (del_(RS + ("cap_applies_to",)),), "L6", WARNING, "funding.risk_share.caps"),
@@ -146,7 +149,7 @@ CASES = [
 
 
 def test_every_legal_code_has_a_case():
-    assert {c[3] for c in CASES} == {f"L{i}" for i in range(1, 16)} | {"L20", "L21", "L22", "L23", "L24", "L25",
+    assert {c[3] for c in CASES} == {f"L{i}" for i in range(1, 17)} | {"L20", "L21", "L22", "L23", "L24", "L25",
                                                                         "L30", "L31", "L32", "L33", "L34", "L40"}
 
 

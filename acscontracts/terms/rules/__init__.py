@@ -4,7 +4,7 @@
 dicts and lists, Decimal/int numbers, ISO date strings) and returns Diagnostics.
 
 Codes: ``V1``..``V28`` are the validation rules of the domain brief, section (d); ``X1``..``X13``
-are the cross-field rules of section (c) that (d) does not number; ``L1``..``L15``, ``L20``..``L21`` and ``L30``..``L32``, ``L40``
+are the cross-field rules of section (c) that (d) does not number; ``L1``..``L16``, ``L20``..``L25`` and ``L30``..``L34``, ``L40``
 are the legal-soundness rules of ``legal.py`` (money flows, dates, execution, status), which read the legal facts:
 
   X1  a pooled fund's host partner is not one of its partner_ids

@@ -1,4 +1,4 @@
-"""Legal-soundness rules L1-L15, L20-L25, L30-L34 and L40: what would make the documents legally wrong (errors) or needs a
+"""Legal-soundness rules L1-L16, L20-L25, L30-L34 and L40: what would make the documents legally wrong (errors) or needs a
 lawyer's choice (warnings). Most read the legal facts (acscontracts.facts) computed from the terms, so
 validation and drafting decide each question the same way.
 
@@ -30,7 +30,11 @@ validation and drafting decide each question the same way.
   L25 warning (error with --final) a risk share that starts or ends part-way through a financial year with no part-year treatment
               (its baseline, corridor amounts and caps are annual figures)
 
-(L16-L19 are left free for rules of the dispute-resolution, alliance and heads-of-terms documents.)
+  L16 warning an entry criterion of a phase after the first that needs the agreement of every partner (or a
+              unanimous decision): any one partner could keep that phase, and what applies only in it (such as
+              the risk share), from ever starting
+
+(L17-L19 are left free for rules of the dispute-resolution, alliance and heads-of-terms documents.)
 
   L30 error   a sub-contract that takes effect before its head contract was entered into (it recites the head
               contract, by its date, as in place)
@@ -113,6 +117,29 @@ def phase_gate_before_reconciliation(c: Ctx):
                           f"not complete until {gate.reconciliation_due.isoformat()}",
                           "base entry on an earlier (year-to-date) reconciliation with phases[].reconciliation_to, "
                           "or start the phase later")
+
+
+_EVERYONE_AGREES = re.compile(
+    r"\bunanimous|\b(?:agreed|approved|signed|accepted|consented to|confirmed)\s+by\s+(?:all|every|each)\b"
+    r"|\b(?:all|every|each)(?:\s+of\s+the)?\s+(?:partners?|parties|party|members?|organisations?|boards?)\b[^.;]*?"
+    r"\b(?:agree|approve|consent|sign|confirm|accept)", re.I)
+
+
+def unanimous_phase_gate(c: Ctx):
+    """L16: a later phase waiting on everyone's agreement hands each partner a veto over it. The first phase's
+    conditions (each partner's board approving the agreement) are different: each party must sign anyway."""
+    for i, phase in enumerate(c.facts.terms.phases):
+        if i == 0:
+            continue
+        for j, criterion in enumerate(phase.entry_criteria):
+            if isinstance(criterion, str) and _EVERYONE_AGREES.search(criterion):
+                yield c.warn("L16", ("phases", i, "entry_criteria", j),
+                             f"phase `{phase.id}` cannot start until `{criterion}`: any one partner could withhold "
+                             "its agreement and keep the phase" + (", and the risk share that applies in it,"
+                                                                  if phase.risk_share_active else "")
+                             + " from ever starting",
+                             "make the criterion objective (a thing done or published by a date) or a decision of the "
+                             "board by its usual majority; keep it only if every partner is meant to have a veto")
 
 
 def service_contract_before_agreement(c: Ctx):
@@ -610,6 +637,7 @@ RULES = (
     payment_without_power,
     payment_to_itself,
     phase_gate_before_reconciliation,
+    unanimous_phase_gate,
     service_contract_before_agreement,
     caps_without_statement,
     gain_loss_share_without_commissioner,
