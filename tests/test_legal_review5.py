@@ -362,8 +362,9 @@ def test_the_lgps_pass_through_survives_is_outside_the_cap_and_runs_both_ways():
     body = text(EASTMOOR, "aco_contract")
     assert "its obligations under paragraph 4 of Schedule 7, which continue" in paragraph(
         body, "On a partial termination under clause 30.5")
-    assert "of amounts due under the payment clauses or under paragraph 4 of Schedule 7, does not count towards the " \
-           "limit" in paragraph(body, "Subject to clause 32.3, the total liability of each Party")
+    # the payment obligations outside the cap are named by clause: "the payment clauses" was undefined
+    assert "of amounts due under clause 12, clause 13, clause 14 or under paragraph 4 of Schedule 7, does not count " \
+           "towards the limit" in paragraph(body, "Subject to clause 32.3, the total liability of each Party")
     assert "where they fell short of it, the Integrated Care Provider pays Eastmoor Council the difference within " \
            "thirty days after the quarter ends" in body
 
