@@ -465,3 +465,17 @@ def test_phase_gates_do_not_hand_a_partner_a_veto_the_baseline_clause_denies():
         assert "no Partner may withhold its agreement to that record" in body
         assert ("No Partner can therefore prevent the Risk Share from applying to a year by withholding its approval "
                 "of that year's Baseline") in body
+
+
+def test_a_withdrawing_partners_risk_share_and_running_cost_shares_pass_to_the_others():
+    """Remaining warning of the fourteenth review: after a Risk Share Partner withdraws, the shares in each Corridor no
+    longer added up to the whole Variance (nobody bore its part) until a variation; the same for Running Costs."""
+    body = text("northvale-alliance", AA)
+    rs = paragraph(body, "A Withdrawing Partner's share of gains and losses under the Risk Share")
+    assert ("its share in each Corridor is divided between the remaining Risk Share Partners that have a share in that "
+            "Corridor, in proportion to their shares in it") in rs
+    assert "until the remaining Partners agree a change under clause 39.5" in rs
+    assert body.splitlines()[[i for i, line in enumerate(body.splitlines()) if line.startswith("39.5")][0]].startswith(
+        "39.5  The withdrawal of a Partner does not end this Agreement")
+    rc = paragraph(body, "A Withdrawing Partner must pay its share of the Running Costs")
+    assert "the remaining Partners that share the Running Costs bear its share in proportion to their own shares" in rc
