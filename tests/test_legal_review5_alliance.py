@@ -266,7 +266,7 @@ def test_seventh_review_secondee_costs_have_a_payer_and_the_heads_of_terms_show_
     the heads of terms did not say who funds the incentive pools or show the Settlement Variation gate."""
     secondment = paragraph(text("northvale-alliance", AA), "Each secondment must be documented")
     assert "those are borne by the Host Partner (which repays the seconding Partner under the secondment agreement, " \
-           "unless it is the seconding Partner) and recovered once, as Running Costs under clause 18.7" in secondment
+           "unless it is the seconding Partner) and recovered once, as Running Costs under clause 18.8" in secondment
     west = paragraph(text(RB, AA, "riverbend-west"), "Each secondment must be documented")
     assert "A secondment from a health service body to a council is not an NHS contract: the secondment agreement " \
            "is enforceable in the courts" in west
@@ -440,12 +440,16 @@ def test_no_partner_can_veto_the_baseline():
     for body in (text("northvale-alliance", AA), text(RB, AA, "riverbend-west")):
         baseline = paragraph(body, "The Baseline for each Financial Year in which the Risk Share applies")
         assert "is approved by each Risk Share Partner through its governing body" in baseline
-        assert "the Baseline for the previous year (or, for the first year in which the Risk Share applies, the " \
-               "Reference Baseline) adjusted by the change, from the previous year, in the annual values of the " \
-               "Service Contracts for the services within it" in baseline
+        # twentieth review: the first year's default is the Reference Baseline itself (there is no previous year's
+        # contract value to adjust it by), pro-rated for a part year where there is one
+        assert "the Baseline for the previous year adjusted by the change, from that year, in the annual values of the " \
+               "Service Contracts for the services within it (or, for the first year in which the Risk Share applies, " \
+               "the Reference Baseline" in baseline
         assert "No Partner can therefore prevent the Risk Share from applying to a year by withholding its approval of " \
                "that year's Baseline." in baseline
         assert "nothing is settled for the year until it is" not in baseline
+    assert "the Reference Baseline, pro-rated for the part year as this clause provides)" in paragraph(
+        text(RB, AA, "riverbend-west"), "The Baseline for each Financial Year in which the Risk Share applies")
     hot = text("northvale-alliance", "heads_of_terms")
     assert "so no one organisation can stop the share applying in a year by withholding its approval" in hot
 
@@ -479,3 +483,43 @@ def test_a_withdrawing_partners_risk_share_and_running_cost_shares_pass_to_the_o
         "39.5  The withdrawal of a Partner does not end this Agreement")
     rc = paragraph(body, "A Withdrawing Partner must pay its share of the Running Costs")
     assert "the remaining Partners that share the Running Costs bear its share in proportion to their own shares" in rc
+
+
+def test_twentieth_review_no_single_partner_can_hold_up_money_once_it_is_due():
+    """Twentieth review, ERRORs in both alliance packs: incentive payments waited on a Board approval of the
+    assessment (and the Board chose the data source); risk-share and incentive payments waited, without end, on
+    Settlement Variations a payer could decline to sign; the Running Costs budget after the first year needed every
+    governing body; and the calculations that open and settle the risk share bound nobody (the Alliance Manager is
+    not a party, 'the Partners must calculate')."""
+    for body in (text("northvale-alliance", AA), text(RB, AA, "riverbend-west")):
+        timing = paragraph(body, "The Alliance Manager must assess performance against the Success Measures")
+        assert "The amounts due must be paid within thirty days after that (the Board reviews the assessment at its " \
+               "next meeting, but its approval is not needed for payment" in timing
+        assert "after the Board approves the assessment" not in body and "data source agreed by the Board" not in body
+        assert "using the published national data set for the metric where there is one" in body
+        deadline = paragraph(body, "Each Settlement Variation must be signed and in effect by 30 June 202")
+        assert "may not withhold or delay its signature" in deadline
+        assert "the amount is not carried forward: it is payable under this Agreement instead, by the Partner that " \
+               "would pay it under that Service Contract to the Partner that would receive it" in deadline
+        assert "Until the Settlement Variation to a Service Contract is in effect, no adjustment" not in body
+        budget = paragraph(body, "The Running Costs budget for each Financial Year after the first")
+        assert "Until one is approved for a year, the budget for the previous year applies to it" in budget
+        assert "Running Costs budget approved by the Board" not in body
+        decided = paragraph(body, "Each Partner's governing body decided the following when it approved this Agreement")
+        assert "signing a Settlement Variation (clause 17.4); paying or receiving an amount calculated under the Risk " \
+               "Share or from the Incentive Pool; and the start of a Phase when its entry criteria are met" in decided
+        secured = paragraph(body, "The Employing Partner must ensure that everything this Agreement requires the "
+                                  "Alliance Manager to do is done on time")
+        assert "no Partner may rely on its own failure to give information to delay a calculation, a payment or the " \
+               "start of a Phase" in secured
+        assert "the Partners must calculate and report the Variance" not in body
+    assert "The Alliance Manager must complete that reconciliation and report it to the Board by 31 March 2027" in text(
+        "northvale-alliance", AA)
+    for name in ("northvale-alliance", RB):
+        hot = text(name, "heads_of_terms")
+        assert "no party may withhold its signature, and an amount that falls due before the variation is in effect " \
+               "will be paid under the alliance agreement instead" in hot
+        assert "amounts are carried forward" not in hot
+    assert "on the reference baseline of £240,000,000 (in each year the figures follow that year's baseline, " \
+           "pro-rated in a part year, up to the caps), the most each organisation's share of losses" in text(
+               RB, "heads_of_terms")
