@@ -583,8 +583,10 @@ def complete_deal(draw) -> dict:
                   "la_services": (["Adult social care assessment"] if model != "icp_contract" or councils and draw(st.booleans()) else []),
                   "population_description": "People registered with a GP practice in the area"},
         "principles": ["Act in the best interests of the population", "Share information openly"],
-        "timetable": [{"milestone": "Board approvals", "date": iso(start - dt.timedelta(days=60)), "owner_id": ids[0]}],
-        "risk_register": [{"risk": "Financial pressure", "owner_id": ids[0], "rating": r, "mitigation": "Monthly review"}
+        "timetable": [{"milestone": "Board approvals", "date": iso(start - dt.timedelta(days=60)), "owner_id": ids[0],
+                       **_agreement(draw, contracting)}],
+        "risk_register": [{"risk": "Financial pressure", "owner_id": ids[0], "rating": r, "mitigation": "Monthly review",
+                           **_agreement(draw, contracting)}
                           for r in draw(st.lists(choice("risk_register.[].rating"), min_size=1, max_size=3))],
         "outcomes": {"objectives": ["Fewer avoidable admissions", "Shorter waits"]},
         "assurance": {"isap_complete": True, "date": iso(start - dt.timedelta(days=90))},
@@ -644,6 +646,14 @@ def _specifications(draw, sub: dict) -> dict:
             "flow_down_exclusions": draw(st.lists(st.sampled_from(
                 ("The Commissioner's payment of the Contract Price", "Provisions on the Lead Provider's board & governance",
                  "Schedule 2G (Other Local Agreements, Policies and Procedures)")), unique=True, max_size=2))}
+
+
+def _agreement(draw, contracting) -> dict:
+    """With several alliances, sometimes the one a milestone or risk belongs to (alliance_id, rule X28)."""
+    alliances = [a["id"] for a in contracting.get("alliances", []) if isinstance(a, dict) and "id" in a]
+    if len(alliances) < 2 or not draw(st.booleans()):
+        return {}
+    return {"alliance_id": draw(st.sampled_from(alliances))}
 
 
 def _phases(draw, start, end, model):

@@ -353,6 +353,10 @@ RULE_CASES = [
     ("X26-only-the-final-route", NORTHVALE, (set_(("disputes", "stages"), [{"name": "s9_referral", "days": 10}]),
                                              set_(("disputes", "final"), "s9_referral")),
      "X26", "disputes.stages", True),
+    ("X28-milestone-for-no-agreement", RIVERBEND, (set_(("timetable", 0, "alliance_id"), "acute-colaborative"),),
+     "X28", "timetable[0].alliance_id", False),
+    ("X28-risk-for-no-agreement", RIVERBEND, (set_(("risk_register", 2, "alliance_id"), "riverbend-north"),),
+     "X28", "risk_register[2].alliance_id", False),
     ("L15-nobody-to-pay", RIVERBEND, (lambda d: [p.__setitem__("roles", [r for r in p["roles"] if r != "provider"])
                                                  for p in d["partners"] if isinstance(p, dict) and "roles" in p],),
      "L15", "contracting.alliances[1].funding.incentives", False),

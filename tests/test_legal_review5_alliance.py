@@ -523,3 +523,28 @@ def test_twentieth_review_no_single_partner_can_hold_up_money_once_it_is_due():
     assert "on the reference baseline of £240,000,000 (in each year the figures follow that year's baseline, " \
            "pro-rated in a part year, up to the caps), the most each organisation's share of losses" in text(
                RB, "heads_of_terms")
+
+
+def test_milestones_and_risks_go_to_the_agreement_they_name():
+    """Twentieth review: Riverbend Central listed the acute collaborative's 'Committees in common' milestone and its
+    competition-law risk, because RUH (their owner) is also a Central Partner. An item may now name its agreement
+    (alliance_id); unnamed items still follow their owner, and a deal-wide note lists what was left out."""
+    collaborative, central, west = (text(RB, AA, n) for n in ("acute-collaborative", "riverbend-central",
+                                                                 "riverbend-west"))
+    assert "Committees in common established | 31 May 2026 | RUH" in collaborative
+    assert "Competition law concerns in the acute collaborative | RUH | Low" in collaborative
+    for place in (central, west):
+        assert "Committees in common" not in place and "Competition law concerns" not in place
+        # an unnamed item owned by a member still appears
+        assert "Community Trust stretched across three place alliances" in place
+
+
+def test_a_sharer_without_a_part_of_the_baseline_has_no_own_variance():
+    """Twentieth review, ERROR: with parts of the Baseline given to the providers only, the ICB's spending within the
+    Baseline counted entirely as overspend against a nil part, so the providers funded half of it. Its own variance is
+    now nil and that spending is outside the Baseline and the Variance."""
+    for body in (text("northvale-alliance", AA), text(RB, AA, "riverbend-west")):
+        note = paragraph(body, "No part of the Baseline is given to the ICB")
+        assert "so its own variance under clause 19.1" in note and "is nil: its own expenditure on the services within " \
+               "the Baseline (including any it makes otherwise than under the Service Contracts) is outside the " \
+               "Baseline and the Variance, and it bears it alone" in note

@@ -564,6 +564,7 @@ class Milestone:
     milestone: str
     date: _dt.date = None
     owner_id: str = None
+    alliance_id: str = None
 
 
 @dataclass(frozen=True)
@@ -572,6 +573,7 @@ class Risk:
     owner_id: str = None
     rating: str = None
     mitigation: str = None
+    alliance_id: str = None
 
 
 @dataclass(frozen=True)
@@ -696,6 +698,20 @@ class DealTerms:
 
     def alliance(self, alliance_id: str) -> Alliance:
         return next(a for a in self.contracting.alliances if a.id == alliance_id)
+
+    def for_agreement(self, items, alliance) -> tuple:
+        """The milestones or risks that an alliance's agreement lists: with one alliance, all of them; otherwise
+        those that name it (alliance_id) and those that name none and are owned by one of its members."""
+        if len(self.contracting.alliances) < 2:
+            return tuple(items)
+        members = set(alliance.member_ids)
+        return tuple(i for i in items if (i.alliance_id == alliance.id if i.alliance_id else i.owner_id in members))
+
+    def left_out_of(self, items, alliance) -> tuple:
+        """Items naming no agreement that a deal with several alliances leaves out of this one (owner not a member)."""
+        if len(self.contracting.alliances) < 2:
+            return ()
+        return tuple(i for i in items if not i.alliance_id and i.owner_id not in set(alliance.member_ids))
 
     def subcontract(self, subcontract_id: str) -> Subcontract:
         return next(s for s in self.contracting.subcontracts if s.id == subcontract_id)

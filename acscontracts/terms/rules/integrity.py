@@ -1,4 +1,4 @@
-"""Cross-field rules X1-X13 of the domain brief's data model, section (c), X14-X18, X24-X25 and X27: deals that cannot
+"""Cross-field rules X1-X13 of the domain brief's data model, section (c), X14-X18, X24-X25, X27 and X28: deals that cannot
 work, and X19-X23 and X26: terms that a final document needs in some deals only (X24 also has such parts)."""
 from __future__ import annotations
 
@@ -554,6 +554,20 @@ def baseline_parts(c: Ctx):
                           "make baseline_parts[].amount add up to baseline")
 
 
+def item_agreement(c: Ctx):
+    """X28: a milestone or risk that names the agreement it belongs to names an alliance of the deal."""
+    alliances = {a.get("id") for _i, a in c.alliances()}
+    for section in ("timetable", "risk_register"):
+        for i, item in enumerate(_list(c.data.get(section))):
+            named = _dict(item).get("alliance_id")
+            if isinstance(named, str) and named not in alliances:
+                hint = did_you_mean(named, sorted(a for a in alliances if isinstance(a, str)))
+                yield c.error("X28", (section, i, "alliance_id"), f"`{named}` is not an alliance of this deal, so "
+                              "no agreement would list this " + ("milestone" if section == "timetable" else "risk")
+                              + (f" ({hint})" if hint else ""),
+                              "name one of contracting.alliances[].id, or leave alliance_id out")
+
+
 RULES = (
     host_in_pool,
     duplicate_ids,
@@ -582,4 +596,5 @@ RULES = (
     subcontract_specifications,
     incentive_pool_beyond_budget,
     baseline_parts,
+    item_agreement,
 )
