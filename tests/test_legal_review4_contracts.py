@@ -129,7 +129,8 @@ def test_settlements_paid_under_the_service_contracts_need_a_mirroring_variation
     deadline = paragraph(body, "Each Settlement Variation must be signed and in effect")
     assert f"by {day(_first_calculation(data))}, the date by which the first calculation under clause 19.13 is due" \
            in deadline
-    assert "no adjustment or payment is made under that Service Contract under this Agreement" in deadline
+    # twentieth review: until the variation is in effect the amount is payable under the Agreement, not held back
+    assert "it is payable under this Agreement instead" in deadline
     assert "by an adjustment to the payments due under its own Service Contract, as varied by its Settlement " \
            "Variation under clause 17.3" in body
     assert "under that Service Contract as varied by its Settlement Variation." in paragraph(

@@ -247,7 +247,8 @@ def test_sixth_review_alliance_warnings():
     secondment = paragraph(body, "Each secondment must be documented")
     assert "except costs that the Board agrees are Running Costs: those are borne by the Host Partner" in secondment
     hot = text("northvale-alliance", "heads_of_terms")
-    assert "£6 million (£6,000,000) a year in each year the risk share applies (from 1 April 2027)" in hot
+    assert "£6 million (£6,000,000) a year in each year the risk share applies (from the start of the phase in " \
+        "which it applies, planned for 1 April 2027)" in hot
     west = text(RB, AA, "riverbend-west")
     assert "Consider sharing the pool in proportion to the in-scope amounts used for the Risk Share" in west
     assert "Consider sharing the pool" not in body
@@ -548,3 +549,18 @@ def test_a_sharer_without_a_part_of_the_baseline_has_no_own_variance():
         assert "so its own variance under clause 19.1" in note and "is nil: its own expenditure on the services within " \
                "the Baseline (including any it makes otherwise than under the Service Contracts) is outside the " \
                "Baseline and the Variance, and it bears it alone" in note
+
+
+def test_the_heads_of_terms_say_a_phase_and_its_risk_share_start_when_the_criteria_are_met():
+    """Issue 11 finding 2, raised again by the twentieth review: the heads of terms showed the risk share as 'Active'
+    from a fixed date, while the agreement starts a phase on the later of that date and its entry criteria being met,
+    shares nothing before the start and pro-rates a part year."""
+    for name in ("northvale-alliance", RB):
+        hot = text(name, "heads_of_terms")
+        assert "| Active |" not in hot and "| Applies |" in hot and "| Shadow only: no payments |" in hot
+        start = paragraph(hot, "The dates are planned dates.")
+        assert "Each phase after the first will start on the later of its planned date and the day its entry " \
+               "criteria are met, without any further decision" in start
+        assert "including the risk share, applies from its actual start (pro-rated for a part year), and nothing is " \
+               "shared for the time before it" in start
+    assert "The dates are planned dates." not in text("eastmoor-icp", "heads_of_terms")  # no board starts ICP phases
