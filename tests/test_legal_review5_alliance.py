@@ -564,3 +564,23 @@ def test_the_heads_of_terms_say_a_phase_and_its_risk_share_start_when_the_criter
         assert "including the risk share, applies from its actual start (pro-rated for a part year), and nothing is " \
                "shared for the time before it" in start
     assert "The dates are planned dates." not in text("eastmoor-icp", "heads_of_terms")  # no board starts ICP phases
+
+
+def test_twentieth_review_warnings_disputes_procurement_shadow_and_rounding():
+    """Twentieth review, warnings: a disputed calculation froze every net amount; the Settlement Variations had no
+    procurement basis recorded; the six-month shadow reconciliation was measured against an annual figure; rounded
+    percentages and exact amounts disagreed; the schedule's Baseline left out the default of clause 19.2."""
+    for body in (text("northvale-alliance", AA), text(RB, AA, "riverbend-west")):
+        dispute = paragraph(body, "A Partner that disputes a calculation must say so")
+        assert "A dispute does not delay any payment: every amount is settled as calculated and on time" in dispute
+        assert "the undisputed amount" not in dispute
+        psr = paragraph(body, "Each Settlement Variation modifies a Service Contract.")
+        assert "under regulation 13 of those Regulations" in psr and "publish any notice of the modification" in psr
+        assert "divided by the Reference Baseline (the exact fraction, not the rounded percentage shown)" in body
+        assert "the figure approved in that year's Financial Plan or, until one is approved, the figure that clause " \
+               "provides" in body
+    west = text(RB, AA, "riverbend-west")
+    assert "over the period of that Phase and against the Reference Baseline (pro-rated by days where that period is " \
+           "not a whole Financial Year)" in paragraph(west, "The Risk Share applies only during")
+    assert "each Partner's share is its exact proportion of the annual values, which the amounts show" in text(
+        "northvale-alliance", AA)

@@ -237,7 +237,10 @@ def test_alliance_agreement_is_a_deed_with_forms_per_party_type():
     assert "Executed as a deed by Northvale Hospitals NHS Foundation Trust by affixing its seal" in block
     assert "acting by two authorised signatories" not in block
     assert "Executed as a deed by Eastport NHS Trust by affixing its seal" in block
-    assert "Executed as a deed by affixing the common seal of Northvale County Council in the presence of:" in block
+    # twentieth review: the sealing is attested by the officers the council's constitution authorises (often two)
+    assert "Executed as a deed by affixing the common seal of Northvale County Council in the presence of the officers " \
+           "authorised to attest it under its constitution:" in block
+    assert "Second authorised officer (if its constitution requires one):" in block
     assert "Signed for and on behalf of" not in block
 
 

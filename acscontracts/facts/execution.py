@@ -84,9 +84,12 @@ def block_wording(partner, deed: bool, sealed_if_required: bool = True) -> tuple
         if not deed:
             return ("council_hand", "Signed for and on behalf of {party} by its authorised officer under its "
                     "constitution and scheme of delegation:", _SIGN)
-        return ("local_authority_seal", "Executed as a deed by affixing the common seal of {party} in the presence of:",
-                (("Authorised signatory", "sign"), ("Name", "name"), ("Title", "title"),
-                 ("Seal register number", "blank"), ("Date", "date")))
+        # the sealing is attested as the council's constitution requires: commonly two officers
+        return ("local_authority_seal", "Executed as a deed by affixing the common seal of {party} in the presence of "
+                "the officers authorised to attest it under its constitution:",
+                (("Authorised officer", "sign"), ("Name", "name"), ("Title", "title"),
+                 ("Second authorised officer (if its constitution requires one)", "sign"), ("Name", "blank"),
+                 ("Title", "blank"), ("Seal register number", "blank"), ("Date", "date")))
     if k == "company":
         words = _company_words(partner)
         if not deed:
