@@ -584,3 +584,17 @@ def test_twentieth_review_warnings_disputes_procurement_shadow_and_rounding():
            "not a whole Financial Year)" in paragraph(west, "The Risk Share applies only during")
     assert "each Partner's share is its exact proportion of the annual values, which the amounts show" in text(
         "northvale-alliance", AA)
+
+
+def test_the_heads_of_terms_show_the_cash_a_loss_moves_and_the_chair_needs_no_unanimity():
+    """Twentieth review, warnings: boards saw the allocated shares of a loss but not the cash (NCMH, £3m under budget,
+    pays £5.4m); the independent Chair needed a unanimous decision of the Partners, with no fallback."""
+    hot = text("northvale-alliance", "heads_of_terms")
+    assert "these are shares of the shared amount, not the cash each organisation settles, which also passes on its " \
+           "own variance: in the agreement's worked example of that loss, the ICB pays NHFT £9,000,000, the ICB pays " \
+           "SUHFT £6,600,000, the ICB pays Eastport Trust £4,200,000 and NCMH pays the ICB £5,400,000." in hot
+    assert "not the cash each organisation settles" not in text("westmoor-lead-provider", "heads_of_terms")
+    body = text("northvale-alliance", AA)
+    chair = paragraph(body, "The Board is chaired by an independent chair")
+    assert "by a decision of the Board (made as its other decisions are)" in chair and "unanimous" not in chair
+    assert "acts as Chair for every purpose of this Agreement while the office is vacant" in body
