@@ -22,7 +22,7 @@ def test_baseline_is_each_years_envelope_approved_by_every_partner():
     aa = text("northvale-alliance", "alliance_agreement")
     baseline = paragraph(aa, "The Baseline for each Financial Year in which the Risk Share applies")
     assert "is the Financial Envelope for that year" in baseline
-    assert "as approved in the Financial Plan for that year" in baseline
+    assert "as shown in the Financial Plan for that year" in baseline
     assert "The Board may propose the Baseline but may not set it" in baseline
     assert "is approved by each Risk Share Partner through its governing body" in baseline  # twelfth review: no veto
     assert "The Board must set the Baseline" not in aa

@@ -350,7 +350,7 @@ def test_each_providers_part_of_the_baseline_is_scheduled_and_adds_up():
     (risk_share.baseline_parts), scheduled, and add up to the Reference Baseline (rule X27)."""
     west = text(RB, AA, "riverbend-west")
     baseline = paragraph(west, "The Baseline for each Financial Year in which the Risk Share applies")
-    assert "so far as it covers the Riverbend West out-of-hospital envelope, as approved" in baseline
+    assert "so far as it covers the Riverbend West out-of-hospital envelope, as shown" in baseline
     assert "£84m" not in baseline and "pro rata to these amounts" not in west
     parts = paragraph(west, "Each Risk Share Partner's part of the Baseline")
     assert "do not change when the parts change" in parts
@@ -443,13 +443,17 @@ def test_no_partner_can_veto_the_baseline():
         assert "is approved by each Risk Share Partner through its governing body" in baseline
         # twentieth review: the first year's default is the Reference Baseline itself (there is no previous year's
         # contract value to adjust it by), pro-rated for a part year where there is one
-        assert "the Baseline for the previous year adjusted by the change, from that year, in the annual values of the " \
-               "Service Contracts for the services within it (or, for the first year in which the Risk Share applies, " \
-               "the Reference Baseline" in baseline
+        # twenty-first review: the previous year's annual figure (not a part-year one), moved by the change in the
+        # contracts' total value; the first year's figure is the Reference Baseline moved from the contracts' first year
+        assert "the annual Baseline for the previous year (before any part-year pro-rating) adjusted by the percentage " \
+               "change, from that year, in the total annual value of the Service Contracts listed in Schedule 3 (or, for " \
+               "the first year in which the Risk Share applies, the Reference Baseline adjusted by the percentage change " \
+               "in that total annual value from the first year of the Service Contracts to that year" in baseline
+        assert "and by no other Partner, whether or not the rest of the Financial Plan has been approved" in baseline
         assert "No Partner can therefore prevent the Risk Share from applying to a year by withholding its approval of " \
                "that year's Baseline." in baseline
         assert "nothing is settled for the year until it is" not in baseline
-    assert "the Reference Baseline, pro-rated for the part year as this clause provides)" in paragraph(
+    assert "to that year, pro-rated for the part year as clause 19.13 provides)" in paragraph(
         text(RB, AA, "riverbend-west"), "The Baseline for each Financial Year in which the Risk Share applies")
     hot = text("northvale-alliance", "heads_of_terms")
     assert "so no one organisation can stop the share applying in a year by withholding its approval" in hot
@@ -598,3 +602,33 @@ def test_the_heads_of_terms_show_the_cash_a_loss_moves_and_the_chair_needs_no_un
     chair = paragraph(body, "The Board is chaired by an independent chair")
     assert "by a decision of the Board (made as its other decisions are)" in chair and "unanimous" not in chair
     assert "acts as Chair for every purpose of this Agreement while the office is vacant" in body
+
+
+def test_twenty_first_review_own_variance_withdrawal_of_the_icb_and_lagging_data():
+    """Twenty-first review, ERRORs: a provider's own variance ignored what its Service Contract pays for activity (so
+    elective work paid for was shared again as overspend), and 'unless the Board decides otherwise' let a Board vote
+    move income in or out; the ICB withdrawing left settlement without a payer and losses above the caps without a
+    bearer; measures published years late could not be assessed on time; Riverbend Central still named the
+    collaborative's first milestone; the collaborative made the whole agreement an NHS contract between RUH and each
+    FT while another clause limited it to the recharge."""
+    for body in (text("northvale-alliance", AA), text(RB, AA, "riverbend-west")):
+        own = paragraph(body, "its own variance: the difference between its part of the Baseline")
+        assert "For a provider Partner, its part is increased (or reduced) by the amount by which the payments due to " \
+               "it for the year under its Service Contracts for those services (including any variable payment for " \
+               "activity) exceed (or fall short of) its part" in own
+        assert "unless the Board decides otherwise" not in body.split("SCHEDULE 6")[1].split("SCHEDULE 7")[0]
+        exit_rs = paragraph(body, "A Withdrawing Partner's share of gains and losses under the Risk Share")
+        assert "That does not apply where the Withdrawing Partner is a commissioner or a Risk Share Partner without a " \
+               "Cap" in exit_rs and "instead the Risk Share and the Incentive Pool end when its withdrawal takes effect" \
+               in exit_rs
+        assert "the assessment uses the latest period for which they are (for a measure published only as estimates " \
+               "over several years, the latest such estimate), and is not delayed" in body
+    central = text(RB, AA, "riverbend-central")
+    assert "The first milestone (place alliance boards established) is due by 30 June 2026" in central
+    assert "committees in common" not in central.lower()
+    status = paragraph(text(RB, AA, "acute-collaborative"), "Section 9 of the NHS Act applies arrangement by arrangement")
+    assert "this Agreement is an NHS contract within the meaning of that section (so far as it concerns the recharge " \
+           "under clause 18.7 and the employer's costs and liabilities shared with it, and otherwise a legally binding " \
+           "contract enforceable in the courts)" in status
+    assert "(under the agreement for the Riverbend Acute Provider Collaborative, for the recharge of its running costs " \
+           "only)" in text(RB, "heads_of_terms")

@@ -34,7 +34,8 @@ CONTEXT_TYPES = {
 _REF = re.compile(r'<ref\s+to="([^"{}]+)"')
 _TERM = re.compile(r'<term(?:\s+of="([^"{}]+)")?>([^<{}]*)</term>')
 _DEFINE = re.compile(r"<define>([^<{}]*)</define>")
-_ANCHOR = re.compile(r"^\s*- \[#([a-z0-9][a-z0-9-]*)\]", re.M)
+# an item's anchor, also when a tag chooses between anchors: "- {% if x %}[#a]{% else %}[#b]{% endif %}"
+_ANCHOR = re.compile(r"(?:^\s*- |%\})\[#([a-z0-9][a-z0-9-]*)\]", re.M)
 
 
 def _attributes(cls) -> dict:
