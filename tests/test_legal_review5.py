@@ -499,8 +499,9 @@ def test_twelfth_review_pension_deficit_payee_and_cap_summaries():
     assert "nor, in the sub-contract, the indemnities for claims by service users for clinical negligence" in eastmoor
     westmoor = paragraph(text(WESTMOOR, "heads_of_terms"), "Liability: capped at 100%")
     assert "In each sub-contract the cap is 100% of that sub-contract's own annual value (the Federation £6,500,000; " \
-           "St Anne's £1,800,000; PhysioFirst £3,200,000), and the lead provider's obligation to pay for the services " \
-           "is outside it." in westmoor
+           "St Anne's £1,800,000; PhysioFirst £3,200,000), and the lead provider's obligation to pay for the services, " \
+           "and to pay a sub-contractor its share of the gain share or the incentive payments passed through to it, is " \
+           "outside it." in westmoor  # twenty-first review: the pass-through payments are outside the cap too
     physio = text(WESTMOOR, "subcontract", "sub-physiofirst")
     assert "the obligation of the Lead Provider to pay for the Services and to pay any amount due to PhysioFirst under " \
            "clause 11 (liabilities of the Lead Provider only)" in physio
@@ -519,3 +520,19 @@ def test_thirteenth_review_icp_and_sub_contract_tidy():
     diagnostics = text(EASTMOOR, "subcontract", "sub-community-diagnostics")
     assert "the obligation of the Integrated Care Provider to pay for the Services (a liability of the Integrated Care " \
            "Provider only)" in diagnostics
+
+
+def test_twenty_first_review_sub_contract_cap_band_shares_and_integration_condition():
+    """Twenty-first review, warnings in the ICP and lead-provider packs: the sub-contract's cap clause said the lead
+    provider's liability is 'always subject to the limit' apart from paying for the services, against its own
+    exclusions; the pass-through share column read as a share of the whole variance; a sub-licence clause began in
+    lower case; the council integration agreement condition named only the provider as responsible."""
+    federation = text(WESTMOOR, "subcontract", "sub-gp-federation")
+    asymmetry = paragraph(federation, "The Parties have agreed this asymmetry deliberately.")
+    assert "always subject to the limit" not in asymmetry
+    assert "its liability to the Federation is subject to the limit except as clauses 27.5 and 27.6 provide" in asymmetry
+    assert "| 11.305% of the variance within the band" in federation
+    assert "26.4  The Federation grants to the Lead Provider the right to sub-license" in federation
+    icp = text(EASTMOOR, "aco_contract")
+    assert "the Local Authority Integration Agreement (with Eastmoor Council, for housing-related support services) has " \
+           "been signed by all parties to it (responsibility: the Integrated Care Provider and the Council);" in icp
