@@ -632,3 +632,20 @@ def test_twenty_first_review_own_variance_withdrawal_of_the_icb_and_lagging_data
            "contract enforceable in the courts)" in status
     assert "(under the agreement for the Riverbend Acute Provider Collaborative, for the recharge of its running costs " \
            "only)" in text(RB, "heads_of_terms")
+
+
+def test_the_heads_of_terms_tell_boards_that_money_does_not_wait_on_an_approval():
+    """Twenty-first review, warning: the heads of terms listed budget approval as unanimous (or reserved to each
+    organisation) without saying that the documents keep money moving, so boards could think one organisation can
+    block it; and Riverbend's said each alliance board agrees its own baseline, which the agreements deny."""
+    northvale = text("northvale-alliance", "heads_of_terms")
+    assert "Money will not wait on a board's or governing body's approval: until a year's running-cost budget is " \
+           "approved, the previous year's applies, the risk-share baseline is approved by the organisations that share " \
+           "the risk alone (with a default figure until they do)" in northvale
+    riverbend = text(RB, "heads_of_terms")
+    collaborative = riverbend.split("Riverbend Acute Provider Collaborative\n")[1].split("Riverbend West Place Alliance")[0]
+    assert "Money will not wait" in collaborative and "risk-share baseline" not in collaborative  # no risk share there
+    assert riverbend.count("the risk-share baseline is approved by the organisations that share the risk alone") == 3
+    assert "each alliance board agrees only its own baseline" not in riverbend
+    assert "each alliance's baseline within it is approved by the organisations that share that alliance's risk" in \
+        riverbend
