@@ -175,8 +175,8 @@ def test_incentive_pool_is_pro_rated_for_the_part_year():
 def test_escalation_conditions_and_no_risk_wording():
     west = text(RB, AA, "riverbend-west")
     collaborative = text(RB, AA, "acute-collaborative")
-    assert "| Alliance Manager and the Partner's place lead |" in west and "Place Director" not in west
-    assert "| Collaborative Manager and the Partner's executive lead |" in collaborative
+    assert "| Alliance Manager and the Partner's lead officer |" in west and "Place Director" not in west
+    assert "| Collaborative Manager and the Partner's lead officer |" in collaborative
     assert "Programme Director" not in collaborative
     for body in (text(NV, AA), west):
         lapse = paragraph(body, "If the Conditions have not all been satisfied or waived by the Conditions Longstop Date")
