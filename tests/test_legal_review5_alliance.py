@@ -647,5 +647,8 @@ def test_the_heads_of_terms_tell_boards_that_money_does_not_wait_on_an_approval(
     assert "Money will not wait" in collaborative and "risk-share baseline" not in collaborative  # no risk share there
     assert riverbend.count("the risk-share baseline is approved by the organisations that share the risk alone") == 3
     assert "each alliance board agrees only its own baseline" not in riverbend
+    for hot in (northvale, riverbend):  # the Settlement Variations' procurement ground, as the agreements require
+        assert "before each is made, the commissioner will record the ground on which regulation 13 of the Provider " \
+               "Selection Regime permits it and publish any notice required" in hot
     assert "each alliance's baseline within it is approved by the organisations that share that alliance's risk" in \
         riverbend
