@@ -129,8 +129,11 @@ def test_host_recharge_is_an_nhs_contract_and_says_so():
     body = text(RB, AA, "acute-collaborative")
     recharge = paragraph(body, "RUH recharges Westriver and Eastbank FT their shares of the Running Costs")
     assert "not an arrangement under which" not in body and "is therefore not an NHS Contract Pair" not in body
-    assert "RUH and each of them are therefore an NHS Contract Pair for the recharge" in recharge
-    assert "including any claim for interest on a late payment" in recharge
+    # twenty-second review: one scope throughout (the whole agreement between the pair, as clause 2.6 and the
+    # dispute clauses say), not "for the recharge" here and the whole agreement there
+    assert "RUH and each of them are therefore an NHS Contract Pair, and this Agreement as a whole is an NHS contract " \
+           "between them" in recharge
+    assert "including one about the recharge or a claim for interest on a late payment" in recharge
     northvale = text("northvale-alliance", AA)
     nv = paragraph(northvale, "NCMH recharges NHFT, SUHFT and Eastport Trust their shares of the Running Costs")
     assert "NCMH and each of them are therefore an NHS Contract Pair" in nv

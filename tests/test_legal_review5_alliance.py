@@ -96,7 +96,8 @@ def test_host_recharge_makes_nhs_contract_pairs_and_powers_are_real():
     for sample, doc_id, start in ((RB, "acute-collaborative", "RUH recharges"), (NV, None, "NCMH recharges")):
         body = text(sample, AA, doc_id)
         recharge = paragraph(body, start)
-        assert "are therefore an NHS Contract Pair for the recharge and the employer's costs and liabilities" in recharge
+        assert "are therefore an NHS Contract Pair, and this Agreement as a whole is an NHS contract between them" in \
+            recharge
         assert "may be referred to the Secretary of State" in recharge
         assert "not an arrangement under which" not in body and "is therefore not an NHS Contract Pair" not in body
         assert "is a sharing of the costs of their joint work" not in body
@@ -613,25 +614,28 @@ def test_twenty_first_review_own_variance_withdrawal_of_the_icb_and_lagging_data
     FT while another clause limited it to the recharge."""
     for body in (text("northvale-alliance", AA), text(RB, AA, "riverbend-west")):
         own = paragraph(body, "its own variance: the difference between its part of the Baseline")
-        assert "For a provider Partner, its part is increased (or reduced) by the amount by which the payments due to " \
-               "it for the year under its Service Contracts for those services (including any variable payment for " \
-               "activity) exceed (or fall short of) its part" in own
+        # twenty-second review: contract income over the period the Variance covers, without the settlement itself
+        assert "For a provider Partner, its part is increased (or reduced) by the amount by which its contract income " \
+               "exceeds (or falls short of) its part" in own
+        assert "payments accrued to it under its Service Contracts for the services within the Baseline over the period " \
+               "the Variance covers (including any variable payment for activity, but not any amount settled under this " \
+               "clause or paid from the Incentive Pool)" in own
         assert "unless the Board decides otherwise" not in body.split("SCHEDULE 6")[1].split("SCHEDULE 7")[0]
         exit_rs = paragraph(body, "A Withdrawing Partner's share of gains and losses under the Risk Share")
-        assert "That does not apply where the Withdrawing Partner is a commissioner or a Risk Share Partner without a " \
-               "Cap" in exit_rs and "instead the Risk Share and the Incentive Pool end when its withdrawal takes effect" \
+        assert "That does not apply where the Withdrawing Partner is a Risk Share Partner that is a commissioner or has " \
+               "no Cap, or funds the Incentive Pool" in exit_rs and "instead the Risk Share and the Incentive Pool end when its withdrawal takes effect" \
                in exit_rs
         assert "the assessment uses the latest period for which they are (for a measure published only as estimates " \
                "over several years, the latest such estimate), and is not delayed" in body
     central = text(RB, AA, "riverbend-central")
     assert "The first milestone (place alliance boards established) is due by 30 June 2026" in central
     assert "committees in common" not in central.lower()
-    status = paragraph(text(RB, AA, "acute-collaborative"), "Section 9 of the NHS Act applies arrangement by arrangement")
-    assert "this Agreement is an NHS contract within the meaning of that section (so far as it concerns the recharge " \
-           "under clause 18.7 and the employer's costs and liabilities shared with it, and otherwise a legally binding " \
-           "contract enforceable in the courts)" in status
-    assert "(under the agreement for the Riverbend Acute Provider Collaborative, for the recharge of its running costs " \
-           "only)" in text(RB, "heads_of_terms")
+    # twenty-second review: the recharge makes the pair an NHS contract for the whole agreement, as clause 2.6 and the
+    # dispute and liability clauses already said; the narrower wording of the twenty-first fix contradicted them
+    collaborative = text(RB, AA, "acute-collaborative")
+    assert "so far as it concerns the recharge" not in collaborative
+    assert "RUH and each of them are therefore an NHS Contract Pair, and this Agreement as a whole is an NHS contract " \
+           "between them" in collaborative
 
 
 def test_the_heads_of_terms_tell_boards_that_money_does_not_wait_on_an_approval():
@@ -652,3 +656,20 @@ def test_the_heads_of_terms_tell_boards_that_money_does_not_wait_on_an_approval(
                "Selection Regime permits it and publish any notice required" in hot
     assert "each alliance's baseline within it is approved by the organisations that share that alliance's risk" in \
         riverbend
+
+
+def test_twenty_second_review_withdrawal_incentives_and_exclusions():
+    """Twenty-second review, ERRORs: a council that neither shares the risk nor funds the pool, withdrawing, ended the
+    risk share for everyone; a Withdrawing Partner's incentive for its last (part) year depended on a Board vote the
+    payer could block; the Board could exclude costs from the Variance at any time, changing others' net amounts."""
+    west = text(RB, AA, "riverbend-west")
+    exit_rs = paragraph(west, "A Withdrawing Partner's share of gains and losses under the Risk Share")
+    assert "where the Withdrawing Partner is a Risk Share Partner that is a commissioner or has no Cap, or funds the " \
+           "Incentive Pool" in exit_rs
+    incentives = paragraph(west, "A Withdrawing Partner is entitled to any payment from the Incentive Pool")
+    assert "to the amount it would have earned for that year multiplied by the part of the year before its withdrawal " \
+           "took effect, assessed and paid with the assessment for that year" in incentives
+    assert "unless the Board decides otherwise" not in incentives
+    exclusions = paragraph(west, "The Risk Share Partners may together agree, before the calculation")
+    assert "Without that agreement, nothing is excluded, and the calculation and settlement go ahead." in exclusions
+    assert "The Board may exclude from the Variance" not in west

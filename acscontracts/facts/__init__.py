@@ -240,8 +240,7 @@ class DealFacts:
                           status.document_status(terms, "subcontract", parties, sub).nhs_pairs]
         for alliance in terms.contracting.alliances:
             parties = tuple(terms._index[i] for i in alliance.member_ids if i in terms._index)
-            found += [(f"agreement for the {alliance.title}"
-                       + (", for the recharge of its running costs only" if pair.recharge_only else ""), pair) for pair in
+            found += [(f"agreement for the {alliance.title}", pair) for pair in
                       status.document_status(terms, "alliance_agreement", parties, alliance,
                                              self.recharge("alliance_agreement", alliance)).nhs_pairs]
         covered = {(pair.arranger.id, pair.provider.id) for _label, pair in found}
