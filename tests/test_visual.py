@@ -172,6 +172,7 @@ def test_execution_pages_have_no_lone_block(rendered):
     for name in ("alliance_agreement", "aco_contract", "subcontract"):
         doc = rendered[name]
         pages = [p for p in doc.pages if "Signature:" in p or "Authorised signatory" in p
+                 or "Authorised officer" in p or "Signature of authorised signatory" in p
                  or "Signature of director" in p]
         blocks = [len(re.findall(r"(Signed for and on behalf of|The common seal of|Executed (?:as a deed )?by)", p))
                   for p in pages]
