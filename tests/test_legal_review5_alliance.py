@@ -552,8 +552,8 @@ def test_a_sharer_without_a_part_of_the_baseline_has_no_own_variance():
     for body in (text("northvale-alliance", AA), text(RB, AA, "riverbend-west")):
         note = paragraph(body, "No part of the Baseline is given to the ICB")
         assert "so its own variance under clause 19.1" in note and "is nil: its own expenditure on the services within " \
-               "the Baseline (including any it makes otherwise than under the Service Contracts) is outside the " \
-               "Baseline and the Variance, and it bears it alone" in note
+               "the Baseline (including any it makes otherwise than under the Service Contracts) is not measured in " \
+               "the Variance, and it bears it alone" in note
 
 
 def test_the_heads_of_terms_say_a_phase_and_its_risk_share_start_when_the_criteria_are_met():
@@ -673,3 +673,26 @@ def test_twenty_second_review_withdrawal_incentives_and_exclusions():
     exclusions = paragraph(west, "The Risk Share Partners may together agree, before the calculation")
     assert "Without that agreement, nothing is excluded, and the calculation and settlement go ahead." in exclusions
     assert "The Board may exclude from the Variance" not in west
+
+
+def test_twenty_second_review_one_variance_no_council_trigger_and_confidential_margins():
+    """Twenty-second review (Northvale), ERRORs: the Variance was defined twice (Baseline less expenditure in one
+    clause, the total of own variances in another); the ICB, a party to every Service Contract, was treated as
+    withdrawing when a provider's contract ended unreplaced; the heads of terms described the variance as spend
+    against budget and hid that a commissioner sharer leaving ends the risk share. Warnings: each provider's margin
+    went to its competitors; a data correction needed every provider's consent."""
+    body = text("northvale-alliance", AA)
+    variance = paragraph(body, "The Variance for a Financial Year is the difference between the Baseline")
+    assert "measured as the total of the Risk Share Partners' own variances under clause 19.14 (and in no other way)" \
+        in variance
+    no_fault = paragraph(body, "The expiry of a Partner's Service Contract at the end of its term")
+    assert "that provider Partner (and not the commissioner that is a party to it) is treated as having withdrawn" in \
+        no_fault
+    assert "the full calculation, including each other provider Partner's own variance, is given only to the " \
+           "commissioner Partners" in body
+    assert "applies from the start of the next Financial Year, and not to a year that has already started" in body
+    hot = text("northvale-alliance", "heads_of_terms")
+    assert "the variance is measured as the total of each sharing organisation's own variance: for a provider, what " \
+           "its service contracts pay it for the services in scope over the period" in hot
+    assert "but if the organisation leaving shares in the risk and is a commissioner or has no cap, or funds the " \
+           "incentive pool, the risk share and the incentive pool end after the settlement for that year" in hot
