@@ -481,7 +481,7 @@ def test_a_withdrawing_partners_risk_share_and_running_cost_shares_pass_to_the_o
     """Remaining warning of the fourteenth review: after a Risk Share Partner withdraws, the shares in each Corridor no
     longer added up to the whole Variance (nobody bore its part) until a variation; the same for Running Costs."""
     body = text("northvale-alliance", AA)
-    rs = paragraph(body, "A Withdrawing Partner's share of gains and losses under the Risk Share")
+    rs = paragraph(body, "Where a Partner's withdrawal takes effect during a Financial Year")
     assert ("its share in each Corridor is divided between the remaining Risk Share Partners that have a share in that "
             "Corridor, in proportion to their shares in it") in rs
     assert "until the remaining Partners agree a change under clause 39.5" in rs
@@ -621,7 +621,7 @@ def test_twenty_first_review_own_variance_withdrawal_of_the_icb_and_lagging_data
                "the Variance covers (including any variable payment for activity, but not any amount settled under this " \
                "clause or paid from the Incentive Pool)" in own
         assert "unless the Board decides otherwise" not in body.split("SCHEDULE 6")[1].split("SCHEDULE 7")[0]
-        exit_rs = paragraph(body, "A Withdrawing Partner's share of gains and losses under the Risk Share")
+        exit_rs = paragraph(body, "Where a Partner's withdrawal takes effect during a Financial Year")
         assert "That does not apply where the Withdrawing Partner is a Risk Share Partner that is a commissioner or has " \
                "no Cap, or funds the Incentive Pool" in exit_rs and "instead the Risk Share and the Incentive Pool end when its withdrawal takes effect" \
                in exit_rs
@@ -663,7 +663,7 @@ def test_twenty_second_review_withdrawal_incentives_and_exclusions():
     risk share for everyone; a Withdrawing Partner's incentive for its last (part) year depended on a Board vote the
     payer could block; the Board could exclude costs from the Variance at any time, changing others' net amounts."""
     west = text(RB, AA, "riverbend-west")
-    exit_rs = paragraph(west, "A Withdrawing Partner's share of gains and losses under the Risk Share")
+    exit_rs = paragraph(west, "Where a Partner's withdrawal takes effect during a Financial Year")
     assert "where the Withdrawing Partner is a Risk Share Partner that is a commissioner or has no Cap, or funds the " \
            "Incentive Pool" in exit_rs
     incentives = paragraph(west, "A Withdrawing Partner is entitled to any payment from the Incentive Pool")
@@ -696,3 +696,14 @@ def test_twenty_second_review_one_variance_no_council_trigger_and_confidential_m
            "its service contracts pay it for the services in scope over the period" in hot
     assert "but if the organisation leaving shares in the risk and is a commissioner or has no cap, or funds the " \
            "incentive pool, the risk share and the incentive pool end after the settlement for that year" in hot
+
+
+def test_a_part_year_withdrawal_splits_the_year_and_boards_see_the_limited_recourse():
+    """Twenty-second review, warnings: pro-rating only the Withdrawing Partner's share broke the rule that net amounts
+    add up to nil; the heads of terms said 'no overall cap' without the limited recourse that the agreement gives."""
+    split = paragraph(text("northvale-alliance", AA), "Where a Partner's withdrawal takes effect during a Financial Year")
+    assert "the Variance for that year is calculated separately for the part of the year before that date and the part " \
+           "after it (the Baseline and the amounts of each Corridor and Cap being divided between them in proportion to " \
+           "the days in each), and the Withdrawing Partner shares in the first part only" in split
+    assert "no overall cap is proposed, but under the alliance agreement an organisation's claims against another are " \
+           "limited to sums due under it (including the risk share)" in text("northvale-alliance", "heads_of_terms")
