@@ -400,7 +400,10 @@ def test_every_risk_share_partner_has_a_defined_part_of_the_baseline():
     assert parts == {"NHFT": 430_000_000, "SUHFT": 360_000_000, "Eastport Trust": 240_000_000, "NCMH": 290_000_000}
     assert sum(parts.values()) == 1_320_000_000
     assert "No part of the Baseline is given to the ICB" in body
-    assert "divided by the Variance (nil if the Variance is nil)" in body
+    # twenty-third review: no cliff at a nil Variance (Northvale has a deadband, so nothing is pooled there)
+    assert "divided by the Variance (where the Variance is nil, nil, as for a Variance too small to share)" in body
+    assert "divided by the Variance (where the Variance is nil, its own variance, as for a Variance within the first " \
+           "Corridor)" in text(RB, AA, "riverbend-west")
     unscheduled = render(edited("northvale-alliance", del_(("funding", "risk_share", "baseline_parts"))), AA)
     rule = paragraph(unscheduled, "Each Risk Share Partner's part of the Baseline")
     assert "for a provider Partner, the part of the Baseline for the services within it that it provides under its " \
@@ -707,3 +710,17 @@ def test_a_part_year_withdrawal_splits_the_year_and_boards_see_the_limited_recou
            "the days in each), and the Withdrawing Partner shares in the first part only" in split
     assert "no overall cap is proposed, but under the alliance agreement an organisation's claims against another are " \
            "limited to sums due under it (including the risk share)" in text("northvale-alliance", "heads_of_terms")
+
+
+def test_twenty_third_review_no_phase_gate_veto_through_the_waiver():
+    """Twenty-third review, ERROR (Riverbend): a missed entry criterion could be waived only by the majority for a
+    change to the Scope (every Partner), so one Partner could hold back the risk share; the sample's criterion also
+    depended on the collaborative's manager. The waiver is now an ordinary Board decision on which a Partner whose own
+    failure caused the miss cannot vote against, and Riverbend's second phase is time-based."""
+    west = text(RB, AA, "riverbend-west")
+    start = paragraph(west, "The first Phase starts on")
+    assert "A waiver of an entry criterion is a decision of the Board, made as its other decisions are; a Partner whose " \
+           "own failure (or that of a person for whom it is responsible) is why a criterion has not been met may not " \
+           "vote against waiving it" in start
+    assert "same majority as a change to the Scope" not in west
+    assert "none: the Place Alliance Operation starts on its planned start date." in west
