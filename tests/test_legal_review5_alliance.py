@@ -216,7 +216,7 @@ def test_place_agreements_flag_deal_wide_entry_criteria_about_other_places():
     west = text(RB, AA, "riverbend-west")
     note = west[west.index("Entry criteria for the Place Alliance Operation"):west.index("Part 2: Timetable")]
     assert "[Drafting note: These entry criteria are the deal's own, shared by every agreement under it." in note
-    assert "rely on a waiver under the Roadmap clause, which needs the same majority as a change to the Scope" in note
+    assert "rely on a waiver under the Roadmap clause, which is an ordinary Board decision" in note
     assert "These entry criteria are the deal's own" not in text("northvale-alliance", AA)
 
 
