@@ -692,7 +692,7 @@ def test_twenty_second_review_one_variance_no_council_trigger_and_confidential_m
     assert "that provider Partner (and not the commissioner that is a party to it) is treated as having withdrawn" in \
         no_fault
     assert "the full calculation, including each other provider Partner's own variance, is given only to the " \
-           "commissioner Partners" in body
+           "commissioner Risk Share Partners" in body  # twenty-third review: not to councils with no share
     assert "applies from the start of the next Financial Year, and not to a year that has already started" in body
     hot = text("northvale-alliance", "heads_of_terms")
     assert "the variance is measured as the total of each sharing organisation's own variance: for a provider, what " \
@@ -724,3 +724,20 @@ def test_twenty_third_review_no_phase_gate_veto_through_the_waiver():
            "vote against waiving it" in start
     assert "same majority as a change to the Scope" not in west
     assert "none: the Place Alliance Operation starts on its planned start date." in west
+
+
+def test_twenty_third_review_warnings_seals_delivery_determined_calculation_and_examples():
+    """Twenty-third review, warnings: electronic signature was carved out for a council's common seal only (NHS bodies
+    seal too, and the collaborative had no carve-out); no statement that the deed is delivered; a calculation decided
+    in one forum for one pair had to bind all; the examples spoke of expenditure above the Baseline, not own
+    variances; running costs were shared by 'each Partner's Service Contracts' (the ICB is party to all of them)."""
+    for body in (text("northvale-alliance", AA), text(RB, AA, "acute-collaborative")):
+        assert "except where a Partner executes it under a seal (its common seal or its corporate seal)" in body
+        assert "is executed as a deed by each Partner and is delivered on the date written at its head" in body
+    northvale = text("northvale-alliance", AA)
+    assert "The calculation as finally determined applies to every Risk Share Partner, whichever of them were parties " \
+           "to the Dispute and however it was decided, so that the net amounts still add up to nil." in northvale
+    assert "Basis of sharing: between the provider Partners, in proportion to the annual value of the Service " \
+           "Contracts under which each provides services" in northvale
+    assert "expenditure is above the Reference Baseline" not in northvale
+    assert "(and not the commissioner that is a party to it)" not in text(RB, AA, "acute-collaborative")

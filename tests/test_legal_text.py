@@ -173,7 +173,7 @@ def test_worked_examples_are_complete_and_add_up():
     cap = Decimal(3_000_000)
     icb_final = icb + 4 * (provider - cap)  # only the ICB is below its cap
     example = worked(body, 1)
-    assert f"by {money(variance)}" in example
+    assert f"the own variances of the Risk Share Partners add up to an overspend of {money(variance)}" in example
     assert f"The first {money(deadband)} is within the deadband" in example
     assert f"the ICB 40.00% ({money(icb)})" in example and f"NHFT 15.00% ({money(provider)})" in example
     assert f"so {money(4 * (provider - cap))} passes to the ICB" in example
