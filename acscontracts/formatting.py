@@ -100,13 +100,20 @@ def money(value, words: bool = False):
     if _passes(value):
         return value
     amount = _to_pence(Decimal(value))  # figures and words from the same rounded amount
-    pattern = "¤#,##0" if amount == amount.to_integral_value() else "¤#,##0.00"
-    from babel.numbers import format_currency
-
-    text = format_currency(amount, "GBP", format=pattern, locale=_locale(), currency_digits=False)
+    text = _pounds(amount)
     if words:
         text += f" ({money_in_words(amount)})"
     return text
+
+
+@functools.lru_cache(maxsize=4096)
+def _pounds(amount: Decimal) -> str:
+    """An amount already rounded to the penny in the en_GB currency format (a contract prints the same amounts
+    many times over: Babel's pattern formatting is the cost of a money figure)."""
+    from babel.numbers import format_currency
+
+    pattern = "¤#,##0" if amount == amount.to_integral_value() else "¤#,##0.00"
+    return format_currency(amount, "GBP", format=pattern, locale=_locale(), currency_digits=False)
 
 
 def money_in_words(amount: Decimal) -> str:

@@ -27,6 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from acscontracts import formatting  # noqa: E402
 from acscontracts.engine.assemble import assemble  # noqa: E402
 from acscontracts.terms.loader import LoadedTerms, load_terms  # noqa: E402
 from acscontracts.pack import Engine  # noqa: E402
@@ -160,6 +161,14 @@ def python_docx_reference(document) -> float:
     return seconds
 
 
+def cold(spec):
+    """``spec`` with the answers its deal's facts keep between clauses, and the money figures already formatted,
+    forgotten: a repeat then costs what the first assembly in a process costs."""
+    spec.context["facts"].deal._asked.clear()
+    formatting._pounds.cache_clear()
+    return spec
+
+
 def stage_row(label: str, loaded_file: Path, factor: int, engine: Engine, repeat: int, doc_type: str | None):
     loaded = load_terms(loaded_file)
     t_load, _ = median_time(lambda: load_terms(loaded_file), repeat)
@@ -172,8 +181,9 @@ def stage_row(label: str, loaded_file: Path, factor: int, engine: Engine, repeat
     specs = [s for s in plan(checked.model) if s.doc_type in engine.library.manifests]
     spec = max((s for s in specs if doc_type in (None, s.doc_type)),
                key=lambda s: len(write_text(resolve(assemble(s, engine.renderer))[0])))
-    # as `render` assembles: without recording the reads only a diff needs (reads_overhead measures them)
-    t_assemble, assembled = median_time(lambda: assemble(spec, engine.renderer, track_reads=False), repeat)
+    # as `render` assembles: without recording the reads only a diff needs (reads_overhead measures them), and with
+    # the facts and money figures a process has not yet worked out (each run starts as one render process does)
+    t_assemble, assembled = median_time(lambda: assemble(cold(spec), engine.renderer, track_reads=False), repeat)
     t_resolve, (document, _) = median_time(lambda: resolve(assembled), repeat)
     t_docx, data = median_time(lambda: write_docx(document), repeat)
     t_text, _ = median_time(lambda: write_text(document), repeat)
@@ -198,8 +208,8 @@ def reads_overhead(engine: Engine, repeat: int) -> list[tuple[str, float, float]
         spec = max(specs, key=lambda s: len(write_text(resolve(assemble(s, engine.renderer))[0])))
         tracked, plain = [], []
         for _ in range(repeat):  # interleaved, so that load from elsewhere falls on both alike
-            tracked.append(median_time(lambda: assemble(spec, engine.renderer), 1)[0])
-            plain.append(median_time(lambda: assemble(spec, engine.renderer, track_reads=False), 1)[0])
+            tracked.append(median_time(lambda: assemble(cold(spec), engine.renderer), 1)[0])
+            plain.append(median_time(lambda: assemble(cold(spec), engine.renderer, track_reads=False), 1)[0])
         rows.append((f"{sample.stem} {spec.name}", statistics.median(tracked), statistics.median(plain)))
     return rows
 

@@ -209,3 +209,27 @@ def test_terms_with_schema_errors_skip_the_legal_facts_at_once(monkeypatch):
     loaded = mutated(NORTHVALE, set_(RS + ("baseline",), 10 ** 300_000))
     found = rules.check(loaded, strict=False)
     assert calls == [] and not [d for d in found if d.code.startswith("L")]
+
+
+def test_facts_asked_again_are_answered_once_and_proxies_are_read_each_time():
+    """Several clauses of an alliance agreement ask for the same risk-share facts and settlement contracts: they are
+    worked out once per deal. A template recording its reads (for a diff) passes proxies, which are not kept."""
+    from decimal import Decimal
+
+    from acscontracts import formatting
+    from acscontracts.engine.reads import ReadLog
+    from legal_support import deal_facts
+
+    facts = deal_facts("riverbend-system")
+    west = facts.terms.alliance("riverbend-west")
+    members = tuple(facts.terms.partner(i) for i in west.member_ids)
+    rs = west.funding.risk_share
+    first = facts.risk_share(rs, members)
+    assert facts.risk_share(rs, members) is first  # the same answer, not worked out again
+    assert facts.risk_share(rs, members[:-1]) is not first  # other members, another question
+    assert facts.settlement_contracts(members, rs, west.funding.incentives) == \
+        facts.settlement_contracts(members, rs, west.funding.incentives)
+    log = ReadLog(facts.terms)
+    proxy = log.wrap(rs, "contracting.alliances[1].funding.risk_share")
+    assert facts.risk_share(proxy, members) is not facts.risk_share(proxy, members)  # read through each time
+    assert formatting.money(Decimal("1320000000")) == "£1,320,000,000" and formatting.money(Decimal("0.5")) == "£0.50"

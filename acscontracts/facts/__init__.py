@@ -10,7 +10,7 @@ do not decide them again.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field, is_dataclass
 
 from acscontracts.facts import execution, money, status, timeline
 
@@ -49,6 +49,19 @@ class DealFacts:
     terms: object  # model.DealTerms
     timeline: timeline.Timeline
     money: money.MoneyFacts
+    # facts asked for again by several clauses of one document, kept per (question, arguments): the arguments
+    # themselves are kept with each answer, so an id is never reused while its answer is held. Only model objects
+    # are keys: a template that records its reads (for a diff) passes proxies, and must read through them each time
+    _asked: dict = field(default_factory=dict, repr=False, compare=False)
+
+    def _once(self, question: str, args: tuple, compute):
+        if not all(a is None or is_dataclass(a) for a in args):
+            return compute()
+        key = (question,) + tuple(map(id, args))
+        held = self._asked.get(key)
+        if held is None or any(a is not b for a, b in zip(held[0], args)):
+            held = self._asked[key] = (args, compute())
+        return held[1]
 
     @property
     def allocation_holders(self) -> list:
@@ -103,7 +116,9 @@ class DealFacts:
         own. ``members``: the parties to the document (a settlement is routed only through them)."""
         if rs is getattr(self.terms.funding, "risk_share", None) and members is None:
             return self.money.risk_share
-        return money.risk_share_facts(self.terms, rs, members)
+        members = tuple(members) if members is not None else None
+        return self._once("risk_share", (rs,) + (members or ()),
+                          lambda: money.risk_share_facts(self.terms, rs, members))
 
     def running_costs(self, alliance):
         """The running-cost budget the agreement for ``alliance`` charges (money.RunningCostBudget), or None: the
@@ -154,6 +169,10 @@ class DealFacts:
         or incentive payments are made: each contract between a paying commissioner and a provider it pays or that
         pays it. An alliance agreement does not vary them, so each needs a variation to carry those payments."""
         members = tuple(members)
+        return self._once("settlement_contracts", (rs, inc) + members,
+                          lambda: self._settlement_contracts(members, rs, inc))
+
+    def _settlement_contracts(self, members: tuple, rs, inc) -> tuple:
         ids = {p.id for p in members}
         pairs = set()
         settle = self.risk_share(rs, members).settlement if rs else None
