@@ -25,10 +25,17 @@ def _locale():
     return Locale.parse(LOCALE)
 
 
-def format_decimal(value, **kwargs) -> str:
-    from babel.numbers import format_decimal as _format_decimal
+def format_decimal(value, format: str | None = None) -> str:  # noqa: A002 - Babel's name for the pattern
+    """A number in the en_GB locale, optionally with a Babel pattern. A document prints the same percentages and
+    counts many times over, so each (value, pattern) is formatted once."""
+    return _format_decimal(value, format)
 
-    return _format_decimal(value, locale=_locale(), **kwargs)
+
+@functools.lru_cache(maxsize=4096)
+def _format_decimal(value, pattern: str | None) -> str:
+    from babel.numbers import format_decimal as babel_format_decimal
+
+    return babel_format_decimal(value, format=pattern, locale=_locale())
 
 
 def num2words(value, **kwargs) -> str:

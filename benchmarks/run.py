@@ -166,6 +166,7 @@ def cold(spec):
     forgotten: a repeat then costs what the first assembly in a process costs."""
     spec.context["facts"].deal._asked.clear()
     formatting._pounds.cache_clear()
+    formatting._format_decimal.cache_clear()
     return spec
 
 
