@@ -227,8 +227,8 @@ def test_facts_asked_again_are_answered_once_and_proxies_are_read_each_time():
     first = facts.risk_share(rs, members)
     assert facts.risk_share(rs, members) is first  # the same answer, not worked out again
     assert facts.risk_share(rs, members[:-1]) is not first  # other members, another question
-    assert facts.settlement_contracts(members, rs, west.funding.incentives) == \
-        facts.settlement_contracts(members, rs, west.funding.incentives)
+    contracts = facts.settlement_contracts(members, rs, west.funding.incentives)
+    assert contracts and facts.settlement_contracts(members, rs, west.funding.incentives) is contracts
     log = ReadLog(facts.terms)
     proxy = log.wrap(rs, "contracting.alliances[1].funding.risk_share")
     assert facts.risk_share(proxy, members) is not facts.risk_share(proxy, members)  # read through each time

@@ -150,6 +150,14 @@ class DealFacts:
         """Shares of ``members`` pro rata to the annual value of their service contracts (money.ValueShare)."""
         return money.contract_value_shares(self.terms, members, amount)
 
+    def subcontracts_paid_through(self) -> tuple:
+        """The subcontracts under which the head provider passes money on beyond the price of the services: a share
+        of its gain share (pass_through_pct) or the incentive payments for a measure the subcontractor owns."""
+        inc = self.terms.funding.incentives if self.terms.funding else None
+        owners = {m.owner_id for m in inc.measures} if inc else set()
+        return tuple(s for s in self.terms.contracting.subcontracts
+                     if s.pass_through_pct or s.subcontractor_id in owners)
+
     def head_contract_share(self, sub):
         """A subcontract's annual value as a percentage of the head contract's, or None."""
         return money.head_contract_share(self.terms, sub)
