@@ -14,7 +14,6 @@ settings in force and where each came from.
 from __future__ import annotations
 
 import os
-import tomllib
 from dataclasses import dataclass, fields
 from pathlib import Path
 
@@ -51,6 +50,8 @@ def find_config(start: Path | None = None) -> tuple[Path, dict] | None:
 
 
 def _read(path: Path) -> dict:
+    import tomllib
+
     try:
         with path.open("rb") as handle:
             return tomllib.load(handle)

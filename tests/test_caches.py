@@ -164,3 +164,49 @@ def test_a_damaged_validation_entry_is_a_miss(tmp_path):
     [entry] = (tmp_path / "validation").iterdir()
     entry.write_bytes(b"damaged")
     assert _checked(loaded, tmp_path).diagnostics == first.diagnostics
+
+
+# --------------------------------------------------------------------------- a render process
+
+
+def test_a_render_with_cached_results_imports_neither_the_validator_nor_the_rules(tmp_path):
+    """The second render of the same terms takes the validation result from the cache: jsonschema and the rules
+    are not imported (nor tomllib, with no config file to read)."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "ACSCONTRACTS_CACHE_DIR": str(tmp_path / "cache")}
+    command = [sys.executable, "-X", "importtime", "-m", "acscontracts", "render", str(SAMPLES / "northvale-alliance.yaml"),
+               "--doc", "heads_of_terms", "-o", str(tmp_path / "hot.docx")]
+    imported = []
+    for _ in range(2):
+        run = subprocess.run(command, cwd=tmp_path, env=env, capture_output=True, text=True, check=True)
+        imported.append({line.rsplit("|", 1)[-1].strip() for line in run.stderr.splitlines() if "import time" in line})
+    first, second = imported
+    assert {"jsonschema", "acscontracts.terms.rules"} <= first
+    assert "acscontracts.engine.templating" in second
+    assert not {"jsonschema", "acscontracts.terms.rules", "tomllib"} & second
+
+
+def test_a_command_collects_garbage_less_while_it_runs_and_restores_the_collector(tmp_path, monkeypatch):
+    import gc
+
+    from click.testing import CliRunner
+
+    from acscontracts.cli import ONE_SHOT_GC_THRESHOLD, main
+    from acscontracts import api
+
+    seen = []
+    real = api.validate
+
+    def validate(*args, **kwargs):
+        seen.append((gc.get_threshold(), gc.get_freeze_count() > 0))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(api, "validate", validate)
+    before = gc.get_threshold()
+    result = CliRunner().invoke(main, ["validate", str(SAMPLES / "northvale-alliance.yaml")])
+    assert result.exit_code == 0, result.output
+    assert seen == [(ONE_SHOT_GC_THRESHOLD, True)]
+    assert gc.get_threshold() == before and gc.get_freeze_count() == 0

@@ -330,6 +330,22 @@ def test_markup_refuses_characters_word_cannot_hold():
         parse_inlines("<b>unclosed")
 
 
+def test_docx_writer_refuses_exactly_the_characters_xml_1_0_does_not_allow():
+    """The writer's check, over every code point, against XML 1.0's Char production."""
+    from acscontracts.writers.ooxml import checked
+
+    def allowed(c):
+        return c in (0x9, 0xA, 0xD) or 0x20 <= c <= 0xD7FF or 0xE000 <= c <= 0xFFFD or 0x10000 <= c <= 0x10FFFF
+
+    refused = set()
+    for c in range(0x110000):
+        try:
+            checked(chr(c))
+        except ValueError:
+            refused.add(c)
+    assert refused == {c for c in range(0x110000) if not allowed(c)}
+
+
 MONEY_KEYS = {"amount", "annual_amount", "value_pa", "total", "cap_amount", "max_amount", "contract_value_pa",
               "cost_pa", "amount_pa", "pool_amount", "min_net_assets", "price"}
 

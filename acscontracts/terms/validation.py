@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-from acscontracts.terms import rules, validation_cache
+from acscontracts.terms import validation_cache
 from acscontracts.terms.derive import derived
 from acscontracts.diagnostics import ERROR, AcsError, Diagnostic, did_you_mean, has_errors, json_path
 from acscontracts.terms.loader import LoadedTerms, load_terms
@@ -129,6 +129,8 @@ def check_loaded(loaded: LoadedTerms, validator: SchemaValidator, with_model: bo
         schema_ok = not has_errors(diagnostics)
         if schema_ok:  # ids, short names and an alliance a draft may leave implicit (from well-formed terms only)
             loaded = derived(loaded)
+        from acscontracts.terms import rules  # some eighty rules: not imported when the result is cached
+
         found, ctx = rules.run(loaded, final=validator.final, strict=schema_ok)
         diagnostics = tuple(diagnostics + found)
         model = ctx.built("typed") if ctx else None  # the rules typed the terms already: not done twice

@@ -9,6 +9,7 @@ ISO/IEC 29500 (``pPr``, ``sectPr``, ``abstractNum``...) and, for ``rPr``, the EC
 from __future__ import annotations
 
 import copy
+import functools
 import re
 import zipfile
 from dataclasses import dataclass
@@ -51,8 +52,10 @@ SECTPR_ORDER = tuple(w(t) for t in (
 
 # --------------------------------------------------------------------------- text
 
-# Characters allowed by XML 1.0 (tab, LF, CR and the ranges below).
-_NOT_XML10 = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+# Characters XML 1.0 does not allow: controls other than tab, LF and CR, surrogates, U+FFFE and U+FFFF. (The
+# same set as "not tab, LF, CR, U+0020-U+D7FF, U+E000-U+FFFD or U+10000-U+10FFFF", which takes Python's re
+# twelve times as long to compile, a sixtieth of a render process.)
+_NOT_XML10 = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def checked(text: str) -> str:
@@ -149,11 +152,7 @@ def run(text: str, *, bold: bool = False, italic: bool = False,
         highlight: str | None = None, style: str | None = None) -> str:
     """A ``w:r``; tabs and line breaks in ``text`` become ``w:tab`` / ``w:br``, and a
     non-breaking hyphen (U+2011) a ``w:noBreakHyphen``. ``style``: a character style id."""
-    rpr = ""
-    if bold or italic or highlight or style:
-        rpr = ("<w:rPr>" + (f'<w:rStyle w:val="{esc_attr(style)}"/>' if style else "")
-               + ("<w:b/>" if bold else "") + ("<w:i/>" if italic else "")
-               + (f'<w:highlight w:val="{esc_attr(highlight)}"/>' if highlight else "") + "</w:rPr>")
+    rpr = _rpr(bold, italic, highlight, style) if bold or italic or highlight or style else ""
     if "\t" in text or "\n" in text or "\u2011" in text:
         body = "".join("<w:tab/>" if c == "\t" else "<w:br/>" if c.endswith("\n")
                        else "<w:noBreakHyphen/>" if c == "\u2011" else _t(c)
@@ -161,6 +160,13 @@ def run(text: str, *, bold: bool = False, italic: bool = False,
     else:
         body = _t(text) if text else ""
     return f"<w:r>{rpr}{body}</w:r>"
+
+
+@functools.lru_cache(maxsize=64)  # a document uses a handful of run formats, over and over
+def _rpr(bold: bool, italic: bool, highlight: str | None, style: str | None) -> str:
+    return ("<w:rPr>" + (f'<w:rStyle w:val="{esc_attr(style)}"/>' if style else "")
+            + ("<w:b/>" if bold else "") + ("<w:i/>" if italic else "")
+            + (f'<w:highlight w:val="{esc_attr(highlight)}"/>' if highlight else "") + "</w:rPr>")
 
 
 def _t(text: str) -> str:

@@ -9,7 +9,9 @@ metric-compatible fonts a firm's house style uses; a small margin covers the dif
 """
 from __future__ import annotations
 
+import functools
 import re
+from itertools import repeat
 
 FONT_SIZE = 11  # points
 CELL_MARGINS = 2 * 108  # twips: left and right cell margins of the table style
@@ -42,9 +44,10 @@ def breakable_email(text: str) -> str:
     return _EMAIL.sub(lambda m: re.sub(r"([@.])(?=[^\s])", "\\1" + ZWSP, m.group()), text)
 
 
+@functools.lru_cache(maxsize=8192)  # words and amounts recur in every table of a document
 def text_width(text: str, *, bold: bool = False) -> int:
     """Width in twips of ``text`` set in one line at the body size."""
-    em = sum(_WIDTHS.get(c, 556) for c in text) / 1000
+    em = sum(map(_WIDTHS.get, text, repeat(556))) / 1000  # dict.get(c, 556) per character, looped in C
     return round(em * FONT_SIZE * 20 * SAFETY * (BOLD if bold else 1))
 
 
