@@ -210,3 +210,20 @@ def test_a_command_collects_garbage_less_while_it_runs_and_restores_the_collecto
     assert result.exit_code == 0, result.output
     assert seen == [(ONE_SHOT_GC_THRESHOLD, True)]
     assert gc.get_threshold() == before and gc.get_freeze_count() == 0
+
+
+def test_a_command_leaves_objects_its_caller_froze_frozen():
+    import gc
+
+    from click.testing import CliRunner
+
+    from acscontracts.cli import main
+
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        result = CliRunner().invoke(main, ["validate", str(SAMPLES / "northvale-alliance.yaml")])
+        assert result.exit_code == 0, result.output
+        assert gc.get_freeze_count() >= frozen
+    finally:
+        gc.unfreeze()
