@@ -200,7 +200,7 @@ def _children(root, content: str) -> tuple:
 
 def _inline(el, content: str):
     tag = el.tag
-    text = "".join(el.itertext())
+    text = (el.text or "") if not len(el) else "".join(el.itertext())
     if tag == "term":
         return TermUse(el.get("of") or text, text)
     if tag == "define":

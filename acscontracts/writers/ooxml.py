@@ -56,6 +56,7 @@ SECTPR_ORDER = tuple(w(t) for t in (
 # same set as "not tab, LF, CR, U+0020-U+D7FF, U+E000-U+FFFD or U+10000-U+10FFFF", which takes Python's re
 # twelve times as long to compile, a sixtieth of a render process.)
 _NOT_XML10 = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_NOT_PLAIN = re.compile("[&<>\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")  # the above, or escaped
 
 
 def checked(text: str) -> str:
@@ -114,7 +115,10 @@ DOC_CLOSE = "</w:body></w:document>"
 def esc(text: str) -> str:
     """``text`` escaped for XML element content; ValueError if XML 1.0 cannot hold one of
     its characters. (Chained ``str.replace`` runs in C; ``str.translate`` with a dict table
-    looks every character up in Python and was a tenth of writing a contract.)"""
+    looks every character up in Python and was a tenth of writing a contract.) Most text has nothing to
+    escape or refuse: one regex search, in C, finds that."""
+    if _NOT_PLAIN.search(text) is None:
+        return text
     return checked(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
@@ -123,6 +127,7 @@ def esc_attr(text: str) -> str:
     return esc(text).replace('"', "&quot;")
 
 
+@functools.lru_cache(maxsize=256)  # a document opens paragraphs in a few dozen ways, thousands of times
 def p_open(style: str | None = None, *, num: tuple[int, int] | None = None,
            keep_next: bool = False, break_before: bool = False,
            space_before: int | None = None) -> str:
