@@ -34,7 +34,7 @@ from acscontracts.pack import Engine  # noqa: E402
 from acscontracts.engine.plan import plan  # noqa: E402
 from acscontracts.engine.resolve import resolve  # noqa: E402
 from acscontracts.terms.validation import check_loaded  # noqa: E402
-from acscontracts.writers import table_layout  # noqa: E402
+from acscontracts.writers import ooxml, table_layout  # noqa: E402
 from acscontracts.writers.docx import write_docx  # noqa: E402
 from acscontracts.writers.text import block_text, inline_text, write_text  # noqa: E402
 
@@ -163,12 +163,15 @@ def python_docx_reference(document) -> float:
 
 
 def cold(spec):
-    """``spec`` with the answers its deal's facts keep between clauses, and the money figures already formatted,
-    forgotten: a repeat then costs what the first assembly in a process costs."""
+    """``spec`` with the answers its deal's facts keep between clauses, the money figures already formatted and the
+    writer's cached text widths and run and paragraph formats forgotten: a repeat then costs what the first
+    assembly in a process costs."""
     spec.context["facts"].deal._asked.clear()
     formatting._pounds.cache_clear()
     formatting._format_decimal.cache_clear()
     table_layout.text_width.cache_clear()
+    ooxml.p_open.cache_clear()
+    ooxml._rpr.cache_clear()
     return spec
 
 
