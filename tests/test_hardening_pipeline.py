@@ -330,6 +330,18 @@ def test_markup_refuses_characters_word_cannot_hold():
         parse_inlines("<b>unclosed")
 
 
+@pytest.mark.parametrize("markup", ["before <!-- a reviewer's note --> after", "before <?pi data?> after"])
+def test_an_xml_comment_in_clause_text_is_a_located_template_error(markup):
+    from acscontracts.engine.markup import parse_body
+    from acscontracts.engine.tree import Source
+
+    blocks, problems = parse_body(f"- {markup}\n- plain <term>Partner</term>", Source("clauses/x.j2", 0))
+    assert [p.code for p in problems] == ["ACS-TEMPLATE-MARKUP"]
+    assert "an XML comment or processing instruction is not clause text" in problems[0].message
+    assert "{# ... #}" in problems[0].message and "0x" not in problems[0].message
+    assert problems[0].location.file == "clauses/x.j2"
+
+
 def test_docx_writer_refuses_exactly_the_characters_xml_1_0_does_not_allow():
     """The writer's check, over every code point, against XML 1.0's Char production."""
     from acscontracts.writers.ooxml import checked

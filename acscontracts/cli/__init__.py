@@ -61,10 +61,10 @@ def _collect_less(ctx) -> None:
     """A command other than ``serve`` runs once and ends: what is loaded by now (modules, click's commands) lives
     until the process exits, so the cyclic garbage collector stops scanning it (``gc.freeze``), and it runs every
     50,000 allocations rather than 700. A render process takes 20-40 ms less (of about 350); its peak memory is
-    about the same (98.6 MB against 98.1 MB for the 350,000-word synthetic deal of benchmarks/run.py), as the
-    document tree holds few reference cycles. The collector is restored when the command ends, for a program
-    that runs commands in its own process (click's CliRunner); a program that froze objects itself keeps them
-    frozen."""
+    a few per cent higher (98.6 MB against 98.1 MB rendering the 350,000-word synthetic deal of
+    benchmarks/run.py; about 76 MB against 73 MB building the four samples), as the document tree holds few
+    reference cycles. The collector is restored when the command ends, for a program that runs commands in its
+    own process (click's CliRunner); a program that froze objects itself keeps them frozen."""
     threshold, ours = gc.get_threshold(), gc.get_freeze_count() == 0
     if ours:
         gc.freeze()

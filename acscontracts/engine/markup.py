@@ -200,6 +200,9 @@ def _children(root, content: str) -> tuple:
 
 def _inline(el, content: str):
     tag = el.tag
+    if not isinstance(tag, str):  # lxml gives a comment or processing instruction a function as its tag
+        raise MarkupError("an XML comment or processing instruction is not clause text (a note for the template's "
+                          "readers goes in a Jinja comment, {# ... #})", content)
     text = (el.text or "") if not len(el) else "".join(el.itertext())
     if tag == "term":
         return TermUse(el.get("of") or text, text)

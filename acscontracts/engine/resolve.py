@@ -128,33 +128,20 @@ def _block_inlines(block):
 
 
 def _map_inlines(document: Document, fn) -> Document:
-    """A copy of the document with ``fn`` applied to every inline tuple. ``fn`` returns the tuple it was given
-    when nothing in it changes, and a block, part or document with nothing changed is kept, not copied."""
-
-    def same(new: tuple, old: tuple) -> bool:
-        return all(a is b for a, b in zip(new, old))
+    """A copy of the document with ``fn`` applied to every inline tuple."""
 
     def block_map(block):
         if isinstance(block, Para):
-            inlines = fn(block.inlines, block.source)
-            return block if inlines is block.inlines else replace(block, inlines=inlines)
+            return replace(block, inlines=fn(block.inlines, block.source))
         if isinstance(block, Table):
-            header = tuple(fn(c, block.source) for c in block.header)
-            rows = tuple(tuple(fn(c, block.source) for c in row) for row in block.rows)
-            if same(header, block.header) and all(same(new, old) for new, old in zip(rows, block.rows)):
-                return block
-            return replace(block, header=header, rows=rows)
+            return replace(block, header=tuple(fn(c, block.source) for c in block.header),
+                           rows=tuple(tuple(fn(c, block.source) for c in row) for row in block.rows))
         return block
 
-    def blocks_map(blocks: tuple) -> tuple:
-        new = tuple(block_map(b) for b in blocks)
-        return blocks if same(new, blocks) else new
-
     def part_map(part):
-        blocks = blocks_map(part.blocks)
-        return part if blocks is part.blocks else replace(part, blocks=blocks)
+        return replace(part, blocks=tuple(block_map(b) for b in part.blocks))
 
-    return replace(document, preamble=blocks_map(document.preamble),
+    return replace(document, preamble=tuple(block_map(b) for b in document.preamble),
                    clauses=tuple(part_map(c) for c in document.clauses),
                    schedules=tuple(part_map(s) for s in document.schedules))
 
