@@ -711,7 +711,8 @@ class DealTerms:
         """Items naming no agreement that a deal with several alliances leaves out of this one (owner not a member)."""
         if len(self.contracting.alliances) < 2:
             return ()
-        return tuple(i for i in items if not i.alliance_id and i.owner_id not in set(alliance.member_ids))
+        members = set(alliance.member_ids)
+        return tuple(i for i in items if not i.alliance_id and i.owner_id not in members)
 
     def subcontract(self, subcontract_id: str) -> Subcontract:
         return next(s for s in self.contracting.subcontracts if s.id == subcontract_id)
